@@ -1,0 +1,175 @@
+"""Turn an imported article body (HTML or plain text) into StreamField blocks."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
+
+from home.blocks import RICH_TEXT_FEATURES
+
+HTML_TAG = re.compile(r"<\s*[a-zA-Z][a-zA-Z0-9]*(\s[^>]*)?/?>")
+BLANK_LINE = re.compile(r"\n\s*\n")
+CONTAINERS = {"div", "section", "article", "main", "body", "html", "center", "span", "font"}
+HEADINGS = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h4"}
+
+# Resolves an <img src> to an image, or returns None with a reason when it can't be read.
+ImageResolver = Callable[[str, str], "tuple[object | None, str]"]
+
+
+@dataclass
+class BodyConversion:
+    blocks: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _block(block_type: str, value) -> dict:
+    return {"type": block_type, "value": value, "id": str(uuid.uuid4())}
+
+
+class _Builder:
+    def __init__(self, resolve_image: ImageResolver | None):
+        self.result = BodyConversion()
+        self.rich: list[str] = []
+        self.resolve_image = resolve_image
+        self.converter = EditorHTMLConverter(features=RICH_TEXT_FEATURES)
+
+    def flush(self) -> None:
+        html = "".join(self.rich).strip()
+        self.rich = []
+        if html:
+            cleaned = self.converter.to_database_format(html)
+            if BeautifulSoup(cleaned, "html.parser").get_text(strip=True):
+                self.result.blocks.append(_block("paragraph", cleaned))
+
+    def add_heading(self, text: str, level: str) -> None:
+        text = " ".join(text.split())
+        if text:
+            self.flush()
+            self.result.blocks.append(_block("heading", {"text": text[:200], "level": level}))
+
+    def add_image(self, img: Tag, caption: str = "") -> None:
+        src = (img.get("src") or "").strip()
+        alt = (img.get("alt") or "").strip()
+        if not src:
+            return
+        if self.resolve_image is None:
+            self.result.warnings.append(f"图片未导入（未提供图片目录）：{src}")
+            return
+        image, reason = self.resolve_image(src, alt or caption)
+        if image is None:
+            self.result.warnings.append(f"图片无法读取，已跳过：{src}（{reason}）")
+            return
+        self.flush()
+        self.result.blocks.append(
+            _block("image", {"image": image.pk, "caption": caption[:250], "alt_text": alt[:250]})
+        )
+
+    def add_quote(self, node: Tag) -> None:
+        text = node.get_text("\n", strip=True)
+        if text:
+            self.flush()
+            self.result.blocks.append(_block("quote", {"text": text, "attribution": ""}))
+
+    def add_table(self, node: Tag) -> None:
+        rows = [
+            [cell.get_text(" ", strip=True) for cell in tr.find_all(["td", "th"])]
+            for tr in node.find_all("tr")
+        ]
+        rows = [row for row in rows if row]
+        if not rows:
+            return
+        width = max(len(row) for row in rows)
+        rows = [row + [""] * (width - len(row)) for row in rows]
+        caption = node.find("caption")
+        self.flush()
+        self.result.blocks.append(
+            _block(
+                "table",
+                {
+                    "caption": caption.get_text(" ", strip=True)[:200] if caption else "",
+                    "table": {
+                        "data": rows,
+                        "first_row_is_table_header": bool(node.find("th")),
+                        "first_col_is_header": False,
+                    },
+                },
+            )
+        )
+
+    def walk(self, nodes) -> None:
+        for node in nodes:
+            if isinstance(node, NavigableString):
+                if node.strip() and type(node) is NavigableString:
+                    self.rich.append(f"<p>{_escape(node.strip())}</p>")
+                continue
+            if not isinstance(node, Tag):
+                continue
+            name = node.name.lower()
+            if name in HEADINGS:
+                self.add_heading(node.get_text(" ", strip=True), HEADINGS[name])
+            elif name == "img":
+                self.add_image(node)
+            elif name == "figure":
+                caption_tag = node.find("figcaption")
+                caption = caption_tag.get_text(" ", strip=True) if caption_tag else ""
+                for img in node.find_all("img"):
+                    self.add_image(img, caption)
+            elif name == "blockquote":
+                self.add_quote(node)
+            elif name == "table":
+                self.add_table(node)
+            elif name in {"script", "style", "noscript", "iframe"}:
+                continue
+            elif name in CONTAINERS or (name == "p" and node.find(["img", *HEADINGS])):
+                # Unwrap layout containers (and paragraphs holding images or headings) so the
+                # blocks inside them become blocks of their own.
+                if name == "p":
+                    self.walk_paragraph_with_media(node)
+                else:
+                    self.walk(node.children)
+            else:
+                self.rich.append(str(node))
+
+    def walk_paragraph_with_media(self, node: Tag) -> None:
+        text_parts: list[str] = []
+        for child in node.children:
+            if isinstance(child, Tag) and child.name == "img":
+                if "".join(text_parts).strip():
+                    self.rich.append(f"<p>{''.join(text_parts)}</p>")
+                text_parts = []
+                self.add_image(child)
+            elif isinstance(child, Tag) and child.name in HEADINGS:
+                self.add_heading(child.get_text(" ", strip=True), HEADINGS[child.name])
+            elif isinstance(child, NavigableString):
+                text_parts.append(_escape(str(child)))
+            else:
+                text_parts.append(str(child))
+        if "".join(text_parts).strip():
+            self.rich.append(f"<p>{''.join(text_parts)}</p>")
+
+
+def body_to_blocks(body: str, resolve_image: ImageResolver | None = None) -> BodyConversion:
+    """HTML bodies keep their structure; plain text becomes one paragraph per blank-line run."""
+    body = body.strip()
+    builder = _Builder(resolve_image)
+    if not body:
+        return builder.result
+    if HTML_TAG.search(body):
+        builder.walk(BeautifulSoup(body, "html.parser").children)
+    else:
+        for para in BLANK_LINE.split(body):
+            lines = [line.strip() for line in para.splitlines() if line.strip()]
+            if lines:
+                escaped = "<br/>".join(_escape(line) for line in lines)
+                builder.rich.append(f"<p>{escaped}</p>")
+    builder.flush()
+    return builder.result
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,41 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.importer import LineOutcome, import_file
+
+
+class Command(BaseCommand):
+    help = "从 JSON Lines 文件导入文章（格式见 README）；按 id 幂等，坏行逐行报告。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", type=Path, help="一个或多个 .jsonl 文件")
+        parser.add_argument(
+            "--progress-every", type=int, default=100, help="每导入多少行报告一次进度"
+        )
+
+    def handle(self, *args, files, progress_every, **options):
+        failed = 0
+        for path in files:
+            if not path.is_file():
+                raise CommandError(f"找不到文件：{path}")
+            self.stdout.write(f"导入 {path} …")
+
+            def progress(done: int, total: int, outcome: LineOutcome, path=path) -> None:
+                for warning in outcome.warnings:
+                    self.stdout.write(self.style.WARNING(f"{path}:{outcome.lineno}: {warning}"))
+                if outcome.status == "failed":
+                    self.stderr.write(
+                        self.style.ERROR(f"{path}:{outcome.lineno}: {outcome.message}")
+                    )
+                if done == total or done % progress_every == 0:
+                    self.stdout.write(f"  进度 {done}/{total}（{done * 100 // max(total, 1)}%）")
+
+            report = import_file(path, progress=progress)
+            failed += report.count("failed")
+            self.stdout.write(
+                f"完成：新建 {report.count('created')}，更新 {report.count('updated')}，"
+                f"未变 {report.count('unchanged')}，失败 {report.count('failed')}"
+            )
+        if failed:
+            raise CommandError(f"共有 {failed} 行导入失败（见上方行号与原因），其余各行已导入。")

@@ -1,0 +1,28 @@
+import os
+
+from django.core.management.base import BaseCommand
+
+from articles.demo import ensure_admin, load_demo
+
+
+class Command(BaseCommand):
+    help = "建立演示站点（全国门户与一所院校）、栏目、育人号和示例文章；可重复运行。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-admin", action="store_true", help="不创建管理员账号")
+
+    def handle(self, *args, no_admin=False, **options):
+        counts = load_demo()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"演示内容已就绪：示例文章新建 {counts['created']}，更新 {counts['updated']}，"
+                f"未变 {counts['unchanged']}"
+            )
+        )
+        if no_admin:
+            return
+        username, password = ensure_admin(password=os.environ.get("PORTAL_ADMIN_PASSWORD"))
+        if password:
+            self.stdout.write(self.style.SUCCESS(f"管理员账号：{username}  密码：{password}"))
+        else:
+            self.stdout.write(f"管理员账号 {username} 已存在，密码未改动。")

@@ -1,0 +1,113 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+
+@register_snippet
+class PublishingAccount(index.Indexed, models.Model):
+    """育人号: an institution's publishing account; an article belongs to at most one."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("网址标识"),
+        max_length=100,
+        unique=True,
+        allow_unicode=True,
+        help_text=_("育人号页面的网址，例如 jxvtc"),
+    )
+    institution = models.CharField(_("所属单位"), max_length=100, blank=True)
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("所属站点"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="publishing_accounts",
+        help_text=_("育人号所属院校的站点"),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("标志"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    intro = models.TextField(_("简介"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("institution"),
+        FieldPanel("site"),
+        FieldPanel("logo"),
+        FieldPanel("intro"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("育人号")
+        verbose_name_plural = _("育人号")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class AccountIndexPage(RoutablePageMixin, Page):
+    """育人号 directory of a site: /<slug>/ lists accounts, /<slug>/<account>/ one account."""
+
+    intro = models.TextField(_("简介"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("育人号目录")
+        verbose_name_plural = _("育人号目录")
+
+    def site_articles(self):
+        from .article import ArticlePage
+
+        home = self.get_parent()
+        return ArticlePage.objects.for_listing().descendant_of(home)
+
+    @path("")
+    def account_list(self, request):
+        accounts = (
+            PublishingAccount.objects.filter(articles__in=self.site_articles())
+            .distinct()
+            .order_by("name")
+        )
+        return self.render(request, context_overrides={"accounts": accounts})
+
+    @path("<str:slug>/")
+    def account_detail(self, request, slug):
+        account = get_object_or_404(PublishingAccount, slug=slug)
+        articles = self.site_articles().filter(account=account)
+        if not articles.exists() and account.site_id != getattr(self.get_site(), "pk", None):
+            raise Http404
+        paginator = Paginator(articles, settings.PORTAL_SECTION_PAGE_SIZE)
+        return self.render(
+            request,
+            context_overrides={
+                "account": account,
+                "articles": paginator.get_page(request.GET.get("page")),
+            },
+            template="articles/account_page.html",
+        )
+
+    def url_for_account(self, account: PublishingAccount, request=None) -> str:
+        base = self.get_url(request) or ""
+        return base + self.reverse_subpage("account_detail", kwargs={"slug": account.slug})

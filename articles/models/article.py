@@ -1,0 +1,166 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page, PageManager, PageQuerySet
+from wagtail.search import index
+
+from home.blocks import BodyStreamBlock
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "articles.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class ArticleQuerySet(PageQuerySet):
+    def for_listing(self):
+        """What readers may see, in reading order: 置顶 first, then by 发布时间, newest first."""
+        return (
+            self.live()
+            .public()
+            .select_related("account")
+            .order_by("-is_pinned", models.F("display_time").desc(nulls_last=True), "-pk")
+        )
+
+
+class ArticleManager(PageManager.from_queryset(ArticleQuerySet)):
+    pass
+
+
+class ArticlePage(Page):
+    kicker = models.CharField(_("引题"), max_length=200, blank=True)
+    subtitle = models.CharField(_("副题"), max_length=200, blank=True)
+    source = models.CharField(_("来源"), max_length=120, blank=True)
+    editor = models.CharField(
+        _("责任编辑"), max_length=60, blank=True, help_text=_("多人时用空格分隔")
+    )
+    display_time = models.DateTimeField(
+        _("发布时间"),
+        null=True,
+        blank=True,
+        help_text=_("显示给读者的发布时间；留空则取首次发布的时间"),
+    )
+    summary = models.TextField(_("摘要"), blank=True)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("封面图"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    tags = ClusterTaggableManager(verbose_name=_("关键词"), through=ArticlePageTag, blank=True)
+    account = models.ForeignKey(
+        "articles.PublishingAccount",
+        verbose_name=_("育人号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    is_pinned = models.BooleanField(_("置顶"), default=False, help_text=_("在栏目列表中排在最前"))
+    is_featured = models.BooleanField(
+        _("推荐"), default=False, help_text=_("在首页栏目区块中突出显示")
+    )
+    body = StreamField(BodyStreamBlock(), verbose_name=_("正文"), blank=True)
+    external_id = models.CharField(
+        _("外部编号"),
+        max_length=200,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("导入文件中的 id；重复导入据此更新而不重复创建"),
+    )
+    import_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = ArticleManager()
+
+    content_panels = [
+        FieldPanel("kicker"),
+        *Page.content_panels,
+        FieldPanel("subtitle"),
+        MultiFieldPanel(
+            [
+                FieldPanel("source"),
+                InlinePanel("authors", label=_("作者"), heading=_("作者")),
+                FieldPanel("editor"),
+                FieldPanel("display_time"),
+                FieldPanel("account"),
+            ],
+            heading=_("署名与来源"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        FieldPanel("body"),
+    ]
+    promote_panels = [
+        *Page.promote_panels,
+        MultiFieldPanel(
+            [FieldPanel("tags"), FieldPanel("is_pinned"), FieldPanel("is_featured")],
+            heading=_("关键词与推荐"),
+        ),
+    ]
+    settings_panels = [*Page.settings_panels, FieldPanel("external_id", read_only=True)]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("source"),
+        index.RelatedFields("authors", [index.SearchField("name")]),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("display_time"),
+        index.FilterField("account"),
+    ]
+
+    parent_page_types = ["articles.SectionPage"]
+    subpage_types = []
+    # A copy is a new article, not the imported one: it must not steal the import id.
+    exclude_fields_in_copy = ["external_id", "import_digest"]
+
+    class Meta:
+        verbose_name = _("文章")
+        verbose_name_plural = _("文章")
+        indexes = [models.Index(fields=["-is_pinned", "-display_time"], name="article_listing_idx")]
+
+    def save(self, *args, **kwargs):
+        # 发布时间 defaults to the first publish time, fixed once so listings can sort on it.
+        if self.display_time is None and self.first_published_at is not None:
+            self.display_time = self.first_published_at
+        super().save(*args, **kwargs)
+
+    @property
+    def published_time(self):
+        return self.display_time or self.first_published_at
+
+    @property
+    def author_names(self) -> list[str]:
+        return [author.name for author in self.authors.all()]
+
+    def breadcrumb(self):
+        """Ancestors below the tree root: the site's 首页, then each 栏目."""
+        return self.get_ancestors().filter(depth__gt=1).specific()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["breadcrumb"] = self.breadcrumb()
+        return context
+
+
+class ArticleAuthor(Orderable):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="authors")
+    name = models.CharField(_("作者"), max_length=60)
+
+    panels = [FieldPanel("name")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("作者")
+        verbose_name_plural = _("作者")
+
+    def __str__(self):
+        return self.name

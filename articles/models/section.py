@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+
+
+class SectionPage(Page):
+    """栏目: a section of a site's tree, nestable to any depth."""
+
+    intro = models.TextField(_("栏目简介"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["home.HomePage", "articles.SectionPage"]
+    subpage_types = ["articles.SectionPage", "articles.ArticlePage"]
+
+    class Meta:
+        verbose_name = _("栏目")
+        verbose_name_plural = _("栏目")
+
+    def articles(self):
+        """Live, public articles anywhere below this section: 置顶 first, then newest."""
+        from .article import ArticlePage
+
+        return ArticlePage.objects.for_listing().descendant_of(self)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(self.articles(), settings.PORTAL_SECTION_PAGE_SIZE)
+        context["articles"] = paginator.get_page(request.GET.get("page"))
+        context["subsections"] = self.get_children().live().public().type(SectionPage)
+        return context

@@ -1,0 +1,154 @@
+"""The shared block library: every StreamField on every site is built from these."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.contrib.table_block.blocks import TableBlock
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+RICH_TEXT_FEATURES = [
+    "bold", "italic", "link", "document-link", "ol", "ul", "hr", "superscript", "subscript",
+    "strikethrough",
+]  # fmt: skip
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("小标题"), max_length=200)
+    level = blocks.ChoiceBlock(
+        label=_("级别"),
+        choices=[("h2", _("二级标题")), ("h3", _("三级标题")), ("h4", _("四级标题"))],
+        default="h2",
+    )
+
+    class Meta:
+        icon = "title"
+        template = "blocks/heading_block.html"
+        label = _("小标题")
+        description = _("正文中的小标题，显示为文章内的分节标题")
+        preview_value = {"text": "守好“红色根脉” 筑牢信念之魂", "level": "h2"}
+
+
+class ParagraphBlock(blocks.RichTextBlock):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("features", RICH_TEXT_FEATURES)
+        super().__init__(**kwargs)
+
+    class Meta:
+        icon = "pilcrow"
+        template = "blocks/paragraph_block.html"
+        label = _("段落")
+        description = _("正文段落，可含加粗、链接、列表")
+        preview_value = (
+            "<p>学校党委始终坚持以政治建设为统领，凝聚起推动学校事业发展的磅礴力量。</p>"
+        )
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("图片"))
+    caption = blocks.CharBlock(label=_("图片说明"), required=False, max_length=250)
+    alt_text = blocks.CharBlock(
+        label=_("替代文字"),
+        required=False,
+        max_length=250,
+        help_text=_("供读屏软件朗读；留空时使用图片说明或图片标题"),
+    )
+
+    class Meta:
+        icon = "image"
+        template = "blocks/image_block.html"
+        label = _("图片")
+        description = _("带说明的正文图片")
+        preview_value = {"caption": "图为学校党史学习教育现场"}
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(label=_("引文"))
+    attribution = blocks.CharBlock(label=_("出处"), required=False, max_length=200)
+
+    class Meta:
+        icon = "openquote"
+        template = "blocks/quote_block.html"
+        label = _("引用")
+        description = _("引用一段话，并注明出处")
+        preview_value = {"text": "赓续红色血脉 传承红色基因", "attribution": "习近平"}
+
+
+class DataTableBlock(blocks.StructBlock):
+    caption = blocks.CharBlock(label=_("表格标题"), required=False, max_length=200)
+    table = TableBlock(label=_("表格"))
+
+    class Meta:
+        icon = "table"
+        template = "blocks/table_block.html"
+        label = _("表格")
+        description = _("数据表格，可设表头")
+        preview_value = {
+            "caption": "2021年主要成绩",
+            "table": {
+                "first_row_is_table_header": True,
+                "first_col_is_header": False,
+                "data": [["项目", "数量"], ["全国性活动", "26"], ["全校性活动", "460"]],
+            },
+        }
+
+
+class VideoBlock(blocks.StructBlock):
+    """A video: an uploaded file (played with <video>) or an embed from a video site."""
+
+    file = DocumentChooserBlock(
+        label=_("视频文件"), required=False, help_text=_("上传的 mp4 / webm 文件")
+    )
+    embed = EmbedBlock(label=_("外部视频地址"), required=False)
+    caption = blocks.CharBlock(label=_("视频说明"), required=False, max_length=250)
+
+    class Meta:
+        icon = "media"
+        template = "blocks/video_block.html"
+        label = _("视频")
+        description = _("上传视频文件，或嵌入外部视频")
+        preview_value = {"caption": "校园文化建设年活动视频"}
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("file") and not value.get("embed"):
+            raise blocks.StructBlockValidationError(
+                block_errors={"file": blocks.ValidationError(_("请上传视频文件或填写外部视频地址"))}
+            )
+        return value
+
+
+class AttachmentBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("附件"))
+    title = blocks.CharBlock(
+        label=_("显示名称"), required=False, max_length=200, help_text=_("留空时使用文档标题")
+    )
+
+    class Meta:
+        icon = "doc-full"
+        template = "blocks/attachment_block.html"
+        label = _("附件")
+        description = _("供读者下载的文件")
+        preview_value = {"title": "实施方案.pdf"}
+
+
+class BodyStreamBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = ParagraphBlock()
+    image = ImageBlock()
+    quote = QuoteBlock()
+    table = DataTableBlock()
+    video = VideoBlock()
+    attachment = AttachmentBlock()
+
+
+class FooterLinkBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("名称"), max_length=60)
+    url = blocks.URLBlock(label=_("链接"))
+
+    class Meta:
+        icon = "link"
+        template = "blocks/footer_link_block.html"
+        label = _("链接")
+        description = _("页脚中的友情链接")
+        preview_value = {"title": "中华人民共和国教育部", "url": "http://www.moe.gov.cn/"}

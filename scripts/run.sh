@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The README's run command: sets everything up and runs the portal on the embedded default
+# (SQLite, database search, Celery on a filesystem broker) at http://127.0.0.1:8000.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+
+ensure_venv ""
+export DJANGO_SETTINGS_MODULE=portal.settings.dev
+HOST="${PORTAL_HOST:-127.0.0.1}"
+PORT="${PORTAL_PORT:-8000}"
+mkdir -p var/celery-broker/queue var/celery-broker/processed var/media
+
+log "迁移数据库（var/portal.sqlite3）"
+"$PY" manage.py migrate --no-input -v 0
+
+# The demo admin's password is made once and kept in var/ so every run can print it.
+if [ ! -s var/admin-password ]; then
+  "$PY" -c 'import secrets; print(secrets.token_urlsafe(9))' > var/admin-password
+  chmod 600 var/admin-password
+fi
+log "载入演示内容"
+PORTAL_ADMIN_PASSWORD="$(cat var/admin-password)" "$PY" manage.py load_demo
+SEED="$REPO_ROOT/../shared/seed/seed-article.jsonl"
+if [ -f "$SEED" ]; then
+  log "导入参考文章 $SEED"
+  "$PY" manage.py import_articles "$SEED" --progress-every 100
+fi
+
+log "启动 Celery worker + beat（嵌入式文件系统 broker，日志 var/celery.log）"
+"$VENV/bin/celery" -A portal worker --beat --loglevel INFO --concurrency 1 \
+  --schedule var/celerybeat-schedule > var/celery.log 2>&1 &
+CELERY_PID=$!
+trap 'kill "$CELERY_PID" 2>/dev/null || true; wait "$CELERY_PID" 2>/dev/null || true' EXIT
+
+cat >&2 <<INFO
+
+  全国门户（默认站点）: http://$HOST:$PORT/
+  院校站点:             http://jxvtc.localhost:$PORT/   （或 curl -H 'Host: jxvtc.localhost' http://$HOST:$PORT/）
+  管理后台:             http://$HOST:$PORT/admin/
+  管理员账号: admin   密码: $(cat var/admin-password)   （若已在后台修改，以修改后的为准）
+
+INFO
+"$PY" manage.py runserver "$HOST:$PORT" --noreload

@@ -1,0 +1,62 @@
+"""Section pages list live descendant articles: 置顶 first, newest first, paginated."""
+
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.utils import timezone
+
+from tests.factories import ArticlePageFactory, SectionPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(client, url, host="national.test"):
+    response = client.get(url, HTTP_HOST=host)
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [a.get_text() for a in soup.select("ul.article-list a")], soup
+
+
+def test_section_lists_descendants_pinned_then_newest(client, portal):
+    now = timezone.now()
+    section = portal.national_section
+    sub = SectionPageFactory(parent=section, slug="sub", title="子栏目")
+    ArticlePageFactory(parent=section, title="旧文", display_time=now - timedelta(days=3))
+    ArticlePageFactory(parent=sub, title="子栏目新文", display_time=now - timedelta(days=1))
+    ArticlePageFactory(
+        parent=section, title="置顶旧文", display_time=now - timedelta(days=9), is_pinned=True
+    )
+    draft = ArticlePageFactory(parent=section, title="草稿", display_time=now)
+    draft.unpublish()
+    ArticlePageFactory(parent=portal.institution_section, title="别站文章", display_time=now)
+
+    listed, soup = titles(client, section.get_url())
+    assert listed == ["置顶旧文", "子栏目新文", "旧文"]
+    assert soup.select_one(".badge").get_text() == "置顶"
+    assert [a.get_text() for a in soup.select("nav.subsections a")] == ["子栏目"]
+
+
+def test_section_pages_are_paginated(client, portal, settings):
+    settings.PORTAL_SECTION_PAGE_SIZE = 2
+    now = timezone.now()
+    for n in range(5):
+        ArticlePageFactory(
+            parent=portal.national_section, title=f"文章{n}", display_time=now - timedelta(hours=n)
+        )
+    url = portal.national_section.get_url()
+    assert titles(client, url)[0] == ["文章0", "文章1"]
+    assert titles(client, url + "?page=3")[0] == ["文章4"]
+    assert titles(client, url + "?page=99")[0] == ["文章4"]  # past the end: the last page
+    assert titles(client, url + "?page=abc")[0] == ["文章0", "文章1"]  # junk: the first page
+    _, soup = titles(client, url + "?page=2")
+    assert "第 2 / 3 页" in soup.select_one("nav.pagination").get_text()
+
+
+def test_display_time_defaults_to_first_publish_time(portal):
+    article = ArticlePageFactory(parent=portal.national_section, display_time=None)
+    assert article.first_published_at is None  # the factory writes the row, nothing published
+    article.save_revision().publish()
+    article.refresh_from_db()
+    assert article.first_published_at is not None
+    assert article.display_time == article.first_published_at

@@ -1,0 +1,123 @@
+"""Every database test runs on a portal with two sites: multi-site is the default case."""
+
+import os
+import unittest
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from wagtail.models import Page, Site
+
+from home.services import ensure_site, remove_wagtail_welcome_page
+
+from .factories import AccountIndexPageFactory, SectionPageFactory
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_service(name: str, reason: str) -> None:
+    """A service the tests need is missing: skip locally, fail in CI."""
+    message = f"{name} unavailable: {reason}"
+    if IN_CI:
+        pytest.fail(message + " (CI=true: a missing service is a failure)")
+    pytest.skip(message)
+
+
+@dataclass
+class Portal:
+    national: Site
+    institution: Site
+    national_section: Page
+    institution_section: Page
+
+
+@pytest.fixture
+def portal(db) -> Portal:
+    """The national portal (default site) and one institution site, each with a 栏目."""
+    national = ensure_site(
+        hostname="national.test",
+        slug="national",
+        site_name="全国高校思想政治工作网",
+        is_default=True,
+        icp_number="京ICP备00000001号",
+        footer_text="全国门户页脚",
+    )
+    institution = ensure_site(
+        hostname="school.test",
+        slug="school",
+        site_name="嘉兴职业技术学院",
+        icp_number="浙ICP备00000002号",
+        footer_text="院校页脚",
+    )
+    remove_wagtail_welcome_page()
+    for site in (national, institution):
+        AccountIndexPageFactory(parent=site.root_page)
+    return Portal(
+        national=national,
+        institution=institution,
+        national_section=SectionPageFactory(parent=national.root_page, title="要闻", slug="news"),
+        institution_section=SectionPageFactory(
+            parent=institution.root_page, title="学校要闻", slug="school-news"
+        ),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _two_sites_for_db_tests(request):
+    """Give every test that touches the database the two-site portal."""
+    if isinstance(request.instance, unittest.TestCase):
+        return  # Django TestCases build their own tree in setUpTestData
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db"} & set(request.fixturenames)
+    if uses_db and "portal" not in request.fixturenames:
+        request.getfixturevalue("portal")
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    path = Path(settings.PORTAL_SHARED_DIR)
+    if not path.is_dir():
+        require_service("shared/ data", f"{path} not found (set PORTAL_SHARED_DIR)")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis the test command started (PORTAL_TEST_REDIS_URL), flushed for this test."""
+    import redis
+
+    url = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:63799/15")
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as exc:
+        require_service("Redis", f"{url}: {exc}")
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def celery_worker_on_redis(redis_url, transactional_db):
+    """The portal's own Celery app with a real worker thread on a real Redis broker."""
+    import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping for the ping check)
+    from celery.contrib.testing.worker import start_worker
+
+    from portal.celery import app
+
+    saved = {
+        key: app.conf[key] for key in ("broker_url", "result_backend", "broker_transport_options")
+    }
+    app.conf.update(broker_url=redis_url, result_backend=redis_url, broker_transport_options={})
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=30):
+            yield app
+    finally:
+        app.conf.update(saved)

@@ -1,0 +1,68 @@
+"""Page-tree factories shared by every test package."""
+
+import factory
+import wagtail_factories
+from django.utils import timezone
+
+from articles.models import (
+    AccountIndexPage,
+    ArticleAuthor,
+    ArticlePage,
+    PublishingAccount,
+    SectionPage,
+)
+from home.models import HomePage
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"站点首页{n}")
+    slug = factory.Sequence(lambda n: f"home-{n}")
+
+    class Meta:
+        model = HomePage
+
+
+class SectionPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"栏目{n}")
+    slug = factory.Sequence(lambda n: f"section-{n}")
+    show_in_menus = True
+
+    class Meta:
+        model = SectionPage
+
+
+class PublishingAccountFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"育人号{n}")
+    slug = factory.Sequence(lambda n: f"account-{n}")
+    institution = factory.SelfAttribute("name")
+
+    class Meta:
+        model = PublishingAccount
+
+
+class ArticlePageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"测试文章{n}")
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    source = "测试来源"
+    editor = "测试编辑"
+    display_time = factory.LazyFunction(timezone.now)
+    body = factory.LazyFunction(lambda: [{"type": "paragraph", "value": "<p>正文内容。</p>"}])
+
+    class Meta:
+        model = ArticlePage
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def authors(obj, create, extracted, **kwargs):
+        if extracted:
+            obj.authors = [ArticleAuthor(name=name) for name in extracted]
+            if create:
+                obj.save()
+
+
+class AccountIndexPageFactory(wagtail_factories.PageFactory):
+    title = "育人号"
+    slug = "yurenhao"
+
+    class Meta:
+        model = AccountIndexPage

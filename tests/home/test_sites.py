@@ -1,0 +1,76 @@
+"""Multi-site: each hostname gets its own home page, navigation and settings."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import RequestFactory
+from django.views.defaults import server_error
+
+from tests.factories import ArticlePageFactory, SectionPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, path, host):
+    return client.get(path, HTTP_HOST=host)
+
+
+def test_each_hostname_renders_its_own_home_and_settings(client, portal):
+    national = get(client, "/", "national.test")
+    school = get(client, "/", "school.test")
+    assert national.status_code == school.status_code == 200
+    n_html, s_html = national.content.decode(), school.content.decode()
+    assert "全国高校思想政治工作网" in n_html and "京ICP备00000001号" in n_html
+    assert "全国门户页脚" in n_html
+    assert "嘉兴职业技术学院" in s_html and "浙ICP备00000002号" in s_html
+    assert "院校页脚" in s_html
+    assert "浙ICP备00000002号" not in n_html and "京ICP备00000001号" not in s_html
+
+
+def test_navigation_lists_only_the_sites_own_sections(client, portal):
+    nav = BeautifulSoup(get(client, "/", "school.test").content, "html.parser").select(
+        "nav.main-nav a"
+    )
+    labels = [a.get_text() for a in nav]
+    assert "学校要闻" in labels
+    assert "要闻" not in labels
+
+
+def test_unknown_host_is_served_the_default_site(client, portal):
+    response = get(client, "/", "no-such-host.example")
+    assert response.status_code == 200
+    assert "京ICP备00000001号" in response.content.decode()
+
+
+def test_a_site_cannot_serve_another_sites_pages(client, portal):
+    article = ArticlePageFactory(parent=portal.institution_section, slug="school-only")
+    path = "/school-news/school-only/"
+    assert get(client, path, "school.test").status_code == 200
+    assert get(client, path, "national.test").status_code == 404
+    assert article.live
+
+
+def test_home_lists_latest_and_featured_per_top_level_section(client, portal):
+    sub = SectionPageFactory(parent=portal.national_section, title="子栏目", slug="sub")
+    ArticlePageFactory(parent=sub, title="推荐文章", is_featured=True)
+    ArticlePageFactory(parent=portal.national_section, title="普通文章")
+    ArticlePageFactory(parent=portal.institution_section, title="院校文章")
+    soup = BeautifulSoup(get(client, "/", "national.test").content, "html.parser")
+    block = soup.select_one("section.section-block")
+    assert block.select_one("h2").get_text(strip=True) == "要闻"
+    assert block.select_one("article.featured h3").get_text(strip=True) == "推荐文章"
+    assert [a.get_text() for a in block.select("ul.article-list a")] == ["普通文章"]
+    assert "院校文章" not in soup.get_text()
+
+
+def test_404_page_is_chinese_and_keeps_the_sites_look(client, portal):
+    response = get(client, "/no/such/page/", "school.test")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "您访问的页面不存在" in html
+    assert "浙ICP备00000002号" in html
+
+
+def test_500_page_renders_without_context():
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "服务器暂时出现问题" in response.content.decode()
