@@ -1,0 +1,75 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.snippets.models import register_snippet
+
+from .text import normalize
+
+WORD_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+@register_snippet
+class DictionaryWord(models.Model):
+    """A word the segmenter must keep whole (红船精神, 三全育人, 立德树人 …)."""
+
+    word = models.CharField(
+        _("词语"), max_length=40, unique=True, help_text=_("搜索时作为一个整词切分，例如：红船精神")
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    panels = [FieldPanel("word"), FieldPanel("note")]
+
+    class Meta:
+        verbose_name = _("搜索词典词语")
+        verbose_name_plural = _("搜索词典词语")
+        ordering = ["word"]
+
+    def __str__(self):
+        return self.word
+
+    def clean(self):
+        self.word = normalize(self.word.strip())
+        if not self.word:
+            raise ValidationError({"word": _("请填写词语")})
+        if WORD_SEPARATORS.search(self.word):
+            raise ValidationError({"word": _("一个词语中不能含有空格或标点")})
+
+
+@register_snippet
+class SynonymGroup(models.Model):
+    """Words that mean the same for search (思政 ↔ 思想政治)."""
+
+    words = models.CharField(
+        _("同义词"),
+        max_length=400,
+        help_text=_("用逗号或空格分隔，至少两个，例如：思政，思想政治"),
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    panels = [FieldPanel("words")]
+
+    class Meta:
+        verbose_name = _("同义词组")
+        verbose_name_plural = _("同义词组")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return " ↔ ".join(self.normalized_words())
+
+    def normalized_words(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for word in WORD_SEPARATORS.split(self.words):
+            word = normalize(word)
+            if word:
+                seen.setdefault(word)
+        return tuple(seen)
+
+    def clean(self):
+        words = self.normalized_words()
+        if len(words) < 2:
+            raise ValidationError({"words": _("同义词组至少需要两个不同的词语")})
+        self.words = "，".join(words)

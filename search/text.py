@@ -1,0 +1,128 @@
+"""Chinese text analysis shared by every search backend.
+
+The same two steps run at index time and at query time, so a query finds documents that
+contain its *words*, not documents where its characters merely touch across a word boundary
+(和服 must not match 和服务):
+
+1. `normalize`: NFKC (full-width letters and digits become half-width), Traditional to
+   Simplified Chinese (OpenCC t2s), case folding.
+2. segmentation with jieba-rs (rjieba) and the editors' dictionary.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import opencc
+import rjieba
+
+_T2S = opencc.OpenCC("t2s")
+# How long a process trusts its copy of the editors' dictionary before checking the database.
+DICTIONARY_RECHECK_SECONDS = 5.0
+
+
+def normalize(text: str) -> str:
+    """Half-width, Simplified, case-folded text."""
+    if not text:
+        return ""
+    return _T2S.convert(unicodedata.normalize("NFKC", text)).casefold()
+
+
+def _is_word(token: str) -> bool:
+    """Tokens worth indexing: anything with a letter or a digit (not spaces or punctuation)."""
+    return any(ch.isalnum() for ch in token)
+
+
+@dataclass
+class Dictionary:
+    """The editors' words and synonym groups, as one immutable snapshot."""
+
+    words: tuple[str, ...] = ()
+    synonym_groups: tuple[tuple[str, ...], ...] = ()
+    version: str = ""
+    _synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        for group in self.synonym_groups:
+            for word in group:
+                self._synonyms[word] = tuple(w for w in group if w != word)
+
+    def synonyms_of(self, word: str) -> tuple[str, ...]:
+        return self._synonyms.get(word, ())
+
+
+class Segmenter:
+    """jieba-rs with the default dictionary plus the editors' words."""
+
+    def __init__(self, dictionary: Dictionary | None = None):
+        self.dictionary = dictionary or Dictionary()
+        self._jieba = rjieba.Jieba()
+        extra = set(self.dictionary.words)
+        for group in self.dictionary.synonym_groups:
+            extra.update(group)  # a synonym must survive segmentation to be expanded
+        for word in sorted(extra):
+            word = normalize(word)
+            if word:
+                self._jieba.add_word(word, self._jieba.suggest_freq(word), None)
+
+    def cut(self, text: str) -> list[str]:
+        """Precise segmentation: what a query is made of."""
+        return [tok for tok in self._jieba.cut(normalize(text)) if _is_word(tok)]
+
+    def cut_for_index(self, text: str) -> list[str]:
+        """Search-mode segmentation: a long word is indexed whole and by its dictionary parts."""
+        return [tok for tok in self._jieba.cut_for_search(normalize(text)) if _is_word(tok)]
+
+    def expand(self, tokens: Iterable[str]) -> list[tuple[str, ...]]:
+        """Each query token with its synonyms: [(思政, 思想政治), (课程,)]."""
+        return [(tok, *self.dictionary.synonyms_of(tok)) for tok in tokens]
+
+
+class _SegmenterCache:
+    """One Segmenter per process, rebuilt when editors change the dictionary."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._segmenter: Segmenter | None = None
+        self._checked_at = 0.0
+
+    def get(self) -> Segmenter:
+        now = time.monotonic()
+        if self._segmenter is not None and now - self._checked_at < DICTIONARY_RECHECK_SECONDS:
+            return self._segmenter
+        from .dictionary import current_version, load_dictionary
+
+        with self._lock:
+            version = current_version()
+            if self._segmenter is None or self._segmenter.dictionary.version != version:
+                self._segmenter = Segmenter(load_dictionary(version))
+            self._checked_at = now
+            return self._segmenter
+
+    def invalidate(self) -> None:
+        self._checked_at = 0.0
+
+
+_cache = _SegmenterCache()
+
+
+def get_segmenter() -> Segmenter:
+    return _cache.get()
+
+
+def invalidate_segmenter() -> None:
+    """Make the next get_segmenter() in this process check the dictionary at once."""
+    _cache.invalidate()
+
+
+def segment_for_index(text: str) -> str:
+    """Space-joined index tokens, the form every backend stores."""
+    return " ".join(get_segmenter().cut_for_index(text))
+
+
+def segment_query(text: str) -> list[str]:
+    return get_segmenter().cut(text)

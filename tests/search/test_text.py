@@ -1,0 +1,63 @@
+"""The analysis every backend shares: normalisation, segmentation, the editors' dictionary."""
+
+import pytest
+
+from search.models import DictionaryWord, SynonymGroup
+from search.text import Segmenter, get_segmenter, normalize, segment_for_index, segment_query
+
+
+def test_normalize_folds_width_script_and_case():
+    assert normalize("Ｗａｇｔａｉｌ　３．０") == "wagtail 3.0"
+    assert normalize("黨史學習教育") == "党史学习教育"
+    assert normalize("PYTHON") == "python"
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [("和服", "和服务"), ("北京大学", "北京大学生电影节"), ("生计", "招生计划")],
+)
+def test_a_query_word_does_not_match_across_word_boundaries(query, text):
+    seg = Segmenter()
+    assert set(seg.cut(query)) - set(seg.cut_for_index(text)), (seg.cut(query), text)
+
+
+def test_index_tokens_contain_a_long_word_and_its_parts():
+    tokens = Segmenter().cut_for_index("北京大学生电影节")
+    assert {"大学生", "电影节", "电影"} <= set(tokens)
+
+
+def test_punctuation_and_spaces_are_not_tokens():
+    assert Segmenter().cut("“红船”，精神！ ") == ["红船", "精神"]
+    assert Segmenter().cut("！？。，") == []
+
+
+@pytest.mark.django_db
+def test_editor_words_take_effect_without_a_restart():
+    assert segment_query("红船工匠") == ["红船", "工匠"]
+    word = DictionaryWord(word="红船工匠")
+    word.full_clean()
+    word.save()
+    assert segment_query("培养红船工匠") == ["培养", "红船工匠"]
+    assert "红船工匠" in segment_for_index("培养红船工匠").split()
+    word.delete()
+    assert segment_query("红船工匠") == ["红船", "工匠"]
+
+
+@pytest.mark.django_db
+def test_synonym_groups_expand_query_tokens():
+    group = SynonymGroup(words="思政， 思想政治 思政")
+    group.full_clean()
+    group.save()
+    assert group.words == "思政，思想政治"
+    seg = get_segmenter()
+    assert seg.expand(seg.cut("思想政治课程")) == [("思想政治", "思政"), ("课程",)]
+
+
+@pytest.mark.django_db
+def test_dictionary_input_is_validated_in_chinese():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="同义词组至少需要两个不同的词语"):
+        SynonymGroup(words="思政，思政").full_clean()
+    with pytest.raises(ValidationError, match="不能含有空格或标点"):
+        DictionaryWord(word="红船 精神").full_clean()
