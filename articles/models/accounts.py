@@ -85,8 +85,13 @@ class AccountIndexPage(RoutablePageMixin, Page):
 
     @path("")
     def account_list(self, request):
+        # Accounts that publish on this site, and this site's own accounts even before
+        # their first article.
+        site = self.get_site()
         accounts = (
-            PublishingAccount.objects.filter(articles__in=self.site_articles())
+            PublishingAccount.objects.filter(
+                models.Q(articles__in=self.site_articles()) | models.Q(site=site)
+            )
             .distinct()
             .order_by("name")
         )

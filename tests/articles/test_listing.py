@@ -60,3 +60,18 @@ def test_display_time_defaults_to_first_publish_time(portal):
     article.refresh_from_db()
     assert article.first_published_at is not None
     assert article.display_time == article.first_published_at
+
+
+def test_account_directory_lists_publishing_and_own_accounts(client, portal):
+    from tests.factories import PublishingAccountFactory
+
+    own = PublishingAccountFactory(name="本校育人号", site=portal.institution)
+    visiting = PublishingAccountFactory(name="外校育人号")
+    ArticlePageFactory(parent=portal.institution_section, account=visiting)
+    PublishingAccountFactory(name="无关育人号")
+    listed, soup = titles(client, "/yurenhao/", host="school.test")
+    names = [a.get_text() for a in soup.select("ul.account-list a")]
+    assert names == sorted([own.name, visiting.name])
+    response = client.get(f"/yurenhao/{own.slug}/", HTTP_HOST="school.test")
+    assert response.status_code == 200 and "暂无文章" in response.content.decode()
+    assert client.get("/yurenhao/no-such/", HTTP_HOST="school.test").status_code == 404
