@@ -1,25 +1,59 @@
-from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.utils.timezone import localtime
+from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
-from articles.models import ArticlePage
+from .services import SearchInputError, SearchParams, parse_params, search_articles
 
-MAX_QUERY_LENGTH = 200
+JSON_OPTIONS = {"ensure_ascii": False}
 
 
+@require_GET
 def search(request):
-    """Site-scoped article search on the configured Wagtail backend."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    """The reader's search page: this site by default, the whole portal on request."""
     site = Site.find_for_request(request)
-    results = ArticlePage.objects.none()
-    if query and site is not None:
-        results = (
-            ArticlePage.objects.live()
-            .public()
-            .descendant_of(site.root_page, inclusive=True)
-            .search(query)
-        )
-    page = Paginator(results, 20).get_page(request.GET.get("page"))
+    params, outcome, error = SearchParams(q=request.GET.get("q", "")[:200]), None, ""
+    try:
+        params = parse_params(request.GET)
+        outcome = search_articles(params, site)
+    except SearchInputError as exc:
+        error = str(exc)
     return TemplateResponse(
-        request, "search/search.html", {"search_query": query, "search_results": page}
+        request,
+        "search/search.html",
+        {
+            "search_query": params.q,
+            "params": params,
+            "outcome": outcome,
+            "error": error,
+        },
     )
+
+
+@require_GET
+def search_api(request):
+    """GET /search/api/?q=&page=&size=&site=&section=&account=&from=&to=&sort="""
+    try:
+        outcome = search_articles(parse_params(request.GET), Site.find_for_request(request))
+    except SearchInputError as exc:
+        return JsonResponse({"error": str(exc)}, status=400, json_dumps_params=JSON_OPTIONS)
+    results = [
+        {
+            "external_id": hit.page.external_id,
+            "title": hit.page.title,
+            "url": hit.page.get_full_url(request),
+            "highlight": hit.highlight,
+            "published_at": (
+                localtime(hit.page.published_time).isoformat() if hit.page.published_time else None
+            ),
+            "section": hit.section.title if hit.section else None,
+            "site": hit.site.hostname if hit.site else None,
+            "account": hit.page.account.name if hit.page.account else None,
+        }
+        for hit in outcome.hits
+    ]
+    body = {"total": outcome.total, "took_ms": outcome.took_ms, "results": results}
+    if outcome.notice:
+        body["notice"] = outcome.notice
+    return JsonResponse(body, json_dumps_params=JSON_OPTIONS)

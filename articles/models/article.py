@@ -1,3 +1,4 @@
+from bs4 import BeautifulSoup
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -110,7 +111,7 @@ class ArticlePage(Page):
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
-        index.SearchField("body"),
+        index.SearchField("body_text"),
         index.SearchField("source"),
         index.RelatedFields("authors", [index.SearchField("name")]),
         index.RelatedFields("tags", [index.SearchField("name")]),
@@ -137,6 +138,25 @@ class ArticlePage(Page):
     @property
     def published_time(self):
         return self.display_time or self.first_published_at
+
+    def body_text(self) -> str:
+        """The body as plain text (headings, paragraphs, quotes, captions, table cells)."""
+        parts: list[str] = []
+        for block in self.body.raw_data:
+            value = block.get("value")
+            if block.get("type") == "paragraph":
+                parts.append(BeautifulSoup(value or "", "html.parser").get_text(" "))
+            elif block.get("type") == "heading":
+                parts.append(value.get("text", ""))
+            elif block.get("type") == "quote":
+                parts.append(value.get("text", ""))
+            elif block.get("type") in ("image", "video"):
+                parts.append(value.get("caption", ""))
+            elif block.get("type") == "table":
+                parts.append(value.get("caption", ""))
+                rows = (value.get("table") or {}).get("data") or []
+                parts.extend(" ".join(cell or "" for cell in row) for row in rows)
+        return "\n".join(part.strip() for part in parts if part and part.strip())
 
     @property
     def author_names(self) -> list[str]:

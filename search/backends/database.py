@@ -1,0 +1,154 @@
+"""Wagtail's database search backends (SQLite FTS5, PostgreSQL) made Chinese-aware.
+
+Every indexed text value is normalised and segmented into space-separated words before the
+database sees it, and every query is segmented the same way (search.backends.query), so the
+databases' own tokenisers, which split on spaces, work on Chinese words.
+
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database"}}
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.db import connection
+from modelsearch.index import AutocompleteField, RelatedFields, SearchField
+from modelsearch.utils import get_content_type_pk
+
+from search.text import segment_for_index
+
+from .query import segment_query
+
+
+def _segmented(prepare_field):
+    """Wrap an ObjectIndexer.prepare_field so leaf text values come out segmented."""
+
+    def prepare(self, obj, field):
+        if isinstance(field, RelatedFields):
+            # Recurses into self.prepare_field for each sub-field: segmented there, once.
+            yield from prepare_field(self, obj, field)
+            return
+        for item in prepare_field(self, obj, field):
+            if isinstance(item[0], SearchField | AutocompleteField):
+                *head, value = item
+                yield (*head, segment_for_index(value))
+            else:
+                yield item
+
+    return prepare
+
+
+class ChineseQueryCompilerMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.query = segment_query(self.query)
+
+
+@functools.cache
+def _sqlite_backend():
+    from modelsearch.backends.database.sqlite import sqlite as base
+
+    class ObjectIndexer(base.ObjectIndexer):
+        prepare_field = _segmented(base.ObjectIndexer.prepare_field)
+
+    class Index(base.SQLiteIndex):
+        def add_items(self, model, objs):
+            if not model.get_search_fields():
+                return
+            rows = {}
+            for obj in objs:
+                indexer = ObjectIndexer(obj, self.backend)
+                rows[indexer.id] = {
+                    "title": indexer.title,
+                    "autocomplete": indexer.autocomplete,
+                    "body": indexer.body,
+                }
+            if not rows:
+                return
+            content_type_pk = get_content_type_pk(model)
+            entries = self.entries.filter(content_type_id=content_type_pk)
+            existing = set(
+                entries.filter(object_id__in=list(rows)).values_list("object_id", flat=True)
+            )
+            for object_id in existing:
+                entries.filter(object_id=object_id).update(**rows[object_id])
+            self.entries.bulk_create(
+                [
+                    base.IndexEntry(content_type_id=content_type_pk, object_id=object_id, **row)
+                    for object_id, row in rows.items()
+                    if object_id not in existing
+                ]
+            )
+            self._refresh_title_norms()
+
+    class QueryCompiler(ChineseQueryCompilerMixin, base.SQLiteSearchQueryCompiler):
+        pass
+
+    class AutocompleteQueryCompiler(
+        ChineseQueryCompilerMixin, base.SQLiteAutocompleteQueryCompiler
+    ):
+        pass
+
+    class ChineseSQLiteSearchBackend(base.SQLiteSearchBackend):
+        index_class = Index
+        query_compiler_class = QueryCompiler
+        autocomplete_query_compiler_class = AutocompleteQueryCompiler
+
+    return ChineseSQLiteSearchBackend
+
+
+@functools.cache
+def _postgres_backend():
+    from modelsearch.backends.database.postgres import postgres as base
+
+    class ObjectIndexer(base.ObjectIndexer):
+        prepare_field = _segmented(base.ObjectIndexer.prepare_field)
+
+    class Index(base.PostgresIndex):
+        def add_items(self, model, objs):
+            if not model.get_search_fields():
+                return
+            content_type_pk = get_content_type_pk(model)
+            entries = self.entries.filter(content_type_id=content_type_pk)
+            for obj in objs:
+                indexer = ObjectIndexer(obj, self.backend)
+                values = {
+                    "title": indexer.title,
+                    "autocomplete": indexer.autocomplete,
+                    "body": indexer.body,
+                    "title_text": indexer.title_text,
+                    "body_text": indexer.body_text,
+                    "title_norm": 1.0,
+                }
+                if not entries.filter(object_id=indexer.id).update(**values):
+                    base.IndexEntry._default_manager.create(
+                        content_type_id=content_type_pk, object_id=indexer.id, **values
+                    )
+            self._refresh_title_norms()
+
+    class QueryCompiler(ChineseQueryCompilerMixin, base.PostgresSearchQueryCompiler):
+        pass
+
+    class AutocompleteQueryCompiler(
+        ChineseQueryCompilerMixin, base.PostgresAutocompleteQueryCompiler
+    ):
+        pass
+
+    class ChinesePostgresSearchBackend(base.PostgresSearchBackend):
+        index_class = Index
+        query_compiler_class = QueryCompiler
+        autocomplete_query_compiler_class = AutocompleteQueryCompiler
+
+        def __init__(self, params):
+            # 'simple': no English stemming or stop words, the words are ours already.
+            super().__init__({"SEARCH_CONFIG": "simple", **params})
+
+    return ChinesePostgresSearchBackend
+
+
+def SearchBackend(params):  # noqa: N802 (Wagtail looks this name up)
+    if connection.vendor == "postgresql":
+        return _postgres_backend()(params)
+    if connection.vendor == "sqlite":
+        return _sqlite_backend()(params)
+    raise NotImplementedError(f"No Chinese-aware search backend for {connection.vendor}")

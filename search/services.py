@@ -1,0 +1,214 @@
+"""Article search for readers: the page and the API share this."""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from datetime import time as dtime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Paginator
+from django.utils.translation import gettext as _
+from wagtail.models import Page, Site
+
+from articles.models import ArticlePage, PublishingAccount, SectionPage
+
+from .query_parser import clean_query, parse_query, positive_text
+from .text import normalize, segment_query
+
+MAX_PAGE_SIZE = 50
+DEFAULT_PAGE_SIZE = 10
+SNIPPET_LENGTH = 120
+
+
+class SearchInputError(ValueError):
+    """A parameter the reader can fix; the message is shown to them as is."""
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    page: int = 1
+    size: int = DEFAULT_PAGE_SIZE
+    site: str = ""  # "" this site, "all" the whole portal, or a hostname
+    section: int | None = None
+    account: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"  # or "newest"
+
+
+@dataclass
+class SearchHit:
+    page: ArticlePage
+    highlight: str
+    section: Page | None
+    site: Site | None
+
+
+@dataclass
+class SearchOutcome:
+    params: SearchParams
+    total: int = 0
+    took_ms: float = 0.0
+    hits: list[SearchHit] = field(default_factory=list)
+    num_pages: int = 0
+    terms: list[str] = field(default_factory=list)
+    notice: str = ""
+
+
+def _int(value: str | None, name: str, default: int, lo: int, hi: int | None = None) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise SearchInputError(_("参数 %(name)s 应为整数") % {"name": name}) from None
+    if number < lo or (hi is not None and number > hi):
+        raise SearchInputError(
+            _("参数 %(name)s 超出范围（%(lo)s–%(hi)s）") % {"name": name, "lo": lo, "hi": hi or "∞"}
+        )
+    return number
+
+
+def _date(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        raise SearchInputError(
+            _("参数 %(name)s 不是有效日期（例如 2022-02-24）") % {"name": name}
+        ) from None
+
+
+def parse_params(data) -> SearchParams:
+    """Validate request parameters (a QueryDict or dict); raise SearchInputError."""
+    sort = (data.get("sort") or "relevance").strip()
+    if sort not in ("relevance", "newest"):
+        raise SearchInputError(_("参数 sort 只能是 relevance 或 newest"))
+    params = SearchParams(
+        q=clean_query(data.get("q") or ""),
+        page=_int(data.get("page"), "page", 1, 1, 10_000),
+        size=_int(data.get("size"), "size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
+        site=(data.get("site") or "").strip().lower(),
+        section=_int(data.get("section"), "section", 0, 0) or None,
+        account=(data.get("account") or "").strip(),
+        date_from=_date(data.get("from"), "from"),
+        date_to=_date(data.get("to"), "to"),
+        sort=sort,
+    )
+    if params.date_from and params.date_to and params.date_from > params.date_to:
+        raise SearchInputError(_("开始日期不能晚于结束日期"))
+    return params
+
+
+def _scope(params: SearchParams, request_site: Site | None):
+    articles = ArticlePage.objects.live().public()
+    if params.site == "all":
+        pass
+    elif params.site:
+        site = Site.objects.filter(hostname=params.site).select_related("root_page").first()
+        if site is None:
+            raise SearchInputError(_("未知站点：%(site)s") % {"site": params.site})
+        articles = articles.descendant_of(site.root_page)
+    elif request_site is not None:
+        articles = articles.descendant_of(request_site.root_page)
+    if params.section:
+        section = SectionPage.objects.live().filter(pk=params.section).first()
+        if section is None:
+            raise SearchInputError(_("未知栏目：%(id)s") % {"id": params.section})
+        articles = articles.descendant_of(section)
+    if params.account:
+        account = PublishingAccount.objects.filter(slug=params.account).first()
+        if account is None and params.account.isdigit():
+            account = PublishingAccount.objects.filter(pk=int(params.account)).first()
+        if account is None:
+            raise SearchInputError(_("未知育人号：%(a)s") % {"a": params.account})
+        articles = articles.filter(account=account)
+    tz = ZoneInfo(settings.TIME_ZONE)
+    if params.date_from:
+        articles = articles.filter(
+            display_time__gte=datetime.combine(params.date_from, dtime.min, tz)
+        )
+    if params.date_to:
+        articles = articles.filter(
+            display_time__lte=datetime.combine(params.date_to, dtime.max, tz)
+        )
+    return articles
+
+
+def highlight(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
+    """An HTML-escaped snippet around the longest term found, every term wrapped in <mark>."""
+    text = " ".join(text.split())
+    if not text:
+        return ""
+    ordered = sorted(set(terms), key=len, reverse=True)
+    anchor = next((m.start() for t in ordered if (m := re.search(re.escape(t), text, re.I))), 0)
+    start = max(0, anchor - length // 4)
+    snippet = text[start : start + length]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + length < len(text) else ""
+    if not ordered:
+        return prefix + html.escape(snippet) + suffix
+    pattern = re.compile("|".join(re.escape(t) for t in ordered), re.I)
+    out, pos = [], 0
+    for m in pattern.finditer(snippet):
+        out.append(html.escape(snippet[pos : m.start()]))
+        out.append(f"<mark>{html.escape(m.group())}</mark>")
+        pos = m.end()
+    out.append(html.escape(snippet[pos:]))
+    return prefix + "".join(out) + suffix
+
+
+def _parents_and_sites(pages: list[ArticlePage]) -> tuple[dict[str, Page], list[Site]]:
+    steplen = Page.steplen
+    parent_paths = {page.path[:-steplen] for page in pages}
+    parents = {p.path: p for p in Page.objects.filter(path__in=parent_paths)}
+    sites = list(Site.objects.select_related("root_page"))
+    return parents, sites
+
+
+def search_articles(params: SearchParams, request_site: Site | None) -> SearchOutcome:
+    started = time.perf_counter()
+    outcome = SearchOutcome(params=params)
+    query = parse_query(params.q)
+    if query is None:
+        outcome.notice = (
+            _("请输入要搜索的词语。") if not params.q else _("请至少输入一个要查找的词语。")
+        )
+        return outcome
+    wanted = positive_text(query)
+    # Highlight what was typed where it appears whole, else its words.
+    outcome.terms = [w for w in (normalize(wanted).split() + segment_query(wanted)) if w]
+    articles = _scope(params, request_site)
+    if params.sort == "newest":
+        articles = articles.order_by("-display_time")
+        results = articles.search(query, order_by_relevance=False)
+    else:
+        results = articles.search(query)
+    paginator = Paginator(results, params.size)
+    outcome.total = paginator.count
+    outcome.num_pages = paginator.num_pages
+    try:
+        pages = list(paginator.page(params.page).object_list) if outcome.total else []
+    except EmptyPage:
+        pages = []
+    parents, sites = _parents_and_sites(pages)
+    for page in pages:
+        text = " ".join(filter(None, [page.summary, page.body_text()]))
+        site = next((s for s in sites if page.path.startswith(s.root_page.path)), None)
+        outcome.hits.append(
+            SearchHit(
+                page=page,
+                highlight=highlight(text, outcome.terms),
+                section=parents.get(page.path[: -Page.steplen]),
+                site=site,
+            )
+        )
+    outcome.took_ms = round((time.perf_counter() - started) * 1000, 1)
+    return outcome

@@ -1,0 +1,141 @@
+"""Chinese search end to end on the embedded database backend (SQLite, and PostgreSQL in CI)."""
+
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+
+from tests.factories import ArticlePageFactory, PublishingAccountFactory, SectionPageFactory
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def api(client, host="national.test", **params):
+    response = client.get("/search/api/", params, HTTP_HOST=host)
+    return response.status_code, json.loads(response.content)
+
+
+def titles(client, q, **params):
+    status, body = api(client, q=q, **params)
+    assert status == 200, body
+    return [r["title"] for r in body["results"]]
+
+
+@pytest.fixture
+def seed(portal, shared_dir):
+    call_command("import_articles", str(shared_dir / "seed" / "seed-article.jsonl"))
+
+
+@pytest.mark.parametrize(
+    "q", ["党建", "党史学习教育", "红船工匠", "嘉兴职业技术学院", "黨史學習教育"]
+)
+def test_stock_zero_result_queries_find_the_seed_article(client, seed, q):
+    assert titles(client, q) == [
+        "坚持党建引领 培养红船工匠 嘉兴职业技术学院高质量打造新时代党建高地"
+    ]
+
+
+def test_words_do_not_match_across_word_boundaries(client, portal):
+    section = portal.national_section
+    ArticlePageFactory(parent=section, title="提供优质和服务", body=[])
+    ArticlePageFactory(parent=section, title="身穿和服的游客", body=[])
+    ArticlePageFactory(parent=section, title="北京大学生电影节开幕", body=[])
+    ArticlePageFactory(parent=section, title="北京大学举行开学典礼", body=[])
+    assert titles(client, "和服") == ["身穿和服的游客"]
+    assert titles(client, "北京大学") == ["北京大学举行开学典礼"]
+
+
+def test_full_width_and_case_are_folded(client, portal):
+    ArticlePageFactory(parent=portal.national_section, title="Wagtail 与 AI 教学", body=[])
+    assert titles(client, "ＡＩ") == ["Wagtail 与 AI 教学"]
+    assert titles(client, "wagtail") == ["Wagtail 与 AI 教学"]
+
+
+def test_phrases_and_exclusions(client, portal):
+    section = portal.national_section
+    ArticlePageFactory(parent=section, title="弘扬红船精神", body=[])
+    ArticlePageFactory(parent=section, title="精神文明与红船", body=[])
+    assert sorted(titles(client, "红船 精神")) == ["弘扬红船精神", "精神文明与红船"]
+    assert titles(client, '"红船精神"') == ["弘扬红船精神"]
+    assert titles(client, "红船 -弘扬") == ["精神文明与红船"]
+
+
+def test_filters_and_sorting(client, portal):
+    national, school = portal.national_section, portal.institution_section
+    sub = SectionPageFactory(parent=national, title="专题", slug="topic")
+    account = PublishingAccountFactory(slug="jx")
+    old = datetime(2021, 5, 1, 9, tzinfo=SHANGHAI)
+    new = datetime(2022, 5, 1, 9, tzinfo=SHANGHAI)
+    ArticlePageFactory(parent=national, title="党建工作 旧", display_time=old, body=[])
+    ArticlePageFactory(parent=sub, title="党建工作 新", display_time=new, account=account, body=[])
+    ArticlePageFactory(parent=school, title="党建工作 院校", display_time=new, body=[])
+
+    assert sorted(titles(client, "党建")) == ["党建工作 新", "党建工作 旧"]  # this site only
+    assert len(titles(client, "党建", site="all")) == 3
+    assert titles(client, "党建", site="school.test") == ["党建工作 院校"]
+    assert titles(client, "党建", section=sub.pk) == ["党建工作 新"]
+    assert titles(client, "党建", account="jx") == ["党建工作 新"]
+    assert titles(client, "党建", **{"from": "2022-01-01"}) == ["党建工作 新"]
+    assert titles(client, "党建", to="2021-12-31") == ["党建工作 旧"]
+    assert titles(client, "党建", sort="newest") == ["党建工作 新", "党建工作 旧"]
+
+
+def test_only_live_public_pages_are_found(client, portal):
+    draft = ArticlePageFactory(parent=portal.national_section, title="草稿里的党建", body=[])
+    draft.unpublish()
+    assert titles(client, "党建") == []
+
+
+def test_api_shape_highlight_and_pagination(client, seed, portal):
+    for n in range(3):
+        ArticlePageFactory(parent=portal.national_section, title=f"红船工匠 第{n}篇", body=[])
+    status, body = api(client, q="红船工匠", size=2, page=1)
+    assert status == 200
+    assert body["total"] == 4 and len(body["results"]) == 2
+    assert isinstance(body["took_ms"], int | float)
+    assert set(body["results"][0]) == {
+        "external_id", "title", "url", "highlight", "published_at", "section", "site", "account",
+    }  # fmt: skip
+    status, last = api(client, q="红船工匠", size=2, page=2)
+    assert len(last["results"]) == 2
+    seed_hit = next(r for r in body["results"] + last["results"] if r["external_id"] == "seed-000")
+    assert "<mark>红船工匠</mark>" in seed_hit["highlight"]
+    assert seed_hit["section"] == "喜迎党代会" and seed_hit["site"] == "national.test"
+    assert seed_hit["account"] == "嘉兴职业技术学院"
+    assert seed_hit["published_at"] == "2022-02-24T09:17:32+08:00"
+    assert seed_hit["url"].endswith("/seed-000/")
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"size": "51"}, "超出范围"),
+        ({"page": "abc"}, "应为整数"),
+        ({"from": "2022-13-01"}, "不是有效日期"),
+        ({"from": "2022-02-01", "to": "2022-01-01"}, "开始日期不能晚于结束日期"),
+        ({"sort": "random"}, "relevance 或 newest"),
+        ({"site": "nowhere.test"}, "未知站点"),
+        ({"section": "999999"}, "未知栏目"),
+        ({"account": "nobody"}, "未知育人号"),
+    ],
+)
+def test_bad_parameters_get_a_clear_chinese_message(client, portal, params, message):
+    status, body = api(client, q="党建", **params)
+    assert status == 400 and message in body["error"]
+    page = client.get("/search/", {"q": "党建", **params}, HTTP_HOST="national.test")
+    assert page.status_code == 200 and message in page.content.decode()
+
+
+def test_search_page_shows_count_time_and_marks(client, seed):
+    soup = BeautifulSoup(
+        client.get("/search/", {"q": "党史学习教育"}, HTTP_HOST="national.test").content,
+        "html.parser",
+    )
+    assert "找到 1 条结果" in soup.select_one(".search-summary").get_text()
+    assert soup.select_one(".search-snippet mark").get_text() == "党史学习教育"
+    empty = client.get("/search/", {"q": "不存在的词语组合"}, HTTP_HOST="national.test")
+    assert "没有找到" in empty.content.decode() and "在全部站点中搜索" in empty.content.decode()
