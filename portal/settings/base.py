@@ -93,7 +93,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the Celery worker writes; the timeout rides out
     # the short write locks instead of failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        # synchronous=NORMAL is the documented safe pairing with WAL (no fsync per commit).
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -149,7 +150,11 @@ WAGTAILDOCS_EXTENSIONS = [
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024  # videos are attachments too
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "search.backends.database"},
+    "default": {
+        "BACKEND": "search.backends.database",
+        # SEARCH_AUTO_UPDATE=false for a bulk import, then `manage.py update_index` once.
+        "AUTO_UPDATE": env.bool("SEARCH_AUTO_UPDATE", default=True),
+    },
 }
 
 # --- Redis / cache -----------------------------------------------------------------------

@@ -1,0 +1,210 @@
+"""Chinese search benchmark: relevance, segmentation traps, API latency, indexing throughput.
+
+    .venv/bin/python bench/search_bench.py [--corpus ../shared/dev-corpus] [--queries N]
+
+Imports the corpus WITHOUT keywords (as the held-out evaluation does) into its own SQLite
+database under var/bench/ (once; reused while the corpus file is unchanged), then for each
+engine: rebuilds the search index (indexing throughput), runs every judged query and trap
+through GET /search/api/ in-process, and prints one table with every engine side by side.
+Engines: this project's Chinese-aware database backend and stock Wagtail's database backend
+(the baseline). Metrics follow the corpus README (nDCG@10, MRR@10, trap false-hit share).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+ENGINES = {
+    "ours-db": {"BACKEND": "search.backends.database"},
+    "stock-db": {"BACKEND": "wagtail.search.backends.database"},
+}
+TARGETS = {
+    "keyword nDCG@10": "≥ 0.62",
+    "phrase nDCG@10": "≥ 0.99",
+    "known-item MRR@10": "≥ 0.99",
+    "trap false hits": "≤ 2 %",
+    "trap true-hit recall": "",
+    "API p50 ms": "",
+    "API p95 ms": "≤ 150",
+    "indexing articles/s": "≥ 300",
+}
+
+
+def setup_django(db_path: Path) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ["SEARCH_AUTO_UPDATE"] = "false"  # the benchmark indexes explicitly, per engine
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+    os.environ["DEBUG"] = "false"
+    import django
+
+    django.setup()
+
+
+def corpus_without_keywords(corpus: Path, out: Path) -> str:
+    digest = hashlib.sha256(corpus.read_bytes()).hexdigest()[:16]
+    with corpus.open(encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
+        for line in src:
+            doc = json.loads(line)
+            doc.pop("keywords", None)
+            dst.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    return digest
+
+
+def ensure_corpus_imported(corpus: Path, work: Path) -> tuple[int, float | None]:
+    from django.core.management import call_command
+
+    from articles.models import ArticlePage
+
+    stamp = work / "imported.stamp"
+    digest = hashlib.sha256(corpus.read_bytes()).hexdigest()[:16]
+    if stamp.exists() and stamp.read_text() == digest:
+        return ArticlePage.objects.filter(external_id__startswith="dev-").count(), None
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", "--no-admin", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    nokw = work / "corpus-nokw.jsonl"
+    corpus_without_keywords(corpus, nokw)
+    started = time.perf_counter()
+    call_command("import_articles", str(nokw), "--progress-every", "1000")
+    elapsed = time.perf_counter() - started
+    stamp.write_text(digest)
+    return ArticlePage.objects.filter(external_id__startswith="dev-").count(), elapsed
+
+
+def rebuild_index(conf: dict) -> float:
+    """Index every article into a fresh index of this engine; return articles per second."""
+    from django.test import override_settings
+    from modelsearch.backends import get_search_backend
+
+    from articles.models import ArticlePage
+
+    with override_settings(WAGTAILSEARCH_BACKENDS={"default": {**conf, "AUTO_UPDATE": False}}):
+        backend = get_search_backend("default")
+        index = backend.get_index_for_model(ArticlePage)
+        articles = ArticlePage.objects.live().order_by("pk")
+        total = articles.count()
+        started = time.perf_counter()
+        rebuilder = backend.rebuilder_class(index)
+        rebuilt = rebuilder.start()
+        rebuilt.add_model(ArticlePage)
+        for offset in range(0, total, 1000):
+            rebuilt.add_items(ArticlePage, list(articles[offset : offset + 1000]))
+        rebuilder.finish()
+        return total / (time.perf_counter() - started)
+
+
+def ndcg(ranked: list[str], gains: dict[str, float], k: int = 10) -> float:
+    dcg = sum(gains.get(doc, 0) / math.log2(i + 2) for i, doc in enumerate(ranked[:k]))
+    ideal = sorted(gains.values(), reverse=True)[:k]
+    idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg else 0.0
+
+
+def run_queries(conf: dict, queries: list[dict], traps: list[dict]) -> dict[str, float]:
+    from django.test import Client, override_settings
+
+    client = Client()
+
+    def ask(q: str, size: int, page: int = 1) -> tuple[list[str], float]:
+        started = time.perf_counter()
+        response = client.get("/search/api/", {"q": q, "size": size, "page": page},
+                              HTTP_HOST="localhost")  # fmt: skip
+        elapsed = (time.perf_counter() - started) * 1000
+        body = json.loads(response.content)
+        if response.status_code != 200:
+            raise RuntimeError(f"{q!r}: {response.status_code} {body}")
+        return [r["external_id"] for r in body["results"]], elapsed
+
+    scores: dict[str, list[float]] = {"keyword": [], "phrase": [], "known_item": []}
+    latencies: list[float] = []
+    with override_settings(WAGTAILSEARCH_BACKENDS={"default": {**conf, "AUTO_UPDATE": False}}):
+        ask("预热", 10)
+        for query in queries:
+            ranked, ms = ask(query["query"], 10)
+            latencies.append(ms)
+            if query["kind"] == "keyword":
+                scores["keyword"].append(ndcg(ranked, {d: 1.0 for d in query["relevant"]}))
+            elif query["kind"] == "phrase":
+                scores["phrase"].append(
+                    ndcg(ranked, {d: float(g) for d, g in query["grades"].items()})
+                )
+            else:
+                target = query["relevant"][0]
+                scores["known_item"].append(
+                    1 / (ranked.index(target) + 1) if target in ranked else 0.0
+                )
+        false_shares, true_shares = [], []
+        for trap in traps:
+            found: list[str] = []
+            for page in (1, 2):  # the top 100
+                ids, _ = ask(trap["query"], 50, page)
+                found.extend(ids)
+                if len(ids) < 50:
+                    break
+            got = set(found)
+            if trap["false_hit_ids"]:
+                false_shares.append(
+                    len(got & set(trap["false_hit_ids"])) / len(trap["false_hit_ids"])
+                )
+            if trap["true_hit_ids"]:
+                true_shares.append(len(got & set(trap["true_hit_ids"])) / len(trap["true_hit_ids"]))
+    latencies.sort()
+    return {
+        "keyword nDCG@10": statistics.mean(scores["keyword"]),
+        "phrase nDCG@10": statistics.mean(scores["phrase"]),
+        "known-item MRR@10": statistics.mean(scores["known_item"]),
+        "trap false hits": 100 * statistics.mean(false_shares),
+        "trap true-hit recall": 100 * statistics.mean(true_shares),
+        "API p50 ms": latencies[len(latencies) // 2],
+        "API p95 ms": latencies[int(len(latencies) * 0.95) - 1],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "dev-corpus")
+    parser.add_argument("--queries", type=int, default=0, help="use only the first N queries")
+    parser.add_argument("--engines", default=",".join(ENGINES))
+    args = parser.parse_args()
+
+    work = REPO / "var" / "bench"
+    work.mkdir(parents=True, exist_ok=True)
+    setup_django(work / "dev-corpus.sqlite3")
+    docs, import_seconds = ensure_corpus_imported(args.corpus / "corpus.jsonl", work)
+    queries = [json.loads(line) for line in (args.corpus / "queries.jsonl").open(encoding="utf-8")]
+    traps = [json.loads(line) for line in (args.corpus / "traps.jsonl").open(encoding="utf-8")]
+    if args.queries:
+        queries, traps = queries[: args.queries], traps[: max(1, args.queries // 6)]
+
+    engines = [name.strip() for name in args.engines.split(",") if name.strip()]
+    results: dict[str, dict[str, float]] = {}
+    for name in engines:
+        rate = rebuild_index(ENGINES[name])
+        results[name] = {**run_queries(ENGINES[name], queries, traps), "indexing articles/s": rate}
+
+    print(f"\ncorpus: {docs} documents (imported without keywords"
+          + (f", import took {import_seconds:.0f} s" if import_seconds else ", cached import")
+          + f"); {len(queries)} queries, {len(traps)} traps; API called in-process")  # fmt: skip
+    header = ["metric", *engines, "target"]
+    rows = [
+        [metric, *(f"{results[e][metric]:.3f}" if "nDCG" in metric or "MRR" in metric
+                   else f"{results[e][metric]:.1f}" for e in engines), TARGETS[metric]]
+        for metric in TARGETS
+    ]  # fmt: skip
+    widths = [max(len(str(row[i])) for row in [header, *rows]) + 2 for i in range(len(header))]
+    for row in [header, ["-" * (w - 2) for w in widths], *rows]:
+        print("".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()
