@@ -4,6 +4,7 @@ from django.utils.timezone import localtime
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
+from .querylog import hot_searches, promotions_for, query_log
 from .services import SearchInputError, SearchParams, parse_params, search_articles
 
 JSON_OPTIONS = {"ensure_ascii": False}
@@ -19,6 +20,8 @@ def search(request):
         outcome = search_articles(params, site)
     except SearchInputError as exc:
         error = str(exc)
+    if outcome and outcome.terms:
+        query_log.record(params.q)
     return TemplateResponse(
         request,
         "search/search.html",
@@ -27,6 +30,8 @@ def search(request):
             "params": params,
             "outcome": outcome,
             "error": error,
+            "promotions": promotions_for(params.q) if outcome and outcome.terms else [],
+            "hot_searches": hot_searches(),
         },
     )
 

@@ -1,0 +1,94 @@
+"""Readers' queries, counted in memory and written to the database in batches.
+
+Counts land in Wagtail's search-promotions tables (Query / QueryDailyHits), so the admin's
+搜索词报告 and the 热搜 list read the same numbers; no request writes a row of its own.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
+from wagtail.search.utils import normalise_query_string
+
+from .text import normalize
+
+FLUSH_EVERY_SECONDS = 30.0
+FLUSH_AT_QUERIES = 200
+HOT_SEARCHES_CACHE_KEY = "portal:search:hot"
+HOT_SEARCHES_TTL = 300
+
+
+def query_key(query_string: str) -> str:
+    """The form queries are counted and promoted under (黨建 and 党建 are one query)."""
+    return normalise_query_string(normalize(query_string))
+
+
+class QueryLog:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pending: Counter[str] = Counter()
+        self._last_flush = time.monotonic()
+
+    def record(self, query_string: str) -> None:
+        key = query_key(query_string)
+        if not key:
+            return
+        with self._lock:
+            self._pending[key] += 1
+            due = (
+                sum(self._pending.values()) >= FLUSH_AT_QUERIES
+                or time.monotonic() - self._last_flush >= FLUSH_EVERY_SECONDS
+            )
+        if due:
+            self.flush()
+
+    def flush(self) -> int:
+        """Write the pending counts (one transaction); return how many queries were written."""
+        with self._lock:
+            pending, self._pending = self._pending, Counter()
+            self._last_flush = time.monotonic()
+        if not pending:
+            return 0
+        today = timezone.localdate()
+        with transaction.atomic():
+            for key, hits in pending.items():
+                query, _ = Query.objects.get_or_create(query_string=key)
+                daily, _ = QueryDailyHits.objects.get_or_create(query=query, date=today)
+                QueryDailyHits.objects.filter(pk=daily.pk).update(hits=F("hits") + hits)
+        cache.delete(HOT_SEARCHES_CACHE_KEY)
+        return len(pending)
+
+
+query_log = QueryLog()
+
+
+def hot_searches(limit: int = 10, days: int = 7) -> list[str]:
+    """热搜: the most searched queries of the last days (cached for a few minutes)."""
+
+    def compute() -> list[str]:
+        since = timezone.localdate() - timedelta(days=days)
+        return [q.query_string for q in Query.get_most_popular(date_since=since)[:limit]]
+
+    return cache.get_or_set(HOT_SEARCHES_CACHE_KEY, compute, HOT_SEARCHES_TTL)
+
+
+def promotions_for(query_string: str) -> list[SearchPromotion]:
+    """Editors' promoted results for this query, live pages only."""
+    key = query_key(query_string)
+    if not key:
+        return []
+    return [
+        promo
+        for promo in SearchPromotion.objects.filter(query__query_string=key)
+        .select_related("page")
+        .order_by("sort_order")
+        if promo.page is None or promo.page.live
+    ]

@@ -1,0 +1,63 @@
+"""Query logs: counted without a write per request; 热搜, promotions and the terms report."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+from search.querylog import QueryLog, hot_searches, query_log
+from tests.factories import ArticlePageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_log():
+    query_log.flush()
+    cache.clear()
+    yield
+    query_log.flush()
+
+
+def test_recording_does_not_touch_the_database_until_a_flush():
+    log = QueryLog()
+    with CaptureQueriesContext(connection) as ctx:
+        for q in ["党建", "黨建", "党建", "红船精神"]:
+            log.record(q)
+    assert len(ctx.captured_queries) == 0
+    assert log.flush() == 2
+    assert Query.objects.get(query_string="党建").hits == 3  # Traditional counts as Simplified
+    assert Query.objects.get(query_string="红船精神").hits == 1
+
+
+def test_hot_searches_come_from_the_log(client, portal):
+    ArticlePageFactory(parent=portal.national_section, title="党建工作会议", body=[])
+    for _ in range(3):
+        client.get("/search/", {"q": "党建"}, HTTP_HOST="national.test")
+    client.get("/search/", {"q": "工作会议"}, HTTP_HOST="national.test")
+    query_log.flush()
+    assert hot_searches() == ["党建", "工作会议"]
+    html = client.get("/search/", {"q": "会议"}, HTTP_HOST="national.test").content.decode()
+    assert "热搜" in html and "?q=%E5%85%9A%E5%BB%BA" in html
+
+
+def test_promoted_results_show_first_for_a_chinese_query(client, portal):
+    pinned = ArticlePageFactory(parent=portal.national_section, title="编辑推荐的专题", body=[])
+    ArticlePageFactory(parent=portal.national_section, title="思政课改革", body=[])
+    SearchPromotion.objects.create(
+        query=Query.get("思政课"), page=pinned, description="编辑精选", sort_order=0
+    )
+    html = client.get("/search/", {"q": "思政课"}, HTTP_HOST="national.test").content.decode()
+    assert html.index("编辑推荐的专题") < html.index("思政课改革")
+    assert "编辑精选" in html
+
+
+def test_search_terms_report_lists_chinese_queries(admin_client, portal):
+    ArticlePageFactory(parent=portal.national_section, title="党史学习教育", body=[])
+    admin_client.get("/search/", {"q": "党史学习教育"}, HTTP_HOST="national.test")
+    query_log.flush()
+    response = admin_client.get(reverse("wagtailsearchpromotions:search_terms"))
+    assert response.status_code == 200
+    assert "党史学习教育" in response.content.decode()
