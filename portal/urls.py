@@ -13,6 +13,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
     path("search/api/", search_views.search_api, name="search_api"),
+    path("search/suggest/", search_views.suggest_api, name="search_suggest"),
 ]
 
 if settings.DEBUG:

@@ -4,8 +4,12 @@ from django.utils.timezone import localtime
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
+from .query_parser import clean_query
 from .querylog import hot_searches, promotions_for, query_log
 from .services import SearchInputError, SearchParams, parse_params, search_articles
+from .suggest import suggest
+
+MAX_SUGGEST_QUERY = 40
 
 JSON_OPTIONS = {"ensure_ascii": False}
 
@@ -62,3 +66,11 @@ def search_api(request):
     if outcome.notice:
         body["notice"] = outcome.notice
     return JsonResponse(body, json_dumps_params=JSON_OPTIONS)
+
+
+@require_GET
+def suggest_api(request):
+    """GET /search/suggest/?q=djyl → {"suggestions": ["党建引领", …]}"""
+    query = clean_query(request.GET.get("q", ""))[:MAX_SUGGEST_QUERY]
+    suggestions = suggest(query, Site.find_for_request(request)) if query else []
+    return JsonResponse({"suggestions": suggestions}, json_dumps_params=JSON_OPTIONS)

@@ -1,0 +1,125 @@
+"""Autocomplete: Chinese prefixes, full pinyin and pinyin initials (djyl → 党建引领).
+
+Candidates are the words and two-word phrases of a site's recent article titles, the editors'
+dictionary words and the hot searches. Each process keeps one index per site and rebuilds it
+every SUGGEST_TTL seconds; pinyin is computed once per distinct word.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+from pypinyin import Style, lazy_pinyin
+from wagtail.models import Site
+
+from articles.models import ArticlePage
+
+from .models import DictionaryWord
+from .querylog import hot_searches
+from .text import get_segmenter, normalize
+
+SUGGEST_TTL = 600.0
+TITLES_PER_SITE = 5000
+MAX_PHRASE_LENGTH = 8
+ASCII_QUERY = re.compile(r"^[a-z]+$")
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+@functools.lru_cache(maxsize=200_000)
+def pinyin_forms(word: str) -> tuple[str, str]:
+    """(initials, full pinyin) of a word: 党建 → ("dj", "dangjian")."""
+    syllables = lazy_pinyin(word, style=Style.NORMAL, errors="ignore")
+    return "".join(s[0] for s in syllables if s), "".join(syllables)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str
+    weight: float
+    initials: str
+    full: str
+
+
+class SuggestionIndex:
+    def __init__(self, weights: Counter[str]):
+        self.candidates = []
+        for text, weight in weights.items():
+            initials, full = pinyin_forms(text)
+            self.candidates.append(Candidate(text, weight, initials, full))
+        self.candidates.sort(key=lambda c: (-c.weight, len(c.text), c.text))
+
+    def suggest(self, query: str, limit: int = 8) -> list[str]:
+        q = normalize(query).replace(" ", "")
+        if not q:
+            return []
+        if ASCII_QUERY.match(q):
+
+            def matches(c: Candidate) -> bool:
+                return c.initials.startswith(q) or c.full.startswith(q)
+        else:
+
+            def matches(c: Candidate) -> bool:
+                return c.text.startswith(q) and c.text != q
+
+        out = []
+        for candidate in self.candidates:
+            if matches(candidate):
+                out.append(candidate.text)
+                if len(out) == limit:
+                    break
+        return out
+
+
+def build_index(site: Site | None) -> SuggestionIndex:
+    segmenter = get_segmenter()
+    weights: Counter[str] = Counter()
+    articles = ArticlePage.objects.live().public()
+    if site is not None:
+        articles = articles.descendant_of(site.root_page)
+    titles = articles.order_by("-display_time").values_list("title", flat=True)[:TITLES_PER_SITE]
+    for title in titles:
+        words = [w for w in segmenter.cut(title) if HAN.search(w)]
+        seen = set()
+        for i, word in enumerate(words):
+            if len(word) >= 2:
+                seen.add(word)
+            if i + 1 < len(words) and len(word) + len(words[i + 1]) <= MAX_PHRASE_LENGTH:
+                seen.add(word + words[i + 1])
+        weights.update(seen)  # document frequency
+    for word in DictionaryWord.objects.values_list("word", flat=True):
+        weights[normalize(word)] += 5
+    for rank, query in enumerate(hot_searches(limit=50)):
+        weights[query] += 50 - rank
+    return SuggestionIndex(weights)
+
+
+class _IndexCache:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._built: dict[int | None, tuple[float, SuggestionIndex]] = {}
+
+    def get(self, site: Site | None) -> SuggestionIndex:
+        key = site.pk if site else None
+        entry = self._built.get(key)
+        if entry is None or time.monotonic() - entry[0] > SUGGEST_TTL:
+            with self._lock:
+                entry = self._built.get(key)
+                if entry is None or time.monotonic() - entry[0] > SUGGEST_TTL:
+                    entry = (time.monotonic(), build_index(site))
+                    self._built[key] = entry
+        return entry[1]
+
+    def clear(self) -> None:
+        self._built.clear()
+
+
+index_cache = _IndexCache()
+
+
+def suggest(query: str, site: Site | None, limit: int = 8) -> list[str]:
+    return index_cache.get(site).suggest(query, limit)

@@ -1,0 +1,50 @@
+"""Autocomplete understands Chinese prefixes, full pinyin and pinyin initials."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from search.models import DictionaryWord
+from search.suggest import index_cache, pinyin_forms
+from tests.factories import ArticlePageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index():
+    index_cache.clear()
+    yield
+    index_cache.clear()
+
+
+def suggestions(client, q, host="national.test"):
+    response = client.get("/search/suggest/", {"q": q}, HTTP_HOST=host)
+    assert response.status_code == 200
+    return json.loads(response.content)["suggestions"]
+
+
+def test_pinyin_forms():
+    assert pinyin_forms("党建引领") == ("djyl", "dangjianyinling")
+
+
+def test_initials_full_pinyin_and_chinese_prefix(client, portal, shared_dir):
+    call_command("import_articles", str(shared_dir / "seed" / "seed-article.jsonl"))
+    assert "党建引领" in suggestions(client, "djyl")
+    assert "党建引领" in suggestions(client, "DJYL")
+    assert "红船工匠" in suggestions(client, "hongchuan")
+    assert "红船工匠" in suggestions(client, "红船")
+
+
+def test_suggestions_are_per_site_and_include_dictionary_words(client, portal):
+    ArticlePageFactory(parent=portal.institution_section, title="学校召开三全育人推进会", body=[])
+    DictionaryWord.objects.create(word="立德树人")
+    assert "立德树人" in suggestions(client, "ldsr")
+    assert not any("推进会" in s for s in suggestions(client, "tj"))
+    assert any("推进" in s for s in suggestions(client, "tj", host="school.test"))
+
+
+@pytest.mark.parametrize("q", ["", "   ", "！！", "😀", "x" * 500, '"', "\\"])
+def test_odd_input(client, portal, q):
+    assert isinstance(suggestions(client, q), list)
