@@ -105,8 +105,12 @@ def redis_url() -> str:
 
 
 @pytest.fixture
-def celery_worker_on_redis(redis_url, transactional_db):
-    """The portal's own Celery app with a real worker thread on a real Redis broker."""
+def celery_worker_on_redis(redis_url, transactional_db, django_db_serialized_rollback):
+    """The portal's own Celery app with a real worker thread on a real Redis broker.
+
+    The worker thread needs committed data (a transactional test); serialized rollback puts
+    back what Wagtail's migrations created (root page, locale, collection) after the flush.
+    """
     import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping for the ping check)
     from celery.contrib.testing.worker import start_worker
 

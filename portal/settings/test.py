@@ -16,3 +16,7 @@ PORTAL_SHARED_DIR = env.path("PORTAL_SHARED_DIR", default=BASE_DIR.parent / "sha
 # Serve static files from the apps (no collectstatic in tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Tasks enqueued by signals go to an in-memory broker; tests that need a worker start a real
+# one on Redis (tests/conftest.py: celery_worker_on_redis).
+CELERY_BROKER_URL = "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
