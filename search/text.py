@@ -94,6 +94,13 @@ class _SegmenterCache:
         now = time.monotonic()
         if self._segmenter is not None and now - self._checked_at < DICTIONARY_RECHECK_SECONDS:
             return self._segmenter
+        from django.apps import apps
+
+        if not apps.is_installed("search"):
+            # The backend used on its own (modelsearch's peer test suite): no editors' dictionary.
+            self._segmenter = self._segmenter or Segmenter()
+            self._checked_at = now
+            return self._segmenter
         from .dictionary import current_version, load_dictionary
 
         with self._lock:

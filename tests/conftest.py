@@ -14,6 +14,8 @@ from home.services import ensure_site, remove_wagtail_welcome_page
 from .factories import AccountIndexPageFactory, SectionPageFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# modelsearch's peer suite needs its own settings; scripts/test.sh runs it separately.
+collect_ignore = ["peer"]
 
 
 def require_service(name: str, reason: str) -> None:

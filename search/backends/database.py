@@ -139,10 +139,8 @@ def _postgres_backend():
         query_compiler_class = QueryCompiler
         autocomplete_query_compiler_class = AutocompleteQueryCompiler
 
-        def __init__(self, params):
-            # 'simple': no English stemming or stop words, the words are ours already.
-            super().__init__({"SEARCH_CONFIG": "simple", **params})
-
+    # The database's text search configuration (SEARCH_CONFIG, else its default) still
+    # applies: it stems English words and leaves the already-segmented Chinese words alone.
     return ChinesePostgresSearchBackend
 
 
