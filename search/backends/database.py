@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from modelsearch.index import AutocompleteField, RelatedFields, SearchField
 from modelsearch.utils import get_content_type_pk
 
@@ -80,6 +80,26 @@ def _sqlite_backend():
                 ]
             )
             self._refresh_title_norms()
+            self._ensure_statistics()
+
+        def _ensure_statistics(self):
+            """Keep SQLite's planner statistics for the index table current.
+
+            Without them SQLite joins the FTS table row by row from the entry table: 12.8 s
+            instead of 2 ms for one query on the 12,928-document dev corpus (measured).
+            """
+            table = base.IndexEntry._meta.db_table
+            with self.write_connection.cursor() as cursor:
+                cursor.execute(f'SELECT count(*) FROM "{table}"')
+                rows = cursor.fetchone()[0]
+                try:
+                    cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+                    stat = cursor.fetchone()
+                except DatabaseError:  # no sqlite_stat1 before the first ANALYZE
+                    stat = None
+                analysed = int(stat[0].split()[0]) if stat else 0
+                if rows >= 2 * max(analysed, 50) or (rows and not stat):
+                    cursor.execute(f'ANALYZE "{table}"')
 
     class QueryCompiler(ChineseQueryCompilerMixin, base.SQLiteSearchQueryCompiler):
         pass
