@@ -1,4 +1,6 @@
-from bs4 import BeautifulSoup
+import html
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -10,6 +12,9 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 
 from home.blocks import BodyStreamBlock
+
+# Rich text here is Wagtail's own sanitised HTML: dropping tags is enough to get its text.
+TAG = re.compile(r"<[^>]+>")
 
 
 class ArticlePageTag(TaggedItemBase):
@@ -145,7 +150,7 @@ class ArticlePage(Page):
         for block in self.body.raw_data:
             value = block.get("value")
             if block.get("type") == "paragraph":
-                parts.append(BeautifulSoup(value or "", "html.parser").get_text(" "))
+                parts.append(html.unescape(TAG.sub(" ", value or "")))
             elif block.get("type") == "heading":
                 parts.append(value.get("text", ""))
             elif block.get("type") == "quote":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 
 from django.db import DatabaseError, connection
+from django.db.models import prefetch_related_objects
 from modelsearch.index import AutocompleteField, RelatedFields, SearchField
 from modelsearch.utils import get_content_type_pk
 
@@ -21,21 +22,39 @@ from .query import segment_query
 
 
 def _segmented(prepare_field):
-    """Wrap an ObjectIndexer.prepare_field so leaf text values come out segmented."""
+    """Wrap an ObjectIndexer.prepare_field so leaf text values come out segmented.
+
+    The indexer asks for every field three times (title, body, autocomplete); each field of
+    each object is read and segmented once.
+    """
 
     def prepare(self, obj, field):
-        if isinstance(field, RelatedFields):
-            # Recurses into self.prepare_field for each sub-field: segmented there, once.
-            yield from prepare_field(self, obj, field)
-            return
-        for item in prepare_field(self, obj, field):
-            if isinstance(item[0], SearchField | AutocompleteField):
-                *head, value = item
-                yield (*head, segment_for_index(value))
+        cache = self.__dict__.setdefault("_portal_prepared", {})
+        key = (id(obj), id(field))
+        if key not in cache:
+            if isinstance(field, RelatedFields):
+                # Recurses into self.prepare_field for each sub-field: segmented there, once.
+                cache[key] = list(prepare_field(self, obj, field))
             else:
-                yield item
+                cache[key] = [
+                    (*item[:-1], segment_for_index(item[-1]))
+                    if isinstance(item[0], SearchField | AutocompleteField)
+                    else item
+                    for item in prepare_field(self, obj, field)
+                ]
+        yield from cache[key]
 
     return prepare
+
+
+def prefetch_search_relations(model, objs: list) -> None:
+    """Load the related objects search fields read (authors, tags …) in one query each."""
+    names = [f.field_name for f in model.get_search_fields() if isinstance(f, RelatedFields)]
+    for name in names:
+        try:
+            prefetch_related_objects(objs, name)
+        except (AttributeError, ValueError, TypeError):
+            pass  # not a prefetchable relation (a property or method): read per object
 
 
 class ChineseQueryCompilerMixin:
@@ -55,6 +74,8 @@ def _sqlite_backend():
         def add_items(self, model, objs):
             if not model.get_search_fields():
                 return
+            objs = list(objs)
+            prefetch_search_relations(model, objs)
             rows = {}
             for obj in objs:
                 indexer = ObjectIndexer(obj, self.backend)
@@ -130,6 +151,8 @@ def _postgres_backend():
                 return
             content_type_pk = get_content_type_pk(model)
             entries = self.entries.filter(content_type_id=content_type_pk)
+            objs = list(objs)
+            prefetch_search_relations(model, objs)
             for obj in objs:
                 indexer = ObjectIndexer(obj, self.backend)
                 values = {

@@ -61,3 +61,10 @@ def test_dictionary_input_is_validated_in_chinese():
         SynonymGroup(words="思政，思政").full_clean()
     with pytest.raises(ValidationError, match="不能含有空格或标点"):
         DictionaryWord(word="红船 精神").full_clean()
+
+
+def test_index_adds_edge_parts_but_not_inner_accidents():
+    seg = Segmenter()
+    assert "制作" not in seg.cut_for_index("抑制作用")
+    assert "动机" not in seg.cut_for_index("发动机")
+    assert "大学" in seg.cut_for_index("大学生")
