@@ -9,8 +9,9 @@ ensure_debian_packages postgresql redis-server
 ensure_venv "[test]"
 start_postgres
 start_redis
+export PORTAL_TEST_OPENSEARCH_URL="$(bash scripts/opensearch.sh start)"
 if [ "${PORTAL_KEEP_SERVICES:-}" != "1" ]; then
-  trap 'stop_redis; stop_postgres' EXIT
+  trap 'stop_redis; stop_postgres; bash scripts/opensearch.sh stop' EXIT
 fi
 
 export DJANGO_SETTINGS_MODULE=portal.settings.test

@@ -73,3 +73,30 @@ class SynonymGroup(models.Model):
         if len(words) < 2:
             raise ValidationError({"words": _("同义词组至少需要两个不同的词语")})
         self.words = "，".join(words)
+
+
+class PendingIndexUpdate(models.Model):
+    """An index update the search engine missed while unreachable; replayed when it returns."""
+
+    ACTIONS = [("update", _("更新")), ("delete", _("删除"))]
+
+    app_label = models.CharField(max_length=100)
+    model_name = models.CharField(max_length=100)
+    object_pk = models.CharField(max_length=64)
+    action = models.CharField(max_length=10, choices=ACTIONS, default="update")
+    backend_name = models.CharField(max_length=64, default="default")
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("待补索引更新")
+        verbose_name_plural = _("待补索引更新")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["backend_name", "app_label", "model_name", "object_pk"],
+                name="one_pending_update_per_object",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.app_label}.{self.model_name}:{self.object_pk}"

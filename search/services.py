@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 import re
 import time
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.utils.translation import gettext as _
+from opensearchpy.exceptions import ConnectionError as EngineConnectionError
+from opensearchpy.exceptions import ConnectionTimeout
 from wagtail.models import Page, Site
 
 from articles.models import ArticlePage, PublishingAccount, SectionPage
@@ -20,6 +23,9 @@ from articles.models import ArticlePage, PublishingAccount, SectionPage
 from .query_parser import clean_query, parse_query, positive_text
 from .text import normalize, segment_query
 
+logger = logging.getLogger(__name__)
+ENGINE_DOWN = (EngineConnectionError, ConnectionTimeout)
+FALLBACK_BACKEND = "database"  # WAGTAILSEARCH_BACKENDS entry kept current beside the engine
 MAX_PAGE_SIZE = 50
 DEFAULT_PAGE_SIZE = 10
 SNIPPET_LENGTH = 120
@@ -58,7 +64,8 @@ class SearchOutcome:
     hits: list[SearchHit] = field(default_factory=list)
     num_pages: int = 0
     terms: list[str] = field(default_factory=list)
-    notice: str = ""
+    notice: str = ""  # why nothing was searched
+    warning: str = ""  # searched, but with a caveat (engine down, database fallback)
 
 
 def _int(value: str | None, name: str, default: int, lo: int, hi: int | None = None) -> int:
@@ -173,6 +180,16 @@ def _parents_and_sites(pages: list[ArticlePage]) -> tuple[dict[str, Page], list[
     return parents, sites
 
 
+def _page_of(results, params: SearchParams, outcome: SearchOutcome) -> list[ArticlePage]:
+    paginator = Paginator(results, params.size)
+    outcome.total = paginator.count
+    outcome.num_pages = paginator.num_pages
+    try:
+        return list(paginator.page(params.page).object_list) if outcome.total else []
+    except EmptyPage:
+        return []
+
+
 def search_articles(params: SearchParams, request_site: Site | None) -> SearchOutcome:
     started = time.perf_counter()
     outcome = SearchOutcome(params=params)
@@ -191,13 +208,16 @@ def search_articles(params: SearchParams, request_site: Site | None) -> SearchOu
         results = articles.search(query, order_by_relevance=False)
     else:
         results = articles.search(query)
-    paginator = Paginator(results, params.size)
-    outcome.total = paginator.count
-    outcome.num_pages = paginator.num_pages
     try:
-        pages = list(paginator.page(params.page).object_list) if outcome.total else []
-    except EmptyPage:
-        pages = []
+        pages = _page_of(results, params, outcome)
+    except ENGINE_DOWN:
+        # The engine is unreachable: answer from the database index, and say so.
+        logger.warning("search engine unreachable; falling back to the database backend")
+        kwargs = {"order_by_relevance": False} if params.sort == "newest" else {}
+        pages = _page_of(
+            articles.search(query, backend=FALLBACK_BACKEND, **kwargs), params, outcome
+        )
+        outcome.warning = _("搜索引擎暂时不可用，以下结果来自备用检索，可能不够完整。")
     parents, sites = _parents_and_sites(pages)
     for page in pages:
         text = " ".join(filter(None, [page.summary, page.body_text()]))

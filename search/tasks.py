@@ -1,5 +1,7 @@
 from celery import shared_task
+from modelsearch.backends import get_search_backend
 
+from .outbox import replay_missed
 from .reindex import reindex_articles_containing
 
 
@@ -7,3 +9,9 @@ from .reindex import reindex_articles_containing
 def reindex_for_dictionary_change(words: list[str]) -> int:
     """Re-index the articles an editor's dictionary change affects; return how many."""
     return reindex_articles_containing(words)
+
+
+@shared_task(name="search.tasks.replay_missed_index_updates")
+def replay_missed_index_updates() -> int:
+    """Send the engine the index updates it missed while unreachable; return how many."""
+    return replay_missed(get_search_backend("default"))

@@ -150,13 +150,26 @@ WAGTAILDOCS_EXTENSIONS = [
 ]  # fmt: skip
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024  # videos are attachments too
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+SEARCH_URL = env("SEARCH_URL", default="")
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "search.backends.database",
+        # Chinese-aware: OpenSearch 3 when SEARCH_URL names one, else the database.
+        "BACKEND": "search.backends.opensearch" if SEARCH_URL else "search.backends.database",
         # SEARCH_AUTO_UPDATE=false for a bulk import, then `manage.py update_index` once.
         "AUTO_UPDATE": env.bool("SEARCH_AUTO_UPDATE", default=True),
+        **(
+            {"URLS": [SEARCH_URL], "INDEX_PREFIX": env("SEARCH_INDEX_PREFIX", default="portal_")}
+            if SEARCH_URL
+            else {}
+        ),
     },
 }
+if SEARCH_URL:
+    # Kept current beside the engine: what readers get while the engine is unreachable.
+    WAGTAILSEARCH_BACKENDS["database"] = {
+        "BACKEND": "search.backends.database",
+        "AUTO_UPDATE": WAGTAILSEARCH_BACKENDS["default"]["AUTO_UPDATE"],
+    }
 
 # --- Redis / cache -----------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
@@ -167,8 +180,6 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- Search engine (used from the search issue on; read here so every setting is in one place)
-SEARCH_URL = env("SEARCH_URL", default="")
 
 # --- Celery ------------------------------------------------------------------------------
 # Without REDIS_URL the broker is kombu's filesystem transport: no server to run, and it
@@ -192,6 +203,12 @@ CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the task for ano
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # with acks_late, do not hoard tasks a dead worker loses
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # wait for the broker at start (Celery 6 default)
 CELERY_BEAT_SCHEDULE = {
+    # Index updates the search engine missed while it was unreachable, sent again once it
+    # answers; a no-op without SEARCH_URL (nothing is ever recorded).
+    "replay-missed-index-updates": {
+        "task": "search.tasks.replay_missed_index_updates",
+        "schedule": 60.0,
+    },
     # Wagtail publishes scheduled revisions only when something runs publish_scheduled; this
     # sweep replaces the cron job its docs suggest, every minute instead of hourly.
     "publish-scheduled-pages": {

@@ -4,7 +4,9 @@ Run by scripts/test.sh as a separate pytest session (it needs modelsearch's test
 of the portal's apps):  pytest --noconftest --ds=tests.peer.settings tests/peer
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -60,5 +62,6 @@ MODELSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database"}}
 # The peer's fixture is read from shared/ under the name its tests ask for ("search"),
 # through a link in a temporary folder: nothing is copied into the project.
 _fixtures = Path(tempfile.mkdtemp(prefix="peer-fixtures-"))
+atexit.register(shutil.rmtree, _fixtures, ignore_errors=True)
 os.symlink(SHARED / "peer" / "modelsearch-search.json", _fixtures / "search.json")
 FIXTURE_DIRS = [str(_fixtures)]

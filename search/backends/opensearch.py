@@ -1,0 +1,127 @@
+"""OpenSearch 3 made Chinese-aware (production engine; Elasticsearch 8/9 would subclass alike).
+
+Documents are segmented in Python with the same analysis as the database backends
+(search.text) and the engine splits them on whitespace only, so its word list is ours:
+its standard analyzer would cut every Chinese character apart (党史 → 党 / 史).
+
+    WAGTAILSEARCH_BACKENDS = {"default": {
+        "BACKEND": "search.backends.opensearch", "URLS": [SEARCH_URL], "INDEX_PREFIX": "portal_"}}
+"""
+
+from __future__ import annotations
+
+import copy
+
+from modelsearch.backends.opensearch3 import (
+    OpenSearch3AutocompleteQueryCompiler,
+    OpenSearch3Mapping,
+    OpenSearch3SearchBackend,
+    OpenSearch3SearchQueryCompiler,
+)
+from modelsearch.index import AutocompleteField, SearchField
+from modelsearch.utils import deep_update
+from opensearchpy.exceptions import ConnectionError as EngineConnectionError
+from opensearchpy.exceptions import ConnectionTimeout
+
+from search.outbox import record_missed
+from search.text import segment_for_index
+
+from .database import ChineseQueryCompilerMixin
+
+# Our words arrive space-separated: split on whitespace, lower-case, nothing more.
+PORTAL_ANALYSIS = {
+    "settings": {
+        "analysis": {
+            "analyzer": {
+                "default": {"type": "custom", "tokenizer": "whitespace", "filter": ["lowercase"]},
+                "portal_words": {
+                    "type": "custom",
+                    "tokenizer": "whitespace",
+                    "filter": ["lowercase"],
+                },
+                # Autocomplete: prefixes of each word (党建 → 党, 党建), not of characters.
+                "edgengram_analyzer": {
+                    "type": "custom",
+                    "tokenizer": "whitespace",
+                    "filter": ["lowercase", "edgengram"],
+                },
+            }
+        }
+    }
+}
+
+
+ENGINE_DOWN = (EngineConnectionError, ConnectionTimeout)
+
+
+def _segment(value):
+    if isinstance(value, str):
+        return segment_for_index(value)
+    if isinstance(value, list):
+        return [_segment(item) for item in value]
+    return value
+
+
+class ChineseMapping(OpenSearch3Mapping):
+    # modelsearch searches autocomplete fields with "standard", which cuts Chinese into
+    # characters; ours searches them with the same whitespace analysis as everything else.
+    edgengram_analyzer_config = {
+        "analyzer": "edgengram_analyzer",
+        "search_analyzer": "portal_words",
+    }
+
+    def _get_document_field_data(self, field, obj):
+        name, value, edgengrams = super()._get_document_field_data(field, obj)
+        if isinstance(field, SearchField | AutocompleteField):
+            value = _segment(value)
+            edgengrams = [_segment(v) for v in edgengrams]
+        return name, value, edgengrams
+
+
+class QueryCompiler(ChineseQueryCompilerMixin, OpenSearch3SearchQueryCompiler):
+    mapping_class = ChineseMapping
+
+
+class AutocompleteQueryCompiler(ChineseQueryCompilerMixin, OpenSearch3AutocompleteQueryCompiler):
+    mapping_class = ChineseMapping
+
+
+class ChineseOpenSearchBackend(OpenSearch3SearchBackend):
+    mapping_class = ChineseMapping
+    query_compiler_class = QueryCompiler
+    autocomplete_query_compiler_class = AutocompleteQueryCompiler
+
+    def __init__(self, params):
+        super().__init__(params)
+        self.settings = deep_update(copy.deepcopy(self.settings), copy.deepcopy(PORTAL_ANALYSIS))
+
+    # While the engine is unreachable, publishing goes on (modelsearch logs and swallows the
+    # error) and every missed update is recorded, to be replayed when it answers again.
+    def add(self, obj, _replaying=False):
+        try:
+            super().add(obj)
+        except ENGINE_DOWN:
+            if _replaying:
+                raise
+            record_missed(obj, "update")
+            raise
+
+    def add_bulk(self, model, obj_list):
+        try:
+            super().add_bulk(model, obj_list)
+        except ENGINE_DOWN:
+            for obj in obj_list:
+                record_missed(obj, "update")
+            raise
+
+    def delete(self, obj, _replaying=False):
+        try:
+            super().delete(obj)
+        except ENGINE_DOWN:
+            if _replaying:
+                raise
+            record_missed(obj, "delete")
+            raise
+
+
+SearchBackend = ChineseOpenSearchBackend

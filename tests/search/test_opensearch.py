@@ -1,0 +1,133 @@
+"""Chinese search on a real OpenSearch 3 (scripts/opensearch.sh; CI fails if it is absent)."""
+
+import io
+import json
+import os
+import urllib.request
+import uuid
+
+import pytest
+from django.core.management import call_command
+from modelsearch.backends import get_search_backend
+
+from articles.models import ArticlePage
+from search.text import segment_for_index
+from tests.conftest import require_service
+from tests.factories import ArticlePageFactory, PublishingAccountFactory
+
+pytestmark = pytest.mark.django_db
+OPENSEARCH_URL = os.environ.get("PORTAL_TEST_OPENSEARCH_URL", "http://127.0.0.1:9200")
+
+
+@pytest.fixture
+def opensearch(settings, portal):
+    try:
+        urllib.request.urlopen(OPENSEARCH_URL, timeout=3).read()
+    except OSError as exc:
+        require_service("OpenSearch", f"{OPENSEARCH_URL}: {exc} (bash scripts/opensearch.sh start)")
+    prefix = f"portal_test_{uuid.uuid4().hex[:8]}_"
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "search.backends.opensearch",
+            "URLS": [OPENSEARCH_URL],
+            "INDEX_PREFIX": prefix,
+            "AUTO_UPDATE": True,
+        }
+    }
+    call_command("update_index", stdout=io.StringIO())
+    backend = get_search_backend()
+    yield backend
+    backend.es.indices.delete(index=f"{prefix}*")
+
+
+def refresh(backend):
+    backend.get_index_for_model(ArticlePage).refresh()
+
+
+def titles(client, q, **params):
+    response = client.get("/search/api/", {"q": q, **params}, HTTP_HOST="national.test")
+    assert response.status_code == 200, response.content
+    return [r["title"] for r in json.loads(response.content)["results"]]
+
+
+def test_engine_tokens_for_chinese_text(opensearch):
+    index = opensearch.get_index_for_model(ArticlePage).name
+
+    def tokens(**body):
+        result = opensearch.es.indices.analyze(index=index, body=body)
+        return [t["token"] for t in result["tokens"]]
+
+    # What the engine would do on its own: one token per character.
+    assert tokens(analyzer="standard", text="党史学习教育") == ["党", "史", "学", "习", "教", "育"]
+    # What it does with the portal's analysis: our words, lower-cased.
+    segmented = segment_for_index("党史学习教育 Wagtail")
+    assert tokens(analyzer="default", text=segmented) == ["党史", "学习", "教育", "wagtail"]
+    assert tokens(analyzer="edgengram_analyzer", text="党建 引领")[:3] == ["党", "党建", "引"]
+
+
+def test_words_not_characters(client, opensearch, portal):
+    section = portal.national_section
+    for title in [
+        "提供优质和服务",
+        "身穿和服的游客",
+        "北京大学生电影节开幕",
+        "北京大学举行开学典礼",
+    ]:
+        ArticlePageFactory(parent=section, title=title, body=[])
+    refresh(opensearch)
+    assert titles(client, "和服") == ["身穿和服的游客"]
+    assert titles(client, "北京大学") == ["北京大学举行开学典礼"]
+    assert titles(client, "黨建") == []
+
+
+def test_seed_article_phrases_filters_and_sort(client, opensearch, portal, shared_dir):
+    call_command("import_articles", str(shared_dir / "seed" / "seed-article.jsonl"))
+    account = PublishingAccountFactory(slug="os")
+    ArticlePageFactory(
+        parent=portal.national_section, title="红船精神研讨", account=account, body=[]
+    )
+    ArticlePageFactory(parent=portal.institution_section, title="院校红船精神", body=[])
+    refresh(opensearch)
+    seed_title = "坚持党建引领 培养红船工匠 嘉兴职业技术学院高质量打造新时代党建高地"
+    for q in ["党建", "党史学习教育", "红船工匠", "嘉兴职业技术学院", "黨史學習教育"]:
+        assert titles(client, q) == [seed_title], q
+    assert titles(client, '"红船精神研讨"') == ["红船精神研讨"]
+    assert titles(client, "红船精神", account="os") == ["红船精神研讨"]
+    assert "院校红船精神" not in titles(client, "红船精神")
+    assert "院校红船精神" in titles(client, "红船精神", site="all")
+    assert titles(client, "红船 -工匠 -研讨") == []
+    assert set(titles(client, "红船", sort="newest")) == {seed_title, "红船精神研讨"}
+
+
+def test_engine_down_falls_back_to_the_database_and_replays_missed_updates(
+    client, opensearch, portal, settings
+):
+    from search.models import PendingIndexUpdate
+    from search.tasks import replay_missed_index_updates
+
+    engine = settings.WAGTAILSEARCH_BACKENDS["default"]
+    database = {"BACKEND": "search.backends.database"}
+    # Nothing listens on port 9: the engine is unreachable, as when it is stopped.
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {**engine, "URLS": ["http://127.0.0.1:9"]},
+        "database": database,
+    }
+    article = ArticlePageFactory(parent=portal.national_section, title="停机期间发布的党建文章")
+    article.save_revision().publish()  # publishing keeps working
+    assert PendingIndexUpdate.objects.filter(object_pk=str(article.pk)).exists()
+    response = client.get("/search/api/", {"q": "党建"}, HTTP_HOST="national.test")
+    body = json.loads(response.content)
+    assert response.status_code == 200
+    assert [r["title"] for r in body["results"]] == ["停机期间发布的党建文章"]
+    assert "搜索引擎暂时不可用" in body["notice"]
+    page = client.get("/search/", {"q": "党建"}, HTTP_HOST="national.test").content.decode()
+    assert "搜索引擎暂时不可用" in page and "停机期间发布的党建文章" in page
+
+    # The engine is back: the missed update is replayed and the engine finds the article.
+    settings.WAGTAILSEARCH_BACKENDS = {"default": engine, "database": database}
+    assert replay_missed_index_updates() >= 1
+    assert not PendingIndexUpdate.objects.exists()
+    refresh(opensearch)
+    body = json.loads(client.get("/search/api/", {"q": "党建"}, HTTP_HOST="national.test").content)
+    assert [r["title"] for r in body["results"]] == ["停机期间发布的党建文章"]
+    assert "notice" not in body
