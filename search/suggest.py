@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db import connection
 from pypinyin import Style, lazy_pinyin
 from wagtail.models import Site
 
@@ -99,20 +100,32 @@ def build_index(site: Site | None) -> SuggestionIndex:
 
 
 class _IndexCache:
+    """Built on first use; afterwards a stale index keeps answering while a thread rebuilds."""
+
     def __init__(self):
         self._lock = threading.Lock()
         self._built: dict[int | None, tuple[float, SuggestionIndex]] = {}
+        self._rebuilding: set[int | None] = set()
 
     def get(self, site: Site | None) -> SuggestionIndex:
         key = site.pk if site else None
         entry = self._built.get(key)
-        if entry is None or time.monotonic() - entry[0] > SUGGEST_TTL:
+        if entry is None:
             with self._lock:
                 entry = self._built.get(key)
-                if entry is None or time.monotonic() - entry[0] > SUGGEST_TTL:
-                    entry = (time.monotonic(), build_index(site))
-                    self._built[key] = entry
+                if entry is None:
+                    entry = self._built[key] = (time.monotonic(), build_index(site))
+        elif time.monotonic() - entry[0] > SUGGEST_TTL and key not in self._rebuilding:
+            self._rebuilding.add(key)
+            threading.Thread(target=self._rebuild, args=(key, site), daemon=True).start()
         return entry[1]
+
+    def _rebuild(self, key: int | None, site: Site | None) -> None:
+        try:
+            self._built[key] = (time.monotonic(), build_index(site))
+        finally:
+            self._rebuilding.discard(key)
+            connection.close()  # this thread's own database connection
 
     def clear(self) -> None:
         self._built.clear()
