@@ -20,8 +20,8 @@ from wagtail.models import Page, Site
 
 from articles.models import ArticlePage, PublishingAccount, SectionPage
 
-from .query_parser import clean_query, parse_query, positive_text
-from .text import normalize, segment_query
+from .query_parser import clean_query, loosen, parse_query, positive_text
+from .text import get_segmenter, normalize, segment_query
 
 logger = logging.getLogger(__name__)
 ENGINE_DOWN = (EngineConnectionError, ConnectionTimeout)
@@ -64,6 +64,7 @@ class SearchOutcome:
     hits: list[SearchHit] = field(default_factory=list)
     num_pages: int = 0
     terms: list[str] = field(default_factory=list)
+    exact_total: int = 0  # results matching every word; the rest share only some of them
     notice: str = ""  # why nothing was searched
     warning: str = ""  # searched, but with a caveat (engine down, database fallback)
 
@@ -172,6 +173,39 @@ def highlight(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
     return prefix + "".join(out) + suffix
 
 
+class TieredResults:
+    """Exact matches, then the looser second tier, as one sliceable sequence for Paginator.
+
+    The second tier is counted and fetched only when a page reaches it.
+    """
+
+    def __init__(self, exact, looser):
+        self.exact = exact
+        self.looser = looser
+        self._exact_count: int | None = None
+
+    def exact_count(self) -> int:
+        if self._exact_count is None:
+            self._exact_count = self.exact.count()
+        return self._exact_count
+
+    def count(self) -> int:
+        return self.exact_count() + (self.looser.count() if self.looser is not None else 0)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            raise TypeError("TieredResults supports slicing only")
+        start, stop = key.start or 0, key.stop
+        n = self.exact_count()
+        items = list(self.exact[start : min(stop, n)]) if start < n else []
+        if self.looser is not None and stop > n:
+            items += list(self.looser[max(start - n, 0) : stop - n])
+        return items
+
+
 def _parents_and_sites(pages: list[ArticlePage]) -> tuple[dict[str, Page], list[Site]]:
     steplen = Page.steplen
     parent_paths = {page.path[:-steplen] for page in pages}
@@ -183,11 +217,23 @@ def _parents_and_sites(pages: list[ArticlePage]) -> tuple[dict[str, Page], list[
 def _page_of(results, params: SearchParams, outcome: SearchOutcome) -> list[ArticlePage]:
     paginator = Paginator(results, params.size)
     outcome.total = paginator.count
+    outcome.exact_total = results.exact_count()
     outcome.num_pages = paginator.num_pages
     try:
         return list(paginator.page(params.page).object_list) if outcome.total else []
     except EmptyPage:
         return []
+
+
+def _run(articles, query, looser, params: SearchParams, **kwargs) -> TieredResults:
+    if params.sort == "newest":
+        articles = articles.order_by("-display_time")
+        kwargs["order_by_relevance"] = False
+
+    def search(q):
+        return articles.search(q, **kwargs)
+
+    return TieredResults(search(query), search(looser) if looser is not None else None)
 
 
 def search_articles(params: SearchParams, request_site: Site | None) -> SearchOutcome:
@@ -200,23 +246,20 @@ def search_articles(params: SearchParams, request_site: Site | None) -> SearchOu
         )
         return outcome
     wanted = positive_text(query)
-    # Highlight what was typed where it appears whole, else its words.
-    outcome.terms = [w for w in (normalize(wanted).split() + segment_query(wanted)) if w]
+    looser = loosen(query)
+    # Highlight what was typed where it appears whole, else its words and their parts.
+    words = segment_query(wanted)
+    segmenter = get_segmenter()
+    parts = [p for w in words for p in segmenter.parts(w)] if looser is not None else []
+    outcome.terms = [w for w in (normalize(wanted).split() + words + parts) if w]
     articles = _scope(params, request_site)
-    if params.sort == "newest":
-        articles = articles.order_by("-display_time")
-        results = articles.search(query, order_by_relevance=False)
-    else:
-        results = articles.search(query)
     try:
-        pages = _page_of(results, params, outcome)
+        pages = _page_of(_run(articles, query, looser, params), params, outcome)
     except ENGINE_DOWN:
         # The engine is unreachable: answer from the database index, and say so.
         logger.warning("search engine unreachable; falling back to the database backend")
-        kwargs = {"order_by_relevance": False} if params.sort == "newest" else {}
-        pages = _page_of(
-            articles.search(query, backend=FALLBACK_BACKEND, **kwargs), params, outcome
-        )
+        results = _run(articles, query, looser, params, backend=FALLBACK_BACKEND)
+        pages = _page_of(results, params, outcome)
         outcome.warning = _("搜索引擎暂时不可用，以下结果来自备用检索，可能不够完整。")
     parents, sites = _parents_and_sites(pages)
     for page in pages:

@@ -78,10 +78,12 @@ class Segmenter:
 
         北京大学生 is indexed as 北京 / 大学生 / 大学, so 大学 finds it while 北京大学 does not.
         Only edge parts are added: inner parts are mostly accidents of the characters
-        (抑制作用 ⊃ 制作). A three-character word adds only its head (大学生 → 大学): its
-        two-character tail is usually a different word (发动机 ⊅ 动机, 慢性病 ⊅ 性病).
-        Measured on the dev corpus traps: 0.4 % false hits, 97.9 % of true hits kept
-        (jieba's search mode: 8.6 % and 100 %; precise mode alone: 0 % and 86.7 %).
+        (抑制作用 ⊃ 制作). A three-character word adds its head (大学生 → 大学) and its
+        two-character tail only where jieba's dictionary rates the tail the commoner word
+        (高增益 → 增益, 教职工 → 职工; but 发动机 ⊅ 动机, 慢性病 ⊅ 性病).
+        Measured offline on the dev corpus: trap false hits 0.6 %, phrase nDCG@10 0.993
+        (jieba's search mode: 8.6 % false hits; precise mode alone: 0 %, missing 13 % of
+        the true hits).
         """
         tokens: list[str] = []
         for token in self._jieba.cut(normalize(text)):
@@ -89,12 +91,26 @@ class Segmenter:
                 continue
             tokens.append(token)
             if len(token) >= 3:
-                for part in self._jieba.cut_for_search(token):
-                    if part != token and (
-                        token.startswith(part) or (len(token) >= 4 and token.endswith(part))
-                    ):
-                        tokens.append(part)
+                tokens.extend(self._edge_parts(token))
         return tokens
+
+    def _edge_parts(self, token: str) -> list[str]:
+        parts = [p for p in self._jieba.cut_for_search(token) if p != token]
+        head = [p for p in parts if token.startswith(p)]
+        tail = [p for p in parts if token.endswith(p)]
+        if len(token) == 3 and tail:
+            # 高增益 → 增益 but 发动机 ↛ 动机: keep the tail only where it is a commoner word
+            # than the head in jieba's dictionary (增益 91 vs 高增 0; 动机 982 vs 发动 5248).
+            if self._word_freq(tail[0]) <= self._word_freq(token[:2]):
+                tail = []
+        return head + tail
+
+    def parts(self, token: str) -> list[str]:
+        """The dictionary words of two or more characters inside a word (职业院校 → 职业, 院校)."""
+        return [p for p in self._jieba.cut_for_search(token) if p != token and len(p) >= 2]
+
+    def _word_freq(self, word: str) -> int:
+        return self._jieba.suggest_freq(word) if self._jieba.has_word(word) else 0
 
     def expand(self, tokens: Iterable[str]) -> list[tuple[str, ...]]:
         """Each query token with its synonyms: [(思政, 思想政治), (课程,)]."""

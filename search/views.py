@@ -62,7 +62,12 @@ def search_api(request):
         }
         for hit in outcome.hits
     ]
-    body = {"total": outcome.total, "took_ms": outcome.took_ms, "results": results}
+    body = {
+        "total": outcome.total,
+        "exact_total": outcome.exact_total,
+        "took_ms": outcome.took_ms,
+        "results": results,
+    }
     if outcome.notice or outcome.warning:
         body["notice"] = outcome.notice or outcome.warning
     return JsonResponse(body, json_dumps_params=JSON_OPTIONS)

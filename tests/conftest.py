@@ -89,6 +89,14 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_dictionary():
+    """Each test reads the editors' dictionary anew (a test's words are rolled back with it)."""
+    from search.text import invalidate_segmenter
+
+    invalidate_segmenter()
+
+
 @pytest.fixture
 def redis_url() -> str:
     """The Redis the test command started (PORTAL_TEST_REDIS_URL), flushed for this test."""

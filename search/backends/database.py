@@ -122,8 +122,22 @@ def _sqlite_backend():
                 if rows >= 2 * max(analysed, 50) or (rows and not stat):
                     cursor.execute(f'ANALYZE "{table}"')
 
+    from modelsearch.backends.database.sqlite.query import SearchQueryExpression
+    from modelsearch.query import PlainText
+
+    class Grouped(SearchQueryExpression):
+        def as_sql(self, compiler, connection, **extra_context):
+            sql, params = super().as_sql(compiler, connection, **extra_context)
+            return f"({sql})", params
+
     class QueryCompiler(ChineseQueryCompilerMixin, base.SQLiteSearchQueryCompiler):
-        pass
+        def build_search_query_content(self, query, config=None):
+            # modelsearch writes several words as `"a" OR "b"` without parentheses, so in
+            # And(Or-words, Not(…)) FTS5's NOT binds to the last word only. Group them.
+            built = super().build_search_query_content(query, config=config)
+            if isinstance(query, PlainText) and isinstance(built, SearchQueryExpression):
+                return Grouped(built.value)
+            return built
 
     class AutocompleteQueryCompiler(
         ChineseQueryCompilerMixin, base.SQLiteAutocompleteQueryCompiler
@@ -169,8 +183,16 @@ def _postgres_backend():
                     )
             self._refresh_title_norms()
 
+    from modelsearch.query import PlainText
+
     class QueryCompiler(ChineseQueryCompilerMixin, base.PostgresSearchQueryCompiler):
-        pass
+        def build_tsquery_content(self, query, config=None, invert=False):
+            # modelsearch negates each word of a Not(PlainText) but keeps its operator, so
+            # Not("a b", and) became !a & !b (neither word). De Morgan: !a | !b.
+            if invert and isinstance(query, PlainText) and len(query.query_string.split()) > 1:
+                swapped = "or" if query.operator == "and" else "and"
+                query = PlainText(query.query_string, operator=swapped)
+            return super().build_tsquery_content(query, config=config, invert=invert)
 
     class AutocompleteQueryCompiler(
         ChineseQueryCompilerMixin, base.PostgresAutocompleteQueryCompiler

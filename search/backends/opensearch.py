@@ -19,6 +19,7 @@ from modelsearch.backends.opensearch3 import (
     OpenSearch3SearchQueryCompiler,
 )
 from modelsearch.index import AutocompleteField, SearchField
+from modelsearch.query import And, Not
 from modelsearch.utils import deep_update
 from opensearchpy.exceptions import ConnectionError as EngineConnectionError
 from opensearchpy.exceptions import ConnectionTimeout
@@ -80,6 +81,23 @@ class ChineseMapping(OpenSearch3Mapping):
 
 class QueryCompiler(ChineseQueryCompilerMixin, OpenSearch3SearchQueryCompiler):
     mapping_class = ChineseMapping
+
+    def _join_and_compile_queries(self, query, fields, boost=1.0):
+        # modelsearch compiles And(…, Not(x)) once per field and takes the best: the title
+        # field alone then matches "红船 -党史" although the body says 党史. Exclusions apply
+        # to the document as a whole instead.
+        if len(fields) > 1 and isinstance(query, And):
+            negated = [q.subquery for q in query.subqueries if isinstance(q, Not)]
+            positive = [q for q in query.subqueries if not isinstance(q, Not)]
+            if negated and positive:
+                wanted = positive[0] if len(positive) == 1 else And(positive)
+                return {
+                    "bool": {
+                        "must": super()._join_and_compile_queries(wanted, fields, boost),
+                        "must_not": [self._compile_query(q, f) for q in negated for f in fields],
+                    }
+                }
+        return super()._join_and_compile_queries(query, fields, boost)
 
 
 class AutocompleteQueryCompiler(ChineseQueryCompilerMixin, OpenSearch3AutocompleteQueryCompiler):

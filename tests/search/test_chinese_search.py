@@ -64,6 +64,13 @@ def test_phrases_and_exclusions(client, portal):
     assert titles(client, "红船 -弘扬") == ["精神文明与红船"]
 
 
+def test_excluding_a_word_of_several_parts_excludes_only_that_word(client, portal):
+    section = portal.national_section
+    ArticlePageFactory(parent=section, title="红船旁的党史课", body=[])
+    ArticlePageFactory(parent=section, title="红船边的党史学习教育", body=[])
+    assert titles(client, "红船 -党史学习教育") == ["红船旁的党史课"]
+
+
 def test_filters_and_sorting(client, portal):
     national, school = portal.national_section, portal.institution_section
     sub = SectionPageFactory(parent=national, title="专题", slug="topic")
@@ -137,5 +144,31 @@ def test_search_page_shows_count_time_and_marks(client, seed):
     )
     assert "找到 1 条结果" in soup.select_one(".search-summary").get_text()
     assert soup.select_one(".search-snippet mark").get_text() == "党史学习教育"
-    empty = client.get("/search/", {"q": "不存在的词语组合"}, HTTP_HOST="national.test")
+    empty = client.get("/search/", {"q": "量子纠缠"}, HTTP_HOST="national.test")
     assert "没有找到" in empty.content.decode() and "在全部站点中搜索" in empty.content.decode()
+
+
+def test_several_words_rank_exact_matches_first_then_partial_ones(client, portal):
+    section = portal.national_section
+    ArticlePageFactory(parent=section, title="红船精神代代相传", body=[])
+    ArticlePageFactory(parent=section, title="培养新时代工匠", body=[])
+    ArticlePageFactory(parent=section, title="红船工匠走进课堂", body=[])
+    ArticlePageFactory(parent=section, title="校园运动会开幕", body=[])
+    status, body = api(client, q="红船 工匠")
+    assert status == 200
+    assert (body["total"], body["exact_total"]) == (3, 1)
+    found = [r["title"] for r in body["results"]]
+    assert found[0] == "红船工匠走进课堂"
+    assert sorted(found[1:]) == ["培养新时代工匠", "红船精神代代相传"]
+    # Pages run across the two tiers without losing or repeating a result.
+    paged = [titles(client, "红船 工匠", size=2, page=n) for n in (1, 2)]
+    assert paged[0] + paged[1] == found
+
+
+def test_no_exact_match_says_the_results_share_only_some_words(client, portal):
+    ArticlePageFactory(parent=portal.national_section, title="红船精神代代相传", body=[])
+    response = client.get("/search/", {"q": "红船 运动会"}, HTTP_HOST="national.test")
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    assert "以下结果包含其中部分词语" in page.select_one(".search-notice").get_text()
+    assert [a.get_text() for a in page.select(".search-results h2 a")] == ["红船精神代代相传"]

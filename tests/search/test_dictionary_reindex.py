@@ -9,8 +9,9 @@ from tests.factories import ArticlePageFactory
 
 
 def found(portal, q):
+    """Titles of the exact matches (those holding every word of q)."""
     outcome = search_articles(SearchParams(q=q, size=50), portal.national)
-    return sorted(hit.page.title for hit in outcome.hits)
+    return sorted(hit.page.title for hit in outcome.hits[: outcome.exact_total])
 
 
 @pytest.mark.django_db

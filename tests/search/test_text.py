@@ -68,3 +68,10 @@ def test_index_adds_edge_parts_but_not_inner_accidents():
     assert "制作" not in seg.cut_for_index("抑制作用")
     assert "动机" not in seg.cut_for_index("发动机")
     assert "大学" in seg.cut_for_index("大学生")
+
+
+def test_a_three_character_word_adds_its_tail_only_where_the_tail_is_the_word():
+    seg = Segmenter()
+    assert "增益" in seg.cut_for_index("高增益")
+    assert "职工" in seg.cut_for_index("教职工")
+    assert "性病" not in seg.cut_for_index("慢性病")
