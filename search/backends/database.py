@@ -63,9 +63,19 @@ class ChineseQueryCompilerMixin:
         self.query = segment_query(self.query)
 
 
+def _as_int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 @functools.cache
 def _sqlite_backend():
     from modelsearch.backends.database.sqlite import sqlite as base
+    from modelsearch.backends.database.sqlite.query import normalize as sqlite_normalize
+    from modelsearch.query import MatchAll, Not
+    from modelsearch.utils import get_descendants_content_types_pks
 
     class ObjectIndexer(base.ObjectIndexer):
         prepare_field = _segmented(base.ObjectIndexer.prepare_field)
@@ -131,6 +141,33 @@ def _sqlite_backend():
             return f"({sql})", params
 
     class QueryCompiler(ChineseQueryCompilerMixin, base.SQLiteSearchQueryCompiler):
+        def ranked_ids(self, config) -> list[str] | None:
+            """Ids of every match, best first, from one pass over the FTS index.
+
+            modelsearch scores each result with a correlated subquery that runs the whole
+            MATCH again per row: 4.5 s for a six-word OR query matching 2,316 of the dev
+            corpus' documents. Here bm25 is computed once per match. None where the query
+            has no ranking of its own (match-all, pure negation): modelsearch's path then.
+            """
+            query = sqlite_normalize(self.query)
+            if isinstance(query, MatchAll | Not):
+                return None
+            match = base.MatchExpression(
+                self.fields or self.FTS_TABLE_FIELDS, self.build_search_query(query, config)
+            )
+            rank = self._build_rank_expression(self.get_search_vectors(), config)
+            content_types = get_descendants_content_types_pks(self.queryset.model)
+            rows = (
+                base.SQLiteFTSIndexEntry.objects.filter(match)
+                .filter(index_entry__content_type__in=content_types)
+                .annotate(score=rank)
+                .values_list("index_entry__object_id", "score")
+            )
+            self.matches = rows.values("index_entry__object_id")
+            # bm25 is negative, best first; ties newest first, as modelsearch orders them.
+            ranked = sorted(rows, key=lambda row: (row[1], -_as_int(row[0])))
+            return [object_id for object_id, _ in ranked]
+
         def build_search_query_content(self, query, config=None):
             # modelsearch writes several words as `"a" OR "b"` without parentheses, so in
             # And(Or-words, Not(…)) FTS5's NOT binds to the last word only. Group them.
@@ -144,7 +181,32 @@ def _sqlite_backend():
     ):
         pass
 
+    class SearchResults(base.SQLiteSearchResults):
+        def _do_search(self):
+            compiler = self.query_compiler
+            if (
+                not isinstance(compiler, QueryCompiler)  # autocomplete: modelsearch's own path
+                or not compiler.order_by_relevance
+                or self._score_field is not None
+            ):
+                return super()._do_search()
+            ranked = compiler.ranked_ids(compiler.get_config(self.backend))
+            if ranked is None:
+                return super()._do_search()
+            # The matches the caller's queryset allows (live, this site …), in one query.
+            allowed = {
+                str(pk)
+                for pk in compiler.queryset.filter(pk__in=compiler.matches).values_list(
+                    "pk", flat=True
+                )
+            }
+            window = [object_id for object_id in ranked if object_id in allowed]
+            window = window[self.start : self.stop]
+            objs = {str(pk): obj for pk, obj in compiler.queryset.in_bulk(window).items()}
+            return [objs[object_id] for object_id in window if object_id in objs]
+
     class ChineseSQLiteSearchBackend(base.SQLiteSearchBackend):
+        results_class = SearchResults
         index_class = Index
         query_compiler_class = QueryCompiler
         autocomplete_query_compiler_class = AutocompleteQueryCompiler
