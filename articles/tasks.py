@@ -1,8 +1,23 @@
+"""Celery tasks of the articles app: scheduled publishing (see articles.scheduling)."""
+
 from celery import shared_task
-from django.core.management import call_command
+
+from . import scheduling
+
+
+@shared_task(name="articles.tasks.publish_revision", acks_late=True)
+def publish_revision(revision_id: int, go_live_at: str) -> bool:
+    """Queued with the go-live time as its ETA; a duplicate or stale delivery does nothing."""
+    return scheduling.publish_due_revision(revision_id, scheduling._parse(go_live_at))
+
+
+@shared_task(name="articles.tasks.expire_page", acks_late=True)
+def expire_page(page_id: int, expire_at: str) -> bool:
+    return scheduling.expire_due_page(page_id, scheduling._parse(expire_at))
 
 
 @shared_task(name="articles.tasks.publish_scheduled_pages")
-def publish_scheduled_pages() -> None:
-    """Publish revisions whose go-live time has passed and unpublish expired pages."""
-    call_command("publish_scheduled")
+def publish_scheduled_pages() -> dict[str, int]:
+    """The beat sweep (replaces the `publish_scheduled` cron job): overdue work is done,
+    work due within the horizon is queued."""
+    return scheduling.sweep()

@@ -6,6 +6,6 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 
-app = Celery("portal")
+app = Celery("portal", include=["portal.tasks_backend"])
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

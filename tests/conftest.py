@@ -129,9 +129,18 @@ def celery_worker_on_redis(redis_url, transactional_db, django_db_serialized_rol
     saved = {
         key: app.conf[key] for key in ("broker_url", "result_backend", "broker_transport_options")
     }
+
+    def reconnect():
+        # Drop the broker connections and result backend built from the old settings.
+        app._after_fork()
+        app._backend_cache = None
+        app._local.__dict__.pop("backend", None)
+
     app.conf.update(broker_url=redis_url, result_backend=redis_url, broker_transport_options={})
+    reconnect()
     try:
         with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=30):
             yield app
     finally:
         app.conf.update(saved)
+        reconnect()

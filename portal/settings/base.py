@@ -95,7 +95,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # the short write locks instead of failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         # synchronous=NORMAL is the documented safe pairing with WAL (no fsync per commit).
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # Transactions take the write lock when they begin, so a read-check-write (two
+            # workers publishing one scheduled revision) is serialised; SQLite ignores
+            # SELECT … FOR UPDATE.
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -210,12 +217,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "search.tasks.replay_missed_index_updates",
         "schedule": 60.0,
     },
-    # Wagtail publishes scheduled revisions only when something runs publish_scheduled; this
-    # sweep replaces the cron job its docs suggest, every minute instead of hourly.
+    # Scheduled revisions go live by their own ETA tasks (articles.scheduling); this sweep,
+    # replacing Wagtail's publish_scheduled cron job, queues far-future ones as they come
+    # near and publishes anything a lost message left overdue.
     "publish-scheduled-pages": {
         "task": "articles.tasks.publish_scheduled_pages",
-        "schedule": 60.0,
+        "schedule": 10.0,
     },
+}
+
+# Wagtail's own background tasks (django-tasks): on Celery, after commit, where a Redis
+# broker runs workers; run at once in the embedded set-up.
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "TASKS_BACKEND",
+            default="portal.tasks_backend.CeleryBackend"
+            if REDIS_URL
+            else "django_tasks.backends.immediate.ImmediateBackend",
+        )
+    }
 }
 
 # --- Portal ------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Test settings: SQLite in memory unless DATABASE_URL names PostgreSQL."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
@@ -20,3 +22,9 @@ WHITENOISE_USE_FINDERS = True
 # one on Redis (tests/conftest.py: celery_worker_on_redis).
 CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, like the embedded default, not SQLite's shared-cache memory database: its
+    # table locks fail at once ("database table is locked") where a file waits its turn.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")
+    }

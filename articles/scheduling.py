@@ -1,0 +1,273 @@
+"""Scheduled publishing and expiry to the second, safe under duplicate and concurrent runs.
+
+Wagtail marks a revision scheduled by setting `approved_go_live_at` (an editor schedules, or
+a workflow approves a revision with a go-live time) and a page due to expire by `expire_at`;
+it then waits for a `publish_scheduled` cron job, which has no locking. Here:
+
+* when a revision is scheduled (or a live page gets an expiry), a Celery task is queued with
+  that moment as its ETA, after the transaction commits;
+* ETAs further ahead than SCHEDULE_HORIZON are not queued at once: Redis re-delivers an
+  unacknowledged message after its visibility timeout (1 h), so a far-future ETA would run
+  twice. The beat sweep queues them once they come within the horizon;
+* the same sweep publishes anything overdue, so a lost message (Redis restarted, worker
+  killed) still goes out, late but exactly once;
+* each run locks the revision (or page) row, re-checks that it is still due and unchanged,
+  and only then publishes, so a stale or duplicate delivery does nothing;
+* after publishing or expiring, the page's `go_live_at` / `expire_at` are cleared (on the
+  page and its latest revision) so editors can edit again (Wagtail #13896).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Page, Revision
+
+logger = logging.getLogger(__name__)
+
+SCHEDULE_HORIZON = timedelta(minutes=30)  # well inside Redis' 1 h visibility timeout
+SWEEP_SECONDS = 10.0
+
+
+def _same_moment(a: datetime | None, b: datetime | None) -> bool:
+    return a is not None and b is not None and abs((a - b).total_seconds()) < 0.001
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+# --- queueing -----------------------------------------------------------------------------
+
+
+def queue_publish(revision_id: int, go_live_at: datetime) -> bool:
+    """Queue the go-live task for a revision if its time is within the horizon (once)."""
+    from . import tasks
+
+    if go_live_at - timezone.now() > SCHEDULE_HORIZON:
+        return False  # the sweep queues it later
+    key = f"portal:schedule:publish:{revision_id}:{go_live_at.timestamp()}"
+    return _send_once(key, tasks.publish_revision, revision_id, go_live_at)
+
+
+def queue_expiry(page_id: int, expire_at: datetime) -> bool:
+    from . import tasks
+
+    if expire_at - timezone.now() > SCHEDULE_HORIZON:
+        return False
+    key = f"portal:schedule:expire:{page_id}:{expire_at.timestamp()}"
+    return _send_once(key, tasks.expire_page, page_id, expire_at)
+
+
+def _send_once(key: str, task, object_id: int, at: datetime) -> bool:
+    """Send a task for `at` unless already sent; a broker outage is logged, not raised:
+    the editor's action stands and the sweep sends it once the broker is back."""
+    if not cache.add(key, 1, timeout=int(SCHEDULE_HORIZON.total_seconds()) * 2):
+        return False  # already queued
+    try:
+        task.apply_async(
+            args=[object_id, at.isoformat()],
+            eta=max(at, timezone.now()),
+            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
+        )
+    except Exception:  # noqa: BLE001 (kombu/redis raise many kinds)
+        cache.delete(key)
+        logger.warning("broker unreachable; %s for %s left to the sweep", task.name, object_id)
+        return False
+    return True
+
+
+# --- doing --------------------------------------------------------------------------------
+
+
+def _set_schedule_fields(page_id: int, **fields: datetime | None) -> None:
+    """Set go_live_at / expire_at on the page row and in its latest revision, which is what
+    the editor's form shows (a stale past time there blocks saving: Wagtail #13896)."""
+    Page.objects.filter(pk=page_id).update(**fields)
+    latest = Revision.page_revisions.filter(object_id=str(page_id)).order_by("-pk").first()
+    if latest is not None:
+        for name, value in fields.items():
+            latest.content[name] = value.isoformat() if value else None
+        latest.save(update_fields=["content"])
+
+
+def publish_due_revision(revision_id: int, expected: datetime | None = None) -> bool:
+    """Publish a scheduled revision if it is due and still scheduled for `expected`.
+
+    True when this call published it; False for a duplicate, stale or early delivery.
+    """
+    with transaction.atomic():
+        revision = Revision.objects.select_for_update().filter(pk=revision_id).first()
+        if revision is None or revision.approved_go_live_at is None:
+            return False  # published already, or the schedule was cancelled
+        if expected is not None and not _same_moment(revision.approved_go_live_at, expected):
+            return False  # rescheduled: the task for the new time will publish it
+        if revision.approved_go_live_at > timezone.now():
+            return False  # early delivery; the right task or the sweep will come back
+        revision.publish(log_action="wagtail.publish.scheduled")
+        if revision.content_type.model_class() and issubclass(
+            revision.content_type.model_class(), Page
+        ):
+            _set_schedule_fields(int(revision.object_id), go_live_at=None)
+    logger.info("published revision %s (scheduled)", revision_id)
+    return True
+
+
+def expire_due_page(page_id: int, expected: datetime | None = None) -> bool:
+    """Unpublish a live page whose expiry time has come; same guarantees as publishing."""
+    with transaction.atomic():
+        page = Page.objects.select_for_update().filter(pk=page_id).first()
+        if page is None or not page.live or page.expire_at is None:
+            return False
+        if expected is not None and not _same_moment(page.expire_at, expected):
+            return False
+        if page.expire_at > timezone.now():
+            return False
+        page.specific.unpublish(set_expired=True, log_action="wagtail.unpublish.scheduled")
+        _set_schedule_fields(page_id, expire_at=None)
+    logger.info("expired page %s (scheduled)", page_id)
+    return True
+
+
+def sweep() -> dict[str, int]:
+    """Publish and expire what is overdue; queue what comes due within the horizon."""
+    now = timezone.now()
+    done = {"published": 0, "expired": 0, "queued": 0}
+    for page_id in Page.objects.filter(live=True, expire_at__lte=now).values_list("pk", flat=True):
+        done["expired"] += expire_due_page(page_id)
+    for revision_id in Revision.objects.filter(approved_go_live_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        done["published"] += publish_due_revision(revision_id)
+    soon = now + SCHEDULE_HORIZON
+    for revision_id, at in Revision.objects.filter(
+        approved_go_live_at__gt=now, approved_go_live_at__lte=soon
+    ).values_list("pk", "approved_go_live_at"):
+        done["queued"] += queue_publish(revision_id, at)
+    for page_id, at in Page.objects.filter(
+        live=True, expire_at__gt=now, expire_at__lte=soon
+    ).values_list("pk", "expire_at"):
+        done["queued"] += queue_expiry(page_id, at)
+    return done
+
+
+# --- operators ----------------------------------------------------------------------------
+
+
+class ScheduleError(ValueError):
+    """A schedule change an operator must correct; the message is shown as is."""
+
+
+def upcoming(limit: int = 500) -> list[dict]:
+    """Every scheduled go-live and expiry, soonest first, across sites."""
+    from wagtail.models import PageLogEntry
+
+    items: list[dict] = []
+    revisions = (
+        Revision.page_revisions.filter(approved_go_live_at__isnull=False)
+        .select_related("user")
+        .order_by("approved_go_live_at")[:limit]
+    )
+    for revision in revisions:
+        page = revision.content_object
+        entry = (
+            PageLogEntry.objects.filter(
+                page_id=revision.object_id, action="wagtail.publish.schedule", revision=revision
+            )
+            .select_related("user")
+            .order_by("-timestamp")
+            .first()
+        )
+        items.append(
+            {
+                "kind": "publish",
+                "at": revision.approved_go_live_at,
+                "page": page,
+                "revision": revision,
+                "by": (entry.user if entry else None) or revision.user,
+            }
+        )
+    for page in Page.objects.filter(live=True, expire_at__isnull=False).order_by("expire_at")[
+        :limit
+    ]:
+        entry = (
+            PageLogEntry.objects.filter(page=page, action__startswith="wagtail.publish")
+            .select_related("user")
+            .order_by("-timestamp")
+            .first()
+        )
+        items.append(
+            {
+                "kind": "expire",
+                "at": page.expire_at,
+                "page": page,
+                "revision": None,
+                "by": entry.user if entry else None,
+            }  # fmt: skip
+        )
+    items.sort(key=lambda item: item["at"])
+    return items
+
+
+def reschedule_publish(revision_id: int, when: datetime, user=None) -> None:
+    if when <= timezone.now():
+        raise ScheduleError("发布时间必须晚于当前时间。")
+    with transaction.atomic():
+        revision = Revision.objects.select_for_update().filter(pk=revision_id).first()
+        if revision is None or revision.approved_go_live_at is None:
+            raise ScheduleError("该定时发布已不存在（可能已经发布或被取消）。")
+        page = revision.content_object
+        expire_at = getattr(page, "expire_at", None)
+        if expire_at is not None and expire_at <= when:
+            raise ScheduleError("下线时间必须晚于发布时间。")
+        revision.approved_go_live_at = when  # post_save queues the task (on_revision_saved)
+        revision.content["go_live_at"] = when.isoformat()
+        revision.save(update_fields=["approved_go_live_at", "content"])
+        Page.objects.filter(pk=page.pk).update(go_live_at=when)
+
+
+def cancel_publish(revision_id: int) -> None:
+    with transaction.atomic():
+        revision = Revision.objects.select_for_update().filter(pk=revision_id).first()
+        if revision is None or revision.approved_go_live_at is None:
+            raise ScheduleError("该定时发布已不存在（可能已经发布或被取消）。")
+        revision.approved_go_live_at = None
+        revision.content["go_live_at"] = None
+        revision.save(update_fields=["approved_go_live_at", "content"])
+        Page.objects.filter(pk=revision.object_id).update(go_live_at=None)
+
+
+def reschedule_expiry(page_id: int, when: datetime | None) -> None:
+    """Move a live page's expiry (None cancels it)."""
+    if when is not None and when <= timezone.now():
+        raise ScheduleError("下线时间必须晚于当前时间。")
+    with transaction.atomic():
+        page = Page.objects.select_for_update().filter(pk=page_id, live=True).first()
+        if page is None:
+            raise ScheduleError("该页面未发布，无法设置下线时间。")
+        pending = Revision.page_revisions.filter(
+            object_id=str(page_id), approved_go_live_at__isnull=False
+        ).first()
+        if when is not None and pending and pending.approved_go_live_at >= when:
+            raise ScheduleError("下线时间必须晚于发布时间。")
+        _set_schedule_fields(page_id, expire_at=when)
+    if when is not None:
+        transaction.on_commit(lambda: queue_expiry(page_id, when))
+
+
+def on_revision_saved(revision: Revision) -> None:
+    """Signal hook: a revision that just got a go-live time is queued after commit."""
+    at = revision.approved_go_live_at
+    if at is not None:
+        transaction.on_commit(lambda: queue_publish(revision.pk, at))
+
+
+def on_page_published(page: Page) -> None:
+    """Signal hook: a page that went live with an expiry time is queued for it."""
+    if page.live and page.expire_at is not None:
+        page_id, at = page.pk, page.expire_at
+        transaction.on_commit(lambda: queue_expiry(page_id, at))

@@ -1,0 +1,47 @@
+"""Wagtail's django-tasks run on Celery, and only after the transaction commits."""
+
+import time
+
+import redis
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from django.db import transaction
+
+
+def test_wagtail_background_tasks_run_on_celery_after_commit(
+    celery_worker_on_redis, redis_url, settings, tmp_path
+):
+    from wagtail.tasks import delete_file_from_storage_task
+
+    settings.TASKS = {"default": {"BACKEND": "portal.tasks_backend.CeleryBackend"}}
+    storage = FileSystemStorage(location=str(tmp_path))
+    path = storage.save("replaced-image.jpg", ContentFile(b"old rendition"))
+    queue = redis.Redis.from_url(redis_url)
+    with transaction.atomic():
+        result = delete_file_from_storage_task.enqueue(storage.deconstruct(), path)
+        time.sleep(1)
+        assert queue.llen("celery") == 0  # nothing sent while the transaction is open
+        assert storage.exists(path)
+    assert result.backend == "default"
+    deadline = time.monotonic() + 30
+    while storage.exists(path) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not storage.exists(path)  # the worker ran Wagtail's task
+
+
+def test_a_rolled_back_transaction_sends_nothing(
+    celery_worker_on_redis, redis_url, settings, tmp_path
+):
+    from wagtail.tasks import delete_file_from_storage_task
+
+    settings.TASKS = {"default": {"BACKEND": "portal.tasks_backend.CeleryBackend"}}
+    storage = FileSystemStorage(location=str(tmp_path))
+    path = storage.save("kept.jpg", ContentFile(b"still used"))
+    try:
+        with transaction.atomic():
+            delete_file_from_storage_task.enqueue(storage.deconstruct(), path)
+            raise RuntimeError("editor's save failed")
+    except RuntimeError:
+        pass
+    time.sleep(2)
+    assert storage.exists(path)
