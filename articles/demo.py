@@ -16,6 +16,7 @@ from home.services import ensure_site, remove_wagtail_welcome_page
 
 from .importer import ArticleImporter, parse_line
 from .models import AccountIndexPage, PublishingAccount, SectionPage
+from .workflow import ensure_review_workflow
 
 NATIONAL = {
     "hostname": "localhost",
@@ -144,6 +145,7 @@ def load_demo() -> dict[str, int]:
             name=spec["name"],
             defaults={**spec, "site": sites[spec["site"]]},
         )
+    ensure_review_workflow([national.root_page, institution.root_page])
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for data in SAMPLE_ARTICLES:
         status, _ = importer.import_record(parse_line(json.dumps(data, ensure_ascii=False)))

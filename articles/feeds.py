@@ -1,10 +1,41 @@
-"""Article lists shown on home and section pages (the algorithmic feeds come later)."""
+"""Feeds: 育人号推荐, 相关阅读, 热门文章 and editors' 推荐位, plus the home page's section lists.
 
+Each feed is computed by a function here, cached, and recomputed by Celery tasks after a
+publish or unpublish and every few minutes (articles.tasks). Reading a feed whose cache
+entry is missing computes it on the spot, so a page never shows an empty block for want
+of a worker. Only live, public articles of the reader's site appear.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from wagtail.models import Page
+from django.core.cache import cache
+from django.db.models import Sum
+from django.utils import timezone
+from wagtail.models import Page, Site
 
-from .models import ArticlePage, SectionPage
+from .models import ArticlePage, ArticleViewCount, FeaturedSlot, PublishingAccount, SectionPage
+
+logger = logging.getLogger(__name__)
+FEED_TTL = 15 * 60  # seconds; tasks refresh sooner
+# Publications within this many seconds share one refresh (a burst of 100 scheduled
+# articles costs one recomputation, not 100 that would hold up the publishing tasks).
+REFRESH_DEBOUNCE_SECONDS = 1.0
+REFRESH_QUEUED_KEY = "portal:feed:refresh-queued"
+RECOMMENDED_SIZE = 6
+HOT_SIZE = 10
+RELATED_SIZE = 5
+ACCOUNT_FEED_SIZE = 10
+# Ranking constants (time decay): a view counts half after VIEW_HALF_LIFE_DAYS; freshness
+# halves every FRESHNESS_HALF_LIFE_HOURS; WINDOW_DAYS bounds what is considered at all.
+VIEW_HALF_LIFE_DAYS = 3.0
+FRESHNESS_HALF_LIFE_HOURS = 48.0
+FRESHNESS_WEIGHT = 10.0
+WINDOW_DAYS = 30
 
 
 @dataclass
@@ -19,7 +50,218 @@ def section_blocks_for_home(home: Page, per_section: int) -> list[SectionBlock]:
     blocks = []
     for section in home.get_children().live().public().type(SectionPage).specific():
         articles = ArticlePage.objects.for_listing().descendant_of(section)
-        featured = articles.filter(is_featured=True).select_related("cover_image").first()
+        # An editor's 头条 slot on the section overrides the is_featured flag.
+        picked = slots_for(section)[FeaturedSlot.HEADLINE]
+        featured = picked[0] if picked else None
+        featured = (
+            featured or articles.filter(is_featured=True).select_related("cover_image").first()
+        )
         latest = articles.exclude(pk=getattr(featured, "pk", None))[:per_section]
         blocks.append(SectionBlock(section=section, featured=featured, latest=list(latest)))
     return blocks
+
+
+# --- serialisation (what the cache and the JSON API hold) ---------------------------------
+
+
+def article_item(article: ArticlePage, site: Site | None = None) -> dict:
+    return {
+        "id": article.pk,
+        "title": article.title,
+        "url": article.get_url(current_site=site) if site else article.url,
+        "published_at": timezone.localtime(article.published_time).isoformat()
+        if article.published_time
+        else None,
+    }
+
+
+def _site_articles(site: Site):
+    return ArticlePage.objects.live().public().descendant_of(site.root_page)
+
+
+def _decayed_views(article_ids, now) -> dict[int, float]:
+    """Σ views × 0.5^(age in days / half-life), per article, over the window."""
+    today = timezone.localdate(now)
+    scores: dict[int, float] = {}
+    rows = ArticleViewCount.objects.filter(
+        article_id__in=article_ids, day__gte=today - timedelta(days=WINDOW_DAYS)
+    ).values_list("article_id", "day", "views")
+    for article_id, day, views in rows:
+        age = (today - day).days
+        scores[article_id] = scores.get(article_id, 0.0) + views * 0.5 ** (
+            age / VIEW_HALF_LIFE_DAYS
+        )
+    return scores
+
+
+def _freshness(article: ArticlePage, now) -> float:
+    when = article.published_time or now
+    hours = max((now - when).total_seconds() / 3600, 0.0)
+    return FRESHNESS_WEIGHT * 0.5 ** (hours / FRESHNESS_HALF_LIFE_HOURS)
+
+
+# --- the feeds ------------------------------------------------------------------------------
+
+
+def compute_recommended(site: Site, now=None) -> list[dict]:
+    """育人号推荐: accounts ranked by time-decayed engagement of their recent articles,
+    the freshness of their latest one and the editors' boost; one slot per account."""
+    now = now or timezone.now()
+    recent = (
+        _site_articles(site)
+        .filter(account__isnull=False, display_time__gte=now - timedelta(days=WINDOW_DAYS))
+        .select_related("account")
+        .order_by("-display_time")
+    )
+    recent = list(recent)
+    views = _decayed_views([a.pk for a in recent], now)
+    best: dict[int, dict] = {}
+    for article in recent:  # newest first: the first seen is each account's latest
+        account = article.account
+        entry = best.setdefault(
+            account.pk,
+            {"account": account, "latest": article, "engagement": 0.0},
+        )
+        entry["engagement"] += views.get(article.pk, 0.0)
+    ranked = []
+    for entry in best.values():
+        engagement = math.log1p(entry["engagement"])
+        score = engagement + _freshness(entry["latest"], now) + entry["account"].recommend_boost
+        ranked.append((score, entry))
+    ranked.sort(key=lambda pair: (-pair[0], -pair[1]["latest"].pk))
+    return [
+        {
+            "account": {
+                "name": entry["account"].name,
+                "slug": entry["account"].slug,
+                "institution": entry["account"].institution,
+            },
+            "article": article_item(entry["latest"], site),
+            "score": round(score, 4),
+        }
+        for score, entry in ranked[:RECOMMENDED_SIZE]
+    ]
+
+
+def compute_hot(site: Site, now=None) -> list[dict]:
+    """热门文章: the site's articles by time-decayed views."""
+    now = now or timezone.now()
+    since = timezone.localdate(now) - timedelta(days=WINDOW_DAYS)
+    candidates = (
+        ArticleViewCount.objects.filter(
+            day__gte=since, article__in=_site_articles(site).values("pk")
+        )
+        .values("article_id")
+        .annotate(total=Sum("views"))
+        .order_by("-total")[: HOT_SIZE * 5]
+    )
+    ids = [row["article_id"] for row in candidates]
+    scores = _decayed_views(ids, now)
+    articles = _site_articles(site).in_bulk(ids)
+    ranked = sorted(ids, key=lambda pk: (-scores.get(pk, 0.0), -pk))
+    return [
+        {**article_item(articles[pk], site), "score": round(scores.get(pk, 0.0), 3)}
+        for pk in ranked[:HOT_SIZE]
+        if pk in articles
+    ]
+
+
+def compute_related(article: ArticlePage, site: Site) -> list[dict]:
+    """相关阅读: the same site's articles sharing the most words with this one's title and
+    summary (Chinese-segmented, ranked by the search backend)."""
+    from modelsearch.query import PlainText
+
+    from search.text import get_segmenter
+
+    words = [w for w in get_segmenter().cut(f"{article.title} {article.summary}") if len(w) >= 2]
+    words = list(dict.fromkeys(words))[:12]
+    if not words:
+        return []
+    results = _site_articles(site).exclude(pk=article.pk).search(PlainText(" ".join(words), "or"))
+    return [article_item(a, site) for a in results[:RELATED_SIZE]]
+
+
+def compute_account_feed(account: PublishingAccount) -> dict:
+    articles = ArticlePage.objects.live().public().filter(account=account).order_by("-display_time")
+    return {
+        "account": {"name": account.name, "slug": account.slug, "institution": account.institution},
+        "articles": [article_item(a) for a in articles[:ACCOUNT_FEED_SIZE]],
+    }
+
+
+def slots_for(page: Page, now=None) -> dict[str, list[ArticlePage]]:
+    """推荐位 of a home or section page, by position (头条, 焦点图), active now."""
+    slots = FeaturedSlot.objects.active(now).filter(page=page).select_related("article")
+    out: dict[str, list[ArticlePage]] = {FeaturedSlot.HEADLINE: [], FeaturedSlot.CAROUSEL: []}
+    for slot in slots:
+        out[slot.position].append(slot.article)
+    return out
+
+
+# --- cached access --------------------------------------------------------------------------
+
+
+def _key(*parts) -> str:
+    return "portal:feed:" + ":".join(str(p) for p in parts)
+
+
+def recommended(site: Site) -> list[dict]:
+    return cache.get_or_set(
+        _key("recommended", site.pk), lambda: compute_recommended(site), FEED_TTL
+    )
+
+
+def hot(site: Site) -> list[dict]:
+    return cache.get_or_set(_key("hot", site.pk), lambda: compute_hot(site), FEED_TTL)
+
+
+def related(article: ArticlePage, site: Site) -> list[dict]:
+    return cache.get_or_set(
+        _key("related", site.pk, article.pk), lambda: compute_related(article, site), FEED_TTL
+    )
+
+
+def account_feed(slug: str) -> dict | None:
+    def compute():
+        account = PublishingAccount.objects.filter(slug=slug).first()
+        return compute_account_feed(account) if account else None
+
+    return cache.get_or_set(_key("account", slug), compute, FEED_TTL)
+
+
+def refresh_site(site: Site) -> None:
+    cache.set(_key("recommended", site.pk), compute_recommended(site), FEED_TTL)
+    cache.set(_key("hot", site.pk), compute_hot(site), FEED_TTL)
+
+
+def request_refresh() -> None:
+    """Queue one refresh of every feed shortly, unless one is queued already."""
+    from .tasks import refresh_all_feeds
+
+    if not cache.add(REFRESH_QUEUED_KEY, 1, timeout=int(REFRESH_DEBOUNCE_SECONDS) + 30):
+        return
+    try:
+        refresh_all_feeds.apply_async(countdown=REFRESH_DEBOUNCE_SECONDS)
+    except Exception:  # noqa: BLE001 (broker down: the periodic refresh catches up)
+        cache.delete(REFRESH_QUEUED_KEY)
+        logger.warning("broker unreachable; feeds wait for the periodic refresh")
+
+
+def refresh_all() -> int:
+    cache.delete(REFRESH_QUEUED_KEY)  # a publication from now on queues another refresh
+    sites = list(Site.objects.select_related("root_page"))
+    for site in sites:
+        refresh_site(site)
+    for account in PublishingAccount.objects.all():
+        cache.set(_key("account", account.slug), compute_account_feed(account), FEED_TTL)
+    return len(sites)
+
+
+def feed_context(page: Page, request) -> dict:
+    """What home and section pages show beside their lists: 推荐位, 育人号推荐, 热门文章."""
+    site = Site.find_for_request(request)
+    context = {"slots": slots_for(page)}
+    if site is not None:
+        context["recommended"] = recommended(site)
+        context["hot"] = hot(site)
+    return context

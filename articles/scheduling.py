@@ -20,6 +20,8 @@ it then waits for a `publish_scheduled` cron job, which has no locking. Here:
 from __future__ import annotations
 
 import logging
+import os
+import time
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
@@ -95,6 +97,15 @@ def _set_schedule_fields(page_id: int, **fields: datetime | None) -> None:
         latest.save(update_fields=["content"])
 
 
+def _fault_pause(revision_id: int) -> None:
+    """Fault injection for the worker-killed test: PORTAL_FAULT_PUBLISH_DELAY seconds spent
+    holding the revision's lock mid-publish (never set outside tests)."""
+    delay = float(os.environ.get("PORTAL_FAULT_PUBLISH_DELAY") or 0)
+    if delay > 0:
+        logger.warning("fault injection: holding revision %s for %.1f s", revision_id, delay)
+        time.sleep(delay)
+
+
 def publish_due_revision(revision_id: int, expected: datetime | None = None) -> bool:
     """Publish a scheduled revision if it is due and still scheduled for `expected`.
 
@@ -108,6 +119,7 @@ def publish_due_revision(revision_id: int, expected: datetime | None = None) -> 
             return False  # rescheduled: the task for the new time will publish it
         if revision.approved_go_live_at > timezone.now():
             return False  # early delivery; the right task or the sweep will come back
+        _fault_pause(revision_id)
         revision.publish(log_action="wagtail.publish.scheduled")
         if revision.content_type.model_class() and issubclass(
             revision.content_type.model_class(), Page

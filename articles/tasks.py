@@ -21,3 +21,14 @@ def publish_scheduled_pages() -> dict[str, int]:
     """The beat sweep (replaces the `publish_scheduled` cron job): overdue work is done,
     work due within the horizon is queued."""
     return scheduling.sweep()
+
+
+@shared_task(name="articles.tasks.refresh_all_feeds")
+def refresh_all_feeds() -> int:
+    """Every few minutes, and shortly after publications: write pending view counts, then
+    recompute every site's and account's feeds."""
+    from . import feeds
+    from .views_counter import view_counter
+
+    view_counter.flush()
+    return feeds.refresh_all()

@@ -25,12 +25,13 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         # Imported here: articles builds on home, never the reverse at import time.
-        from articles.feeds import section_blocks_for_home
+        from articles.feeds import feed_context, section_blocks_for_home
 
         context = super().get_context(request, *args, **kwargs)
         context["section_blocks"] = section_blocks_for_home(
             self, per_section=settings.PORTAL_HOME_ARTICLES_PER_SECTION
         )
+        context.update(feed_context(self, request))
         return context
 
 

@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from articles import api as feed_api
 from search import views as search_views
 
 urlpatterns = [
@@ -14,6 +15,11 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("search/api/", search_views.search_api, name="search_api"),
     path("search/suggest/", search_views.suggest_api, name="search_suggest"),
+    path("api/feeds/recommended/", feed_api.recommended, name="feed_recommended"),
+    path("api/feeds/hot/", feed_api.hot, name="feed_hot"),
+    path("api/feeds/related/<int:article_id>/", feed_api.related, name="feed_related"),
+    path("api/feeds/accounts/<str:slug>/", feed_api.account, name="feed_account"),
+    path("api/feeds/slots/<int:page_id>/", feed_api.slots, name="feed_slots"),
 ]
 
 if settings.DEBUG:

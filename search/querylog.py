@@ -6,8 +6,6 @@ Counts land in Wagtail's search-promotions tables (Query / QueryDailyHits), so t
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import Counter
 from datetime import timedelta
 
@@ -17,6 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
 from wagtail.search.utils import normalise_query_string
+
+from portal.batching import BatchCounter
 
 from .text import normalize
 
@@ -31,45 +31,24 @@ def query_key(query_string: str) -> str:
     return normalise_query_string(normalize(query_string))
 
 
-class QueryLog:
+def _write_counts(pending: Counter) -> None:
+    today = timezone.localdate()
+    with transaction.atomic():
+        for key, hits in pending.items():
+            query, _ = Query.objects.get_or_create(query_string=key)
+            daily, _ = QueryDailyHits.objects.get_or_create(query=query, date=today)
+            QueryDailyHits.objects.filter(pk=daily.pk).update(hits=F("hits") + hits)
+    cache.delete(HOT_SEARCHES_CACHE_KEY)
+
+
+class QueryLog(BatchCounter):
     def __init__(self):
-        self._lock = threading.Lock()
-        self._pending: Counter[str] = Counter()
-        self._last_flush = time.monotonic()
+        super().__init__(_write_counts, FLUSH_EVERY_SECONDS, FLUSH_AT_QUERIES)
 
     def record(self, query_string: str) -> None:
         key = query_key(query_string)
-        if not key:
-            return
-        with self._lock:
-            self._pending[key] += 1
-            due = (
-                sum(self._pending.values()) >= FLUSH_AT_QUERIES
-                or time.monotonic() - self._last_flush >= FLUSH_EVERY_SECONDS
-            )
-        if due:
-            self.flush()
-
-    def discard_pending(self) -> None:
-        """Forget counts not yet written (a test starting on a fresh database)."""
-        with self._lock:
-            self._pending.clear()
-
-    def flush(self) -> int:
-        """Write the pending counts (one transaction); return how many queries were written."""
-        with self._lock:
-            pending, self._pending = self._pending, Counter()
-            self._last_flush = time.monotonic()
-        if not pending:
-            return 0
-        today = timezone.localdate()
-        with transaction.atomic():
-            for key, hits in pending.items():
-                query, _ = Query.objects.get_or_create(query_string=key)
-                daily, _ = QueryDailyHits.objects.get_or_create(query=query, date=today)
-                QueryDailyHits.objects.filter(pk=daily.pk).update(hits=F("hits") + hits)
-        cache.delete(HOT_SEARCHES_CACHE_KEY)
-        return len(pending)
+        if key:
+            self.add(key)
 
 
 query_log = QueryLog()

@@ -1,5 +1,6 @@
 """Every database test runs on a portal with two sites: multi-site is the default case."""
 
+import contextlib
 import os
 import unittest
 from dataclasses import dataclass
@@ -114,16 +115,9 @@ def redis_url() -> str:
     client.close()
 
 
-@pytest.fixture
-def celery_worker_on_redis(redis_url, transactional_db, django_db_serialized_rollback):
-    """The portal's own Celery app with a real worker thread on a real Redis broker.
-
-    The worker thread needs committed data (a transactional test); serialized rollback puts
-    back what Wagtail's migrations created (root page, locale, collection) after the flush.
-    """
-    import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping for the ping check)
-    from celery.contrib.testing.worker import start_worker
-
+@contextlib.contextmanager
+def celery_app_on(redis_url: str):
+    """The portal's Celery app sending to (and reading results from) this Redis."""
     from portal.celery import app
 
     saved = {
@@ -139,8 +133,22 @@ def celery_worker_on_redis(redis_url, transactional_db, django_db_serialized_rol
     app.conf.update(broker_url=redis_url, result_backend=redis_url, broker_transport_options={})
     reconnect()
     try:
-        with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=30):
-            yield app
+        yield app
     finally:
         app.conf.update(saved)
         reconnect()
+
+
+@pytest.fixture
+def celery_worker_on_redis(redis_url, transactional_db, django_db_serialized_rollback):
+    """The portal's own Celery app with a real worker thread on a real Redis broker.
+
+    The worker thread needs committed data (a transactional test); serialized rollback puts
+    back what Wagtail's migrations created (root page, locale, collection) after the flush.
+    """
+    import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping for the ping check)
+    from celery.contrib.testing.worker import start_worker
+
+    with celery_app_on(redis_url) as app:
+        with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=30):
+            yield app

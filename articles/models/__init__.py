@@ -1,5 +1,6 @@
 from .accounts import AccountIndexPage, PublishingAccount
 from .article import ArticleAuthor, ArticlePage, ArticlePageTag
+from .feeds import ArticleViewCount, FeaturedSlot
 from .section import SectionPage
 
 __all__ = [
@@ -7,6 +8,8 @@ __all__ = [
     "ArticleAuthor",
     "ArticlePage",
     "ArticlePageTag",
+    "ArticleViewCount",
+    "FeaturedSlot",
     "PublishingAccount",
     "SectionPage",
 ]

@@ -42,6 +42,11 @@ class PublishingAccount(index.Indexed, models.Model):
         related_name="+",
     )
     intro = models.TextField(_("简介"), blank=True)
+    recommend_boost = models.FloatField(
+        _("推荐加权"),
+        default=0,
+        help_text=_("编辑加权：数值越大，在“育人号推荐”中越靠前（0 为不加权，可为负数）"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     panels = [
@@ -51,6 +56,7 @@ class PublishingAccount(index.Indexed, models.Model):
         FieldPanel("site"),
         FieldPanel("logo"),
         FieldPanel("intro"),
+        FieldPanel("recommend_boost"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 

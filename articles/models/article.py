@@ -8,7 +8,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page, PageManager, PageQuerySet
+from wagtail.models import Orderable, Page, PageManager, PageQuerySet, Site
 from wagtail.search import index
 
 from home.blocks import BodyStreamBlock
@@ -43,7 +43,13 @@ class ArticlePage(Page):
     subtitle = models.CharField(_("副题"), max_length=200, blank=True)
     source = models.CharField(_("来源"), max_length=120, blank=True)
     editor = models.CharField(
-        _("责任编辑"), max_length=60, blank=True, help_text=_("多人时用空格分隔")
+        _("责任编辑"),
+        max_length=60,
+        blank=True,
+        help_text=_("多人时用空格分隔；留空则由终审通过时的审核人担任"),
+    )
+    reviewer = models.CharField(
+        _("审核人"), max_length=60, blank=True, help_text=_("三审终审通过时自动记录")
     )
     display_time = models.DateTimeField(
         _("发布时间"),
@@ -95,6 +101,7 @@ class ArticlePage(Page):
                 FieldPanel("source"),
                 InlinePanel("authors", label=_("作者"), heading=_("作者")),
                 FieldPanel("editor"),
+                FieldPanel("reviewer", read_only=True),
                 FieldPanel("display_time"),
                 FieldPanel("account"),
             ],
@@ -172,9 +179,23 @@ class ArticlePage(Page):
         return self.get_ancestors().filter(depth__gt=1).specific()
 
     def get_context(self, request, *args, **kwargs):
+        from articles import feeds
+
         context = super().get_context(request, *args, **kwargs)
         context["breadcrumb"] = self.breadcrumb()
+        site = Site.find_for_request(request)
+        if site is not None:
+            context["recommended"] = feeds.recommended(site)
+            context["related"] = feeds.related(self, site)
+            context["hot"] = feeds.hot(site)
         return context
+
+    def serve(self, request, *args, **kwargs):
+        from articles.views_counter import record_view
+
+        if request.method == "GET":
+            record_view(self.pk)  # counted in memory, written in batches
+        return super().serve(request, *args, **kwargs)
 
 
 class ArticleAuthor(Orderable):

@@ -31,4 +31,7 @@ class SectionPage(Page):
         paginator = Paginator(self.articles(), settings.PORTAL_SECTION_PAGE_SIZE)
         context["articles"] = paginator.get_page(request.GET.get("page"))
         context["subsections"] = self.get_children().live().public().type(SectionPage)
+        from articles.feeds import feed_context
+
+        context.update(feed_context(self, request))
         return context

@@ -224,6 +224,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "articles.tasks.publish_scheduled_pages",
         "schedule": 10.0,
     },
+    # 育人号推荐 / 热门文章 move with views and time even when nothing is published.
+    "refresh-feeds": {"task": "articles.tasks.refresh_all_feeds", "schedule": 300.0},
 }
 
 # Wagtail's own background tasks (django-tasks): on Celery, after commit, where a Redis
@@ -238,6 +240,9 @@ TASKS = {
         )
     }
 }
+
+# 三审: approving the last stage records the 审核人, then publishes or schedules.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "articles.workflow.publish_approved"
 
 # --- Portal ------------------------------------------------------------------------------
 PORTAL_SECTION_PAGE_SIZE = 20

@@ -1,0 +1,94 @@
+"""定时发布: the operators' view of every upcoming publication and expiry across sites."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+from wagtail.models import Page, Revision, Site
+
+from . import scheduling
+
+
+def _parse_local(value: str) -> datetime:
+    """A datetime-local value ("2026-11-24T18:30", Beijing time) → an aware datetime."""
+    try:
+        naive = datetime.fromisoformat((value or "").strip())
+    except ValueError:
+        raise scheduling.ScheduleError(
+            "时间格式不正确，请按 2026-11-24 18:30 的格式填写。"
+        ) from None
+    if naive.tzinfo is not None:
+        return naive
+    return naive.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _site_of(page: Page, sites: list[Site]) -> Site | None:
+    matches = [s for s in sites if page.path.startswith(s.root_page.path)]
+    return max(matches, key=lambda s: len(s.root_page.path), default=None)
+
+
+def schedule_index(request):
+    sites = list(Site.objects.select_related("root_page"))
+    items = scheduling.upcoming()
+    for item in items:
+        item["site"] = _site_of(item["page"], sites)
+        item["can_publish"] = item["page"].permissions_for_user(request.user).can_publish()
+    return TemplateResponse(
+        request,
+        "articles/admin/schedule.html",
+        {"page_title": "定时发布", "header_icon": "time", "items": items},
+    )
+
+
+def _page_for(request, kind: str, object_id: int) -> Page | None:
+    if kind == "publish":
+        revision = Revision.page_revisions.filter(pk=object_id).first()
+        page = revision.content_object if revision else None
+    else:
+        page = Page.objects.filter(pk=object_id).first()
+    if page is None:
+        messages.error(request, "该定时任务已不存在（可能已经执行或被取消）。")
+        return None
+    if not page.permissions_for_user(request.user).can_publish():
+        messages.error(request, f"你没有发布“{page.title}”的权限。")
+        return None
+    return page
+
+
+@require_POST
+def schedule_change(request, kind: str, object_id: int):
+    """Reschedule (field `when`) or cancel (`cancel`) one publication or expiry."""
+    if kind not in ("publish", "expire"):
+        raise Http404
+    page = _page_for(request, kind, object_id)
+    if page is None:
+        return redirect("portal_schedule")
+    try:
+        if "cancel" in request.POST:
+            if kind == "publish":
+                scheduling.cancel_publish(object_id)
+            else:
+                scheduling.reschedule_expiry(object_id, None)
+            messages.success(request, f"已取消“{page.title}”的定时{_label(kind)}。")
+        else:
+            when = _parse_local(request.POST.get("when", ""))
+            if kind == "publish":
+                scheduling.reschedule_publish(object_id, when, user=request.user)
+            else:
+                scheduling.reschedule_expiry(object_id, when)
+            shown = when.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime("%Y-%m-%d %H:%M:%S")
+            messages.success(request, f"“{page.title}”将于 {shown} {_label(kind)}。")
+    except scheduling.ScheduleError as error:
+        messages.error(request, f"“{page.title}”：{error}")
+    return redirect("portal_schedule")
+
+
+def _label(kind: str) -> str:
+    return "发布" if kind == "publish" else "下线"

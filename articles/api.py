@@ -1,0 +1,66 @@
+"""JSON of the feeds under /api/feeds/: what article, section and home pages show."""
+
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+from wagtail.models import Page, Site
+
+from . import feeds
+from .models import ArticlePage
+
+
+def _site(request) -> Site | None:
+    return Site.find_for_request(request)
+
+
+def _error(message: str, status: int = 404) -> JsonResponse:
+    return JsonResponse(
+        {"error": message}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def _json(body) -> JsonResponse:
+    return JsonResponse(body, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def recommended(request):
+    site = _site(request)
+    return _json({"results": feeds.recommended(site) if site else []})
+
+
+@require_GET
+def hot(request):
+    site = _site(request)
+    return _json({"results": feeds.hot(site) if site else []})
+
+
+@require_GET
+def related(request, article_id: int):
+    site = _site(request)
+    article = ArticlePage.objects.live().public().filter(pk=article_id).first()
+    if site is None or article is None or not article.path.startswith(site.root_page.path):
+        return _error("文章不存在或未发布。")
+    return _json({"results": feeds.related(article, site)})
+
+
+@require_GET
+def account(request, slug: str):
+    feed = feeds.account_feed(slug)
+    if feed is None:
+        return _error("育人号不存在。")
+    return _json(feed)
+
+
+@require_GET
+def slots(request, page_id: int):
+    site = _site(request)
+    page = Page.objects.live().public().filter(pk=page_id).first()
+    if site is None or page is None or not page.path.startswith(site.root_page.path):
+        return _error("页面不存在或未发布。")
+    by_position = feeds.slots_for(page)
+    return _json(
+        {
+            position: [feeds.article_item(a, site) for a in articles]
+            for position, articles in by_position.items()
+        }
+    )

@@ -1,0 +1,89 @@
+"""What the feeds are computed from: daily view counts and editors' 推荐位 slots."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, PageChooserPanel
+from wagtail.snippets.models import register_snippet
+
+
+class ArticleViewCount(models.Model):
+    """Page views of one article on one day, written in batches (articles.views_counter)."""
+
+    article = models.ForeignKey(
+        "articles.ArticlePage", on_delete=models.CASCADE, related_name="view_counts"
+    )
+    day = models.DateField(_("日期"))
+    views = models.PositiveIntegerField(_("浏览量"), default=0)
+
+    class Meta:
+        verbose_name = _("浏览量")
+        verbose_name_plural = _("浏览量")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="one_count_per_article_day")
+        ]
+        indexes = [models.Index(fields=["day"], name="view_count_day_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} {self.day}: {self.views}"
+
+
+class FeaturedSlotQuerySet(models.QuerySet):
+    def active(self, now=None):
+        now = now or timezone.now()
+        return (
+            self.filter(article__live=True, article__view_restrictions__isnull=True)
+            .filter(models.Q(starts_at__isnull=True) | models.Q(starts_at__lte=now))
+            .filter(models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now))
+            .order_by("sort_order", "-pk")
+        )
+
+
+@register_snippet
+class FeaturedSlot(models.Model):
+    """推荐位: an editor's pick shown on a home or section page ahead of the algorithm."""
+
+    HEADLINE = "headline"
+    CAROUSEL = "carousel"
+    POSITIONS = [(HEADLINE, _("头条")), (CAROUSEL, _("焦点图"))]
+
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("显示在"),
+        on_delete=models.CASCADE,
+        related_name="featured_slots",
+        help_text=_("首页或栏目页"),
+    )
+    position = models.CharField(_("推荐位"), max_length=20, choices=POSITIONS, default=HEADLINE)
+    article = models.ForeignKey(
+        "articles.ArticlePage", verbose_name=_("文章"), on_delete=models.CASCADE, related_name="+"
+    )
+    sort_order = models.PositiveIntegerField(_("排序"), default=0, help_text=_("数字小的在前"))
+    starts_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    objects = FeaturedSlotQuerySet.as_manager()
+
+    panels = [
+        PageChooserPanel("page", ["home.HomePage", "articles.SectionPage"]),
+        FieldPanel("position"),
+        PageChooserPanel("article", "articles.ArticlePage"),
+        FieldPanel("sort_order"),
+        FieldPanel("starts_at"),
+        FieldPanel("ends_at"),
+    ]
+
+    class Meta:
+        verbose_name = _("推荐位")
+        verbose_name_plural = _("推荐位")
+        ordering = ["page", "position", "sort_order"]
+
+    def __str__(self):
+        return f"{self.get_position_display()}：{self.article.title}"
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("结束时间必须晚于开始时间。")})
+        if self.page_id and self.page.specific_class.__name__ not in ("HomePage", "SectionPage"):
+            raise ValidationError({"page": _("推荐位只能设在首页或栏目页。")})

@@ -1,0 +1,28 @@
+"""Article page views, counted in memory and written per article and day in batches."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from portal.batching import BatchCounter
+
+
+def _write_views(pending: Counter) -> None:
+    from .models import ArticleViewCount
+
+    today = timezone.localdate()
+    with transaction.atomic():
+        for article_id, views in pending.items():
+            row, _ = ArticleViewCount.objects.get_or_create(article_id=article_id, day=today)
+            ArticleViewCount.objects.filter(pk=row.pk).update(views=F("views") + views)
+
+
+view_counter = BatchCounter(_write_views, every_seconds=30.0, at_count=500)
+
+
+def record_view(article_id: int) -> None:
+    view_counter.add(article_id)

@@ -1,0 +1,100 @@
+"""三审: the three-stage review every article goes through before it is published.
+
+`ensure_review_workflow()` (run by load_demo) creates the groups 初审 / 复审 / 终审 with the
+admin access and page permissions they need, a Wagtail workflow of three group-approval
+tasks, and assigns it to every site's home page (so to all their articles).
+
+Approving the last stage runs `publish_approved` (WAGTAIL_FINISH_WORKFLOW_ACTION): the
+approver is recorded on the article as 审核人, and as 责任编辑 when editors left that
+empty; then the revision is published, or scheduled when it has a go-live time. A
+rejection cancels any schedule the article had, so nothing goes live behind the reviewers.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+# wagtail.models imports this module while it loads (WAGTAIL_FINISH_WORKFLOW_ACTION is read
+# in a class body), so models are imported inside the functions.
+
+WORKFLOW_NAME = "文章三审"
+STAGES = [("初审", "初审编辑"), ("复审", "复审编辑"), ("终审", "终审编辑")]
+# What reviewers may do on the pages of the sites: edit what they review; 终审 publishes.
+STAGE_PERMISSIONS = {
+    "初审编辑": ["add_page", "change_page"],
+    "复审编辑": ["add_page", "change_page"],
+    "终审编辑": ["add_page", "change_page", "publish_page"],
+}
+
+
+def display_name(user) -> str:
+    """A Chinese name reads family name first, without a space: 王 + 涛立 → 王涛立."""
+    if user is None:
+        return ""
+    return f"{user.last_name}{user.first_name}".strip() or user.get_username()
+
+
+@transaction.atomic
+def ensure_review_workflow(home_pages):
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import (
+        GroupApprovalTask,
+        GroupPagePermission,
+        Workflow,
+        WorkflowPage,
+        WorkflowTask,
+    )
+
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    for order, (task_name, group_name) in enumerate(STAGES):
+        group, _ = Group.objects.get_or_create(name=group_name)
+        group.permissions.add(access_admin)
+        for home in home_pages:
+            for codename in STAGE_PERMISSIONS[group_name]:
+                GroupPagePermission.objects.get_or_create(
+                    group=group,
+                    page=home,
+                    permission=Permission.objects.get(
+                        content_type__app_label="wagtailcore", codename=codename
+                    ),
+                )
+        task = GroupApprovalTask.objects.filter(name=task_name).first()
+        if task is None:
+            task = GroupApprovalTask.objects.create(name=task_name)
+        task.groups.set([group])
+        WorkflowTask.objects.update_or_create(
+            workflow=workflow, task=task, defaults={"sort_order": order}
+        )
+    for home in home_pages:
+        WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    return workflow
+
+
+def publish_approved(workflow_state, user=None) -> None:
+    """WAGTAIL_FINISH_WORKFLOW_ACTION: record the final approver, then publish or schedule."""
+    from .models import ArticlePage
+
+    page = workflow_state.content_object
+    revision = page.get_latest_revision()
+    if isinstance(page.specific_deferred, ArticlePage):
+        name = display_name(user)
+        revision.content["reviewer"] = name
+        if not (revision.content.get("editor") or "").strip():
+            revision.content["editor"] = name
+        revision.save(update_fields=["content"])
+    revision.publish(user=user)
+
+
+def cancel_schedule_on_rejection(workflow_state) -> None:
+    """A rejected article goes back to its author with nothing left scheduled."""
+    from wagtail.models import Page, Revision
+
+    page_id = workflow_state.object_id
+    with transaction.atomic():
+        Revision.page_revisions.filter(
+            object_id=str(page_id), approved_go_live_at__isnull=False
+        ).update(approved_go_live_at=None)
+        Page.objects.filter(pk=page_id, live=False).update(go_live_at=None)

@@ -1,0 +1,156 @@
+"""Feeds: 育人号推荐, 热门文章, 相关阅读, 推荐位, the JSON API and refreshing on a worker."""
+
+import json
+import time
+from datetime import date, timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.cache import cache
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from articles import feeds
+from articles.models import ArticleViewCount, FeaturedSlot
+from articles.views_counter import view_counter
+from tests.factories import ArticlePageFactory, PublishingAccountFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clean_feeds():
+    cache.clear()
+    view_counter.discard_pending()
+    yield
+    view_counter.discard_pending()
+
+
+def ago(**kwargs):
+    return timezone.now() - timedelta(**kwargs)
+
+
+def views(article, n, days_ago=0):
+    ArticleViewCount.objects.create(
+        article=article, day=timezone.localdate() - timedelta(days=days_ago), views=n
+    )
+
+
+def test_recommended_accounts_one_slot_each_ranked_by_engagement_freshness_and_boost(portal):
+    section = portal.national_section
+    busy, fresh, boosted, quiet = (PublishingAccountFactory(name=n) for n in "甲乙丙丁")
+    old = ArticlePageFactory(parent=section, account=busy, display_time=ago(days=5))
+    latest_busy = ArticlePageFactory(parent=section, account=busy, display_time=ago(days=4))
+    views(old, 5000)
+    ArticlePageFactory(parent=section, account=fresh, display_time=ago(hours=1))
+    ArticlePageFactory(parent=section, account=boosted, display_time=ago(days=10))
+    boosted.recommend_boost = 50
+    boosted.save()
+    ArticlePageFactory(parent=section, account=quiet, display_time=ago(days=20))
+
+    result = feeds.compute_recommended(portal.national)
+    names = [item["account"]["name"] for item in result]
+    assert names == ["丙", "甲", "乙", "丁"]  # boost 50; log(5000)≈8.5+fresh; 10 × fresh
+    assert len(set(names)) == len(names)  # one slot per account
+    busy_item = result[1]
+    assert busy_item["article"]["id"] == latest_busy.pk  # the account's latest article
+
+
+def test_recommended_shows_only_live_public_articles_of_this_site(portal):
+    account = PublishingAccountFactory(name="育人号甲")
+    draft = ArticlePageFactory(parent=portal.national_section, account=account, live=False)
+    private = ArticlePageFactory(parent=portal.national_section, account=account)
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    ArticlePageFactory(parent=portal.institution_section, account=account, title="院校文章")
+    assert feeds.compute_recommended(portal.national) == []
+    ids = [i["article"]["id"] for i in feeds.compute_recommended(portal.institution)]
+    assert draft.pk not in ids and private.pk not in ids and len(ids) == 1
+
+
+def test_hot_articles_by_time_decayed_views(portal):
+    section = portal.national_section
+    yesterday_hit = ArticlePageFactory(parent=section, title="昨日热点")
+    steady = ArticlePageFactory(parent=section, title="持续关注")
+    old_hit = ArticlePageFactory(parent=section, title="旧闻")
+    views(yesterday_hit, 100, days_ago=1)
+    views(steady, 60, days_ago=0)
+    views(old_hit, 300, days_ago=12)  # 300 × 0.5^4 ≈ 19
+    assert [i["title"] for i in feeds.compute_hot(portal.national)] == [
+        "昨日热点",
+        "持续关注",
+        "旧闻",
+    ]
+
+
+def test_page_views_are_counted_in_batches_not_per_request(client, portal):
+    article = ArticlePageFactory(parent=portal.national_section)
+    for _ in range(3):
+        assert client.get(article.url, HTTP_HOST="national.test").status_code == 200
+    assert not ArticleViewCount.objects.exists()  # nothing written per view
+    view_counter.flush()
+    assert ArticleViewCount.objects.get(article=article, day=date.today()).views == 3
+
+
+def test_related_articles_share_words_and_stay_on_the_site(portal):
+    section = portal.national_section
+    article = ArticlePageFactory(parent=section, title="红船精神进校园", body=[])
+    ArticlePageFactory(parent=section, title="弘扬红船精神", body=[])
+    ArticlePageFactory(parent=section, title="校园运动会", body=[])
+    ArticlePageFactory(parent=portal.institution_section, title="红船精神研讨", body=[])
+    titles = [i["title"] for i in feeds.compute_related(article, portal.national)]
+    assert titles[0] == "弘扬红船精神"
+    assert "红船精神研讨" not in titles and "红船精神进校园" not in titles
+
+
+def test_editor_slots_override_the_featured_flag_and_respect_their_window(client, portal):
+    section = portal.national_section
+    flagged = ArticlePageFactory(parent=section, title="系统推荐", is_featured=True)
+    picked = ArticlePageFactory(parent=section, title="编辑头条")
+    FeaturedSlot.objects.create(page=section, article=picked, position="headline")
+    FeaturedSlot.objects.create(
+        page=section, article=flagged, position="carousel", ends_at=ago(minutes=1)
+    )
+    blocks = feeds.section_blocks_for_home(portal.national.root_page, per_section=6)
+    block = next(b for b in blocks if b.section.pk == section.pk)
+    assert block.featured.pk == picked.pk
+    assert feeds.slots_for(section)["carousel"] == []  # its window has ended
+    page = BeautifulSoup(client.get(section.url, HTTP_HOST="national.test").content, "html.parser")
+    assert page.select_one(".slot-headline a").get_text() == "编辑头条"
+
+
+def test_feed_api_json(client, portal):
+    account = PublishingAccountFactory(slug="jx", name="嘉职育人号")
+    article = ArticlePageFactory(parent=portal.national_section, account=account, title="新文章")
+    body = json.loads(client.get("/api/feeds/accounts/jx/", HTTP_HOST="national.test").content)
+    assert body["account"]["name"] == "嘉职育人号"
+    assert [a["id"] for a in body["articles"]] == [article.pk]
+    rec = json.loads(client.get("/api/feeds/recommended/", HTTP_HOST="national.test").content)
+    assert rec["results"][0]["article"]["title"] == "新文章"
+    missing = client.get("/api/feeds/accounts/nope/", HTTP_HOST="national.test")
+    assert missing.status_code == 404 and "育人号不存在" in missing.content.decode()
+    other_site = client.get(f"/api/feeds/related/{article.pk}/", HTTP_HOST="school.test")
+    assert other_site.status_code == 404
+
+
+def test_article_page_shows_the_recommend_block(client, portal):
+    account = PublishingAccountFactory(name="嘉职育人号")
+    ArticlePageFactory(parent=portal.national_section, account=account, title="育人号文章")
+    article = ArticlePageFactory(parent=portal.national_section, title="正在阅读")
+    page = BeautifulSoup(client.get(article.url, HTTP_HOST="national.test").content, "html.parser")
+    block = page.select_one(".recommend")
+    assert "育人号推荐" in block.get_text()
+    assert "嘉职育人号" in block.get_text() and "育人号文章" in block.get_text()
+
+
+def test_publishing_refreshes_the_account_feed_on_a_real_worker(portal, celery_worker_on_redis):
+    account = PublishingAccountFactory(slug="fresh", name="新育人号")
+    ArticlePageFactory(parent=portal.national_section, account=account, title="第一篇")
+    assert [a["title"] for a in feeds.account_feed("fresh")["articles"]] == ["第一篇"]  # cached
+    second = ArticlePageFactory(parent=portal.national_section, account=account, title="第二篇")
+    second.save_revision().publish()  # the page_published hook sends the refresh task
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if [a["title"] for a in feeds.account_feed("fresh")["articles"]][:1] == ["第二篇"]:
+            break
+        time.sleep(0.1)
+    assert [a["title"] for a in feeds.account_feed("fresh")["articles"]] == ["第二篇", "第一篇"]

@@ -1,0 +1,117 @@
+"""The operators' 定时发布 view: every upcoming publication and expiry, reschedule, cancel."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
+from django.utils import timezone
+from wagtail.models import Revision
+
+from tests.articles.test_scheduling import schedule
+from tests.factories import ArticlePageFactory
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def operator(client):
+    user = get_user_model().objects.create_superuser(
+        username="op", password="x", last_name="赵", first_name="运维"
+    )
+    client.force_login(user)
+    return user
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_lists_publications_and_expiries_across_sites_in_beijing_time(client, operator, portal):
+    at = (timezone.now() + timedelta(hours=3)).replace(microsecond=0)
+    article, revision = schedule(portal.national_section, at, title="定时要闻")
+    live = ArticlePageFactory(parent=portal.institution_section, title="限时通知")
+    live.expire_at = at + timedelta(hours=1)
+    live.save_revision(user=operator).publish(user=operator)
+
+    page = BeautifulSoup(client.get("/admin/schedule/").content, "html.parser")
+    rows = [
+        [td.get_text(" ", strip=True) for td in tr.select("td")[:5]]
+        for tr in page.select("tbody tr")
+    ]
+
+    def shown(t):
+        return t.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+
+    assert rows == [
+        [shown(at), "定时发布", "定时要闻", portal.national.site_name, "—"],
+        [
+            shown(at + timedelta(hours=1)),
+            "定时下线",
+            "限时通知",
+            portal.institution.site_name,
+            "赵运维",
+        ],
+    ]
+
+
+def test_reschedule_and_cancel(client, operator, portal):
+    article, revision = schedule(portal.national_section, timezone.now() + timedelta(hours=3))
+    url = f"/admin/schedule/publish/{revision.pk}/"
+    new = (timezone.now() + timedelta(days=1)).astimezone(SHANGHAI).replace(microsecond=0)
+    response = client.post(url, {"when": new.strftime("%Y-%m-%dT%H:%M:%S")})
+    assert response.status_code == 302
+    assert "将于" in messages_of(response)[0]
+    revision.refresh_from_db()
+    assert revision.approved_go_live_at == new
+    response = client.post(url, {"cancel": "1"})
+    assert "已取消" in messages_of(response)[-1]
+    assert not Revision.objects.filter(approved_go_live_at__isnull=False).exists()
+
+
+@pytest.mark.parametrize(
+    "when, message",
+    [
+        ("2020-01-01T08:00", "发布时间必须晚于当前时间"),
+        ("明天早上", "时间格式不正确"),
+        ("", "时间格式不正确"),
+    ],
+)
+def test_bad_times_are_refused_with_a_clear_message(client, operator, portal, when, message):
+    article, revision = schedule(portal.national_section, timezone.now() + timedelta(hours=3))
+    before = revision.approved_go_live_at
+    response = client.post(f"/admin/schedule/publish/{revision.pk}/", {"when": when})
+    assert response.status_code == 302
+    assert message in messages_of(response)[0]
+    revision.refresh_from_db()
+    assert revision.approved_go_live_at == before  # nothing changed
+
+
+def test_expiry_before_go_live_is_refused(client, operator, portal):
+    now = timezone.now()
+    article, revision = schedule(
+        portal.national_section, now + timedelta(hours=3), expire_at=now + timedelta(hours=5)
+    )
+    later = (now + timedelta(hours=6)).astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M:%S")
+    response = client.post(f"/admin/schedule/publish/{revision.pk}/", {"when": later})
+    assert "下线时间必须晚于发布时间" in messages_of(response)[0]
+
+
+def test_reviewers_without_publish_rights_cannot_change_schedules(client, portal):
+    from django.contrib.auth.models import Group
+
+    from articles.workflow import ensure_review_workflow
+
+    ensure_review_workflow([portal.national.root_page])
+    user = get_user_model().objects.create_user(username="first", password="x")
+    user.groups.add(Group.objects.get(name="初审编辑"))
+    client.force_login(user)
+    article, revision = schedule(portal.national_section, timezone.now() + timedelta(hours=3))
+    page = client.get("/admin/schedule/").content.decode()
+    assert "无权限" in page
+    response = client.post(f"/admin/schedule/publish/{revision.pk}/", {"cancel": "1"})
+    assert "没有发布" in messages_of(response)[0]
+    assert Revision.objects.filter(approved_go_live_at__isnull=False).exists()

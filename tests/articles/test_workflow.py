@@ -1,0 +1,116 @@
+"""三审: three review stages; the last approval publishes (or schedules) and names the 审核人."""
+
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from wagtail.models import Revision, WorkflowState
+
+from articles.models import ArticlePage
+from articles.workflow import STAGES, ensure_review_workflow
+from tests.factories import ArticlePageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reviewers(portal):
+    ensure_review_workflow([portal.national.root_page, portal.institution.root_page])
+    User = get_user_model()
+    people = {}
+    for (stage, group_name), (last, first) in zip(
+        STAGES, [("张", "初审"), ("李", "复审"), ("王", "终审")], strict=True
+    ):
+        user = User.objects.create_user(
+            username=f"reviewer-{stage}", password="x", last_name=last, first_name=first
+        )
+        user.groups.add(Group.objects.get(name=group_name))
+        people[stage] = user
+    people["author"] = User.objects.create_superuser(username="author", password="x")
+    return people
+
+
+def submit(article, author) -> WorkflowState:
+    article.save_revision(user=author)
+    workflow = article.get_workflow()
+    assert workflow is not None and workflow.name == "文章三审"
+    return workflow.start(article, author)
+
+
+def act(state: WorkflowState, user, action: str, comment: str = "") -> WorkflowState:
+    state.refresh_from_db()
+    task_state = state.current_task_state
+    task_state.task.on_action(task_state.specific, user, action, comment=comment)
+    state.refresh_from_db()
+    return state
+
+
+def test_load_demo_builds_the_three_stage_workflow(reviewers, portal):
+    workflow = ArticlePageFactory(parent=portal.national_section).get_workflow()
+    tasks = [t.specific for t in workflow.tasks.order_by("workflow_tasks__sort_order")]
+    assert [t.name for t in tasks] == ["初审", "复审", "终审"]
+    assert [[g.name for g in t.groups.all()] for t in tasks] == [
+        ["初审编辑"],
+        ["复审编辑"],
+        ["终审编辑"],
+    ]
+    ensure_review_workflow([portal.national.root_page])  # idempotent
+    assert workflow.tasks.count() == 3
+
+
+def test_three_approvals_publish_and_record_the_reviewer(client, reviewers, portal):
+    article = ArticlePageFactory(parent=portal.national_section, live=False, editor="")
+    state = submit(article, reviewers["author"])
+    for stage in ("初审", "复审"):
+        state = act(state, reviewers[stage], "approve")
+        assert not ArticlePage.objects.get(pk=article.pk).live
+    state = act(state, reviewers["终审"], "approve")
+    assert state.status == WorkflowState.STATUS_APPROVED
+    article = ArticlePage.objects.get(pk=article.pk)
+    assert article.live
+    assert article.reviewer == "王终审" and article.editor == "王终审"  # editor was empty
+    page = BeautifulSoup(client.get(article.url, HTTP_HOST="national.test").content, "html.parser")
+    assert page.select_one(".meta-reviewer").get_text() == "审核人:王终审"
+
+
+def test_the_editor_named_by_editors_is_kept(reviewers, portal):
+    article = ArticlePageFactory(parent=portal.national_section, live=False, editor="王涛立")
+    state = submit(article, reviewers["author"])
+    for stage in ("初审", "复审", "终审"):
+        state = act(state, reviewers[stage], "approve")
+    article = ArticlePage.objects.get(pk=article.pk)
+    assert (article.editor, article.reviewer) == ("王涛立", "王终审")
+
+
+def test_approving_a_revision_with_a_go_live_time_schedules_it(reviewers, portal):
+    article = ArticlePageFactory(parent=portal.national_section, live=False)
+    article.go_live_at = (timezone.now() + timedelta(hours=2)).replace(microsecond=0)
+    state = submit(article, reviewers["author"])
+    for stage in ("初审", "复审", "终审"):
+        state = act(state, reviewers[stage], "approve")
+    assert not ArticlePage.objects.get(pk=article.pk).live
+    scheduled = Revision.page_revisions.get(
+        object_id=str(article.pk), approved_go_live_at__isnull=False
+    )
+    assert scheduled.approved_go_live_at == article.go_live_at
+
+
+def test_rejection_returns_it_with_the_comment_and_leaves_nothing_scheduled(reviewers, portal):
+    article = ArticlePageFactory(parent=portal.national_section, live=False)
+    article.go_live_at = timezone.now() + timedelta(hours=2)
+    state = submit(article, reviewers["author"])
+    for stage in ("初审", "复审", "终审"):
+        state = act(state, reviewers[stage], "approve")
+    assert Revision.objects.filter(approved_go_live_at__isnull=False).exists()  # scheduled
+
+    article = ArticlePage.objects.get(pk=article.pk)
+    article.title = "修改后的标题"
+    state = submit(article, reviewers["author"])
+    state = act(state, reviewers["初审"], "reject", comment="标题不准确，请修改")
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    assert state.current_task_state.comment == "标题不准确，请修改"
+    assert not Revision.objects.filter(approved_go_live_at__isnull=False).exists()
+    assert ArticlePage.objects.get(pk=article.pk).go_live_at is None
