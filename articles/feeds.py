@@ -123,6 +123,12 @@ def compute_recommended(site: Site, now=None) -> list[dict]:
             {"account": account, "latest": article, "engagement": 0.0},
         )
         entry["engagement"] += views.get(article.pk, 0.0)
+    if len(best) < RECOMMENDED_SIZE:
+        # Accounts quiet for a month still have a latest article to show, ranked lower.
+        for account in PublishingAccount.objects.exclude(pk__in=list(best)):
+            latest = _site_articles(site).filter(account=account).order_by("-display_time").first()
+            if latest is not None:
+                best[account.pk] = {"account": account, "latest": latest, "engagement": 0.0}
     ranked = []
     for entry in best.values():
         engagement = math.log1p(entry["engagement"])

@@ -154,3 +154,14 @@ def test_publishing_refreshes_the_account_feed_on_a_real_worker(portal, celery_w
             break
         time.sleep(0.1)
     assert [a["title"] for a in feeds.account_feed("fresh")["articles"]] == ["第二篇", "第一篇"]
+
+
+def test_accounts_quiet_for_a_month_still_show_their_latest_article_last(portal):
+    section = portal.national_section
+    quiet, active = PublishingAccountFactory(name="沉寂"), PublishingAccountFactory(name="活跃")
+    ArticlePageFactory(parent=section, account=quiet, display_time=ago(days=120), title="旧作")
+    ArticlePageFactory(parent=section, account=quiet, display_time=ago(days=90), title="近作")
+    ArticlePageFactory(parent=section, account=active, display_time=ago(days=2))
+    result = feeds.compute_recommended(portal.national)
+    assert [i["account"]["name"] for i in result] == ["活跃", "沉寂"]
+    assert result[1]["article"]["title"] == "近作"
