@@ -11,7 +11,8 @@ whether it was missed. Baseline, in the same run: Wagtail's stock mechanism, the
 suggest hourly). Then the feed-freshness figure: seconds from a scheduled publication until
 the article shows in its 育人号's feed.
 
-The last line is: lateness_p50_s=… lateness_p99_s=… lateness_max_s=… duplicates=… missed=…
+The last two lines: feed_freshness_s=…, then
+lateness_p50_s=… lateness_p99_s=… lateness_max_s=… duplicates=… missed=…
 """
 
 from __future__ import annotations
@@ -228,12 +229,12 @@ def main() -> None:
     print(f"{'-' * 18}  {'-' * 8}  {'-' * 8}  ------")
     for name, a, b, target in rows:
         print(f"{name:<18}  {fmt(a):>8}  {fmt(b):>8}  {target}")
+    print(f"feed_freshness_s={freshness:.3f}")
     print(
         f"lateness_p50_s={percentile(ours['lateness'], 50):.3f} "
         f"lateness_p99_s={percentile(ours['lateness'], 99):.3f} "
         f"lateness_max_s={max(ours['lateness'], default=float('nan')):.3f} "
-        f"duplicates={ours['duplicates']} missed={ours['missed']} "
-        f"feed_freshness_s={freshness:.3f}"
+        f"duplicates={ours['duplicates']} missed={ours['missed']}"
     )
 
 
