@@ -193,3 +193,36 @@ def test_expiry_runs_on_a_real_worker(portal, celery_worker_on_redis):
     article.refresh_from_db()
     assert article.expired and article.expire_at is None
     assert expire_page.delay(article.pk, timezone.now().isoformat()).get(timeout=60) is False
+
+
+@pytest.mark.django_db
+def test_after_scheduled_publish_and_expiry_the_editor_can_save_again(client, portal):
+    """Wagtail #13896: stale go_live_at / expire_at made the edit form refuse to save."""
+    from bs4 import BeautifulSoup
+    from django.contrib.auth import get_user_model
+
+    from tests.articles.test_page_rules import article_form_data
+
+    client.force_login(get_user_model().objects.create_superuser(username="ed", password="x"))
+    now = timezone.now()
+    article, revision = schedule(
+        portal.national_section, now + timedelta(hours=1), expire_at=now + timedelta(hours=2)
+    )
+    scheduling.publish_due_revision(revision.pk, make_due(revision))
+    past = timezone.now() - timedelta(seconds=1)
+    ArticlePage.objects.filter(pk=article.pk).update(expire_at=past)
+    assert scheduling.expire_due_page(article.pk, past)
+
+    edit_url = f"/admin/pages/{article.pk}/edit/"
+    form = BeautifulSoup(client.get(edit_url).content, "html.parser")
+    shown = {
+        name: (form.find("input", attrs={"name": name}) or {}).get("value") or ""
+        for name in ("go_live_at", "expire_at")
+    }
+    assert shown == {"go_live_at": "", "expire_at": ""}
+    data = {**article_form_data("修改后的标题", article.slug), **shown}
+    response = client.post(edit_url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ArticlePage.objects.get(pk=article.pk).get_latest_revision().content["title"] == (
+        "修改后的标题"
+    )
