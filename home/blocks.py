@@ -1,5 +1,6 @@
 """The shared block library: every StreamField on every site is built from these."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
@@ -53,6 +54,17 @@ class ImageBlock(blocks.StructBlock):
         max_length=250,
         help_text=_("供读屏软件朗读；留空时使用图片说明或图片标题"),
     )
+
+    def clean(self, value):
+        value = super().clean(value)
+        # Accessibility (GB/T 37668, WCAG 1.1.1): every body image says what it shows.
+        if not (value.get("alt_text") or "").strip() and not (value.get("caption") or "").strip():
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "alt_text": ValidationError(_("请填写替代文字（或图片说明），供读屏软件朗读。"))
+                }
+            )
+        return value
 
     class Meta:
         icon = "image"

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -62,10 +63,37 @@ class PortalSiteSettings(BaseSiteSetting):
         _("公安备案号"), max_length=60, blank=True, help_text=_("例如：京公网安备11010802000000号")
     )
 
+    comments_premoderated = models.BooleanField(
+        _("评论先审后发"),
+        default=True,
+        help_text=_(
+            "勾选：读者评论经编辑审核后才显示；不勾选：先显示、后审核（含待审敏感词的评论仍须先审）"
+        ),
+    )
+
+    mourning = models.BooleanField(
+        _("哀悼模式"), default=False, help_text=_("开启后全站页面显示为灰色，可设定开始与结束时间")
+    )
+    mourning_starts_at = models.DateTimeField(
+        _("哀悼开始时间"), null=True, blank=True, help_text=_("留空则立即开始")
+    )
+    mourning_ends_at = models.DateTimeField(
+        _("哀悼结束时间"), null=True, blank=True, help_text=_("留空则一直持续，直到关闭")
+    )
+
     panels = [
         MultiFieldPanel(
             [FieldPanel("site_name"), FieldPanel("slogan"), FieldPanel("logo")], heading=_("站点")
         ),
+        MultiFieldPanel(
+            [
+                FieldPanel("mourning"),
+                FieldPanel("mourning_starts_at"),
+                FieldPanel("mourning_ends_at"),
+            ],
+            heading=_("哀悼"),
+        ),
+        FieldPanel("comments_premoderated", heading=_("评论")),
         MultiFieldPanel(
             [
                 FieldPanel("footer_text"),
@@ -83,6 +111,15 @@ class PortalSiteSettings(BaseSiteSetting):
 
     def __str__(self):
         return self.site_name or str(self.site)
+
+    def clean(self):
+        super().clean()
+        if (
+            self.mourning_starts_at
+            and self.mourning_ends_at
+            and self.mourning_ends_at <= self.mourning_starts_at
+        ):
+            raise ValidationError({"mourning_ends_at": _("结束时间必须晚于开始时间。")})
 
     @property
     def footer_lines(self) -> list[str]:

@@ -3,9 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from articles import api as feed_api
+from articles import syndication
+from home import views as home_views
 from search import views as search_views
 
 urlpatterns = [
@@ -20,6 +23,14 @@ urlpatterns = [
     path("api/feeds/related/<int:article_id>/", feed_api.related, name="feed_related"),
     path("api/feeds/accounts/<str:slug>/", feed_api.account, name="feed_account"),
     path("api/feeds/slots/<int:page_id>/", feed_api.slots, name="feed_slots"),
+    path("feeds/section/<int:section_id>/rss/", syndication.SectionFeed(), name="section_rss"),
+    path(
+        "feeds/section/<int:section_id>/atom/", syndication.SectionAtomFeed(), name="section_atom"
+    ),
+    path("feeds/account/<str:slug>/rss/", syndication.AccountFeed(), name="account_rss"),
+    path("feeds/account/<str:slug>/atom/", syndication.AccountAtomFeed(), name="account_atom"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", home_views.robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:

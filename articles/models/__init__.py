@@ -1,5 +1,6 @@
 from .accounts import AccountIndexPage, PublishingAccount
 from .article import ArticleAuthor, ArticlePage, ArticlePageTag
+from .comments import Comment, SensitiveWord
 from .feeds import ArticleViewCount, FeaturedSlot
 from .section import SectionPage
 
@@ -9,7 +10,9 @@ __all__ = [
     "ArticlePage",
     "ArticlePageTag",
     "ArticleViewCount",
+    "Comment",
     "FeaturedSlot",
     "PublishingAccount",
     "SectionPage",
+    "SensitiveWord",
 ]

@@ -1,6 +1,7 @@
 import html
 import re
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -47,6 +48,9 @@ class ArticlePage(Page):
         max_length=60,
         blank=True,
         help_text=_("多人时用空格分隔；留空则由终审通过时的审核人担任"),
+    )
+    comments_open = models.BooleanField(
+        _("开放评论"), default=True, help_text=_("关闭后读者不能再发表评论，已有评论照常显示")
     )
     reviewer = models.CharField(
         _("审核人"), max_length=60, blank=True, help_text=_("三审终审通过时自动记录")
@@ -118,7 +122,11 @@ class ArticlePage(Page):
             heading=_("关键词与推荐"),
         ),
     ]
-    settings_panels = [*Page.settings_panels, FieldPanel("external_id", read_only=True)]
+    settings_panels = [
+        *Page.settings_panels,
+        FieldPanel("comments_open"),
+        FieldPanel("external_id", read_only=True),
+    ]
 
     search_fields = [
         *Page.search_fields,
@@ -179,10 +187,20 @@ class ArticlePage(Page):
         return self.get_ancestors().filter(depth__gt=1).specific()
 
     def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
         from articles import feeds
+        from articles.comments import approved_comments
+        from articles.forms import CommentForm
 
         context = super().get_context(request, *args, **kwargs)
         context["breadcrumb"] = self.breadcrumb()
+        comments = approved_comments(self)
+        context["comment_count"] = comments.count()
+        context["comments"] = Paginator(comments, settings.PORTAL_COMMENTS_PAGE_SIZE).get_page(
+            request.GET.get("cpage")
+        )
+        context.setdefault("comment_form", CommentForm())
         site = Site.find_for_request(request)
         if site is not None:
             context["recommended"] = feeds.recommended(site)
@@ -193,9 +211,51 @@ class ArticlePage(Page):
     def serve(self, request, *args, **kwargs):
         from articles.views_counter import record_view
 
-        if request.method == "GET":
-            record_view(self.pk)  # counted in memory, written in batches
+        if request.method == "POST":
+            return self.serve_comment_post(request)
+        record_view(self.pk)  # counted in memory, written in batches
         return super().serve(request, *args, **kwargs)
+
+    def serve_comment_post(self, request):
+        """我要评论: take the comment, or show the page again with the reason and the text."""
+        from django.contrib import messages
+        from django.shortcuts import redirect
+        from django.template.response import TemplateResponse
+        from django_ratelimit.core import is_ratelimited
+
+        from articles.comments import CommentRefused, post_comment
+        from articles.forms import CommentForm
+
+        form = CommentForm(request.POST)
+        status = 200
+        if is_ratelimited(
+            request, group="comments", key="ip", rate=settings.PORTAL_COMMENT_RATE, increment=True
+        ):
+            form.add_error(None, _("评论过于频繁，请稍后再试。"))
+            status = 429
+        elif form.is_valid():
+            if form.cleaned_data["website"]:  # the honeypot: quietly drop it
+                messages.success(request, _("评论已提交，审核通过后显示。"))
+                return redirect(self.get_url(request) + "#comments")
+            try:
+                posted = post_comment(
+                    self,
+                    form.cleaned_data["content"],
+                    form.cleaned_data["nickname"],
+                    ip=request.META.get("REMOTE_ADDR"),
+                    site=Site.find_for_request(request),
+                )
+            except CommentRefused as refused:
+                form.add_error(None, str(refused))
+            else:
+                messages.success(
+                    request,
+                    _("评论已发表。") if posted.visible else _("评论已提交，审核通过后显示。"),
+                )
+                return redirect(self.get_url(request) + "#comments")
+        context = self.get_context(request)
+        context["comment_form"] = form
+        return TemplateResponse(request, self.get_template(request), context, status=status)
 
 
 class ArticleAuthor(Orderable):

@@ -19,3 +19,42 @@ def main_menu(context) -> list[Page]:
     if root is None:
         return []
     return list(root.get_children().live().public().in_menu())
+
+
+@register.simple_tag
+def share_description(page) -> str:
+    """What a share card says: the SEO description, else the article's summary."""
+    specific = page.specific_deferred if hasattr(page, "specific_deferred") else page
+    text = page.search_description or getattr(specific, "summary", "") or ""
+    return " ".join(text.split())[:120]
+
+
+@register.simple_tag
+def share_image_url(page, request) -> str:
+    """Absolute URL of a share image (the article's cover), or ''."""
+    specific = page.specific_deferred if hasattr(page, "specific_deferred") else page
+    image = getattr(specific, "cover_image", None)
+    if image is None or request is None:
+        return ""
+    rendition = image.get_rendition("fill-600x600")
+    return request.build_absolute_uri(rendition.url)
+
+
+@register.simple_tag(takes_context=True)
+def mourning_active(context) -> bool:
+    """哀悼: the site's greyscale switch, on now (within its optional start and end)."""
+    from django.utils import timezone
+
+    from home.models import PortalSiteSettings
+
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return False
+    settings = PortalSiteSettings.for_site(site)
+    if not settings.mourning:
+        return False
+    now = timezone.now()
+    if settings.mourning_starts_at and now < settings.mourning_starts_at:
+        return False
+    return not (settings.mourning_ends_at and now >= settings.mourning_ends_at)

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.table_block",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.search_promotions",
+    "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -254,6 +256,8 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "articles.workflow.publish_approved"
 # --- Portal ------------------------------------------------------------------------------
 PORTAL_SECTION_PAGE_SIZE = 20
 PORTAL_HOME_ARTICLES_PER_SECTION = 6
+PORTAL_COMMENTS_PAGE_SIZE = 20
+PORTAL_COMMENT_RATE = env("PORTAL_COMMENT_RATE", default="5/m")  # per IP (django-ratelimit)
 
 LOGGING = {
     "version": 1,

@@ -115,15 +115,15 @@ def redis_server(port: int, data: Path):
             "--appendonly", "no", "--dir", str(data)]  # fmt: skip
     server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
-        client = redis.Redis(port=port)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                client.ping()
-                break
-            except redis.exceptions.ConnectionError:
-                time.sleep(0.1)
-        client.ping()
+        with redis.Redis(port=port) as client:
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                try:
+                    client.ping()
+                    break
+                except redis.exceptions.ConnectionError:
+                    time.sleep(0.1)
+            client.ping()
         yield server
     finally:
         server.kill()

@@ -16,11 +16,11 @@ def test_wagtail_background_tasks_run_on_celery_after_commit(
     settings.TASKS = {"default": {"BACKEND": "portal.tasks_backend.CeleryBackend"}}
     storage = FileSystemStorage(location=str(tmp_path))
     path = storage.save("replaced-image.jpg", ContentFile(b"old rendition"))
-    queue = redis.Redis.from_url(redis_url)
     with transaction.atomic():
         result = delete_file_from_storage_task.enqueue(storage.deconstruct(), path)
         time.sleep(1)
-        assert queue.llen("celery") == 0  # nothing sent while the transaction is open
+        with redis.Redis.from_url(redis_url) as queue:
+            assert queue.llen("celery") == 0  # nothing sent while the transaction is open
         assert storage.exists(path)
     assert result.backend == "default"
     deadline = time.monotonic() + 30

@@ -1,0 +1,81 @@
+"""Posting and moderating readers' comments (the article page and the admin call these)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ArticlePage, Comment
+from .models.comments import COMMENT_MAX_LENGTH, NICKNAME_MAX_LENGTH
+from .sensitive import find_sensitive, normalize_for_matching
+
+
+class CommentRefused(ValueError):
+    """The comment cannot be taken; the message is shown to the reader as is."""
+
+
+@dataclass
+class Posted:
+    comment: Comment
+    visible: bool  # shown at once (post-then-review site, nothing to review)
+
+
+def _clean(text: str) -> str:
+    text = "".join(ch for ch in (text or "") if ch.isprintable() or ch in "\n")
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+def post_comment(
+    article: ArticlePage, content: str, nickname: str = "", ip: str | None = None, site=None
+) -> Posted:
+    """Validate and store a reader's comment; raise CommentRefused with the reason."""
+    from home.models import PortalSiteSettings
+
+    if not (article.live and article.get_view_restrictions().count() == 0):
+        raise CommentRefused("该文章未发布，不能评论。")
+    if not article.comments_open:
+        raise CommentRefused("该文章的评论已关闭。")
+    content, nickname = _clean(content), _clean(nickname).replace("\n", " ")
+    if not content:
+        raise CommentRefused("评论内容不能为空。")
+    if len(content) > COMMENT_MAX_LENGTH:
+        raise CommentRefused(
+            f"评论内容不能超过 {COMMENT_MAX_LENGTH} 字（当前 {len(content)} 字）。"
+        )
+    if len(nickname) > NICKNAME_MAX_LENGTH:
+        raise CommentRefused(f"昵称不能超过 {NICKNAME_MAX_LENGTH} 字。")
+    if not normalize_for_matching(content)[0]:
+        raise CommentRefused("评论内容不能只有标点或符号。")
+    findings = find_sensitive(f"{nickname}\n{content}")
+    if findings.block:
+        raise CommentRefused("评论含有不允许发布的内容，请修改后再提交。")
+    premoderated = True
+    if site is not None:
+        premoderated = PortalSiteSettings.for_site(site).comments_premoderated
+    held = premoderated or bool(findings.review)
+    comment = Comment.objects.create(
+        article=article,
+        nickname=nickname,
+        content=content,
+        status=Comment.PENDING if held else Comment.APPROVED,
+        needs_review=not held,
+        flagged_words="、".join(findings.review)[:200],
+        ip_address=ip,
+    )
+    return Posted(comment=comment, visible=not held)
+
+
+@transaction.atomic
+def moderate(comment_ids, status: str, user=None) -> int:
+    """Approve or reject comments (the admin's bulk actions); returns how many changed."""
+    if status not in (Comment.APPROVED, Comment.REJECTED):
+        raise ValueError(status)
+    return Comment.objects.filter(pk__in=list(comment_ids)).update(
+        status=status, needs_review=False, moderated_by=user, moderated_at=timezone.now()
+    )
+
+
+def approved_comments(article: ArticlePage):
+    return article.comments.filter(status=Comment.APPROVED).order_by("-created_at")

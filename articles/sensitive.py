@@ -1,0 +1,112 @@
+"""敏感词 matching that survives the usual disguises.
+
+Text and words are compared after NFKC (full-width → half-width), Traditional → Simplified and
+case folding, with spaces, punctuation and symbols dropped, so 習 近、平, ｆａｌｕｎ and 法 轮 功
+all match their words. Matching is Aho–Corasick (ahocorasick-rs): every word in one pass.
+The automaton is rebuilt when editors change the list (checked at most every few seconds).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass, field
+
+import ahocorasick_rs
+import opencc
+
+_T2S = opencc.OpenCC("t2s")
+RECHECK_SECONDS = 5.0
+
+
+def normalize_for_matching(text: str) -> tuple[str, list[int]]:
+    """(normalised text, for each of its characters the index in `text` it came from)."""
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text or ""):
+        for c in _T2S.convert(unicodedata.normalize("NFKC", ch)).casefold():
+            if c.isalnum():
+                out.append(c)
+                origin.append(i)
+    return "".join(out), origin
+
+
+@dataclass
+class Findings:
+    block: list[str] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.block or self.review)
+
+    @property
+    def words(self) -> list[str]:
+        return self.block + self.review
+
+
+class Matcher:
+    def __init__(self, words: list[tuple[str, str]]):
+        self.tiers: dict[str, str] = {}
+        for word, tier in words:
+            key = normalize_for_matching(word)[0]
+            if key and self.tiers.get(key) != "block":
+                self.tiers[key] = tier
+        patterns = list(self.tiers)
+        self._automaton = ahocorasick_rs.AhoCorasick(patterns) if patterns else None
+        self._patterns = patterns
+
+    def find(self, text: str) -> Findings:
+        findings = Findings()
+        if self._automaton is None:
+            return findings
+        normalized, _ = normalize_for_matching(text)
+        seen: set[str] = set()
+        for index, _start, _end in self._automaton.find_matches_as_indexes(
+            normalized, overlapping=True
+        ):
+            word = self._patterns[index]
+            if word in seen:
+                continue
+            seen.add(word)
+            (findings.block if self.tiers[word] == "block" else findings.review).append(word)
+        return findings
+
+
+class _MatcherCache:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._matcher: Matcher | None = None
+        self._version = None
+        self._checked_at = 0.0
+
+    def get(self) -> Matcher:
+        from django.db.models import Count, Max
+
+        from .models import SensitiveWord
+
+        now = time.monotonic()
+        if self._matcher is not None and now - self._checked_at < RECHECK_SECONDS:
+            return self._matcher
+        with self._lock:
+            stats = SensitiveWord.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+            version = (stats["n"], stats["at"])
+            if self._matcher is None or version != self._version:
+                words = list(SensitiveWord.objects.values_list("word", "tier"))
+                self._matcher, self._version = Matcher(words), version
+            self._checked_at = now
+            return self._matcher
+
+    def invalidate(self) -> None:
+        self._checked_at = 0.0
+
+
+_cache = _MatcherCache()
+
+
+def find_sensitive(text: str) -> Findings:
+    return _cache.get().find(text)
+
+
+def invalidate() -> None:
+    _cache.invalidate()

@@ -1,0 +1,109 @@
+"""RSS 2.0 and Atom feeds of a 栏目 and of a 育人号 (django.contrib.syndication)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.utils.feedgenerator import Atom1Feed
+from wagtail.models import Site
+
+from .models import ArticlePage, PublishingAccount, SectionPage
+
+FEED_SIZE = 20
+
+
+@dataclass
+class Source:
+    """What a feed is of, with the request's site (Feed instances are shared by threads)."""
+
+    obj: SectionPage | PublishingAccount
+    site: Site
+    request: object
+
+
+def _site(request) -> Site:
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    return site
+
+
+class _ArticleFeed(Feed):
+    def item_title(self, item: ArticlePage) -> str:
+        return item.title
+
+    def item_description(self, item: ArticlePage) -> str:
+        return item.summary or item.body_text()[:200]
+
+    def item_link(self, item: ArticlePage) -> str:
+        return item.get_full_url()
+
+    def item_pubdate(self, item: ArticlePage):
+        return item.published_time
+
+    def item_author_name(self, item: ArticlePage) -> str:
+        return " ".join(item.author_names) or item.source
+
+    @staticmethod
+    def _site_articles(source: Source):
+        return ArticlePage.objects.live().public().descendant_of(source.site.root_page)
+
+
+class SectionFeed(_ArticleFeed):
+    def get_object(self, request, section_id: int) -> Source:
+        site = _site(request)
+        section = SectionPage.objects.live().public().filter(pk=section_id).first()
+        if section is None or not section.path.startswith(site.root_page.path):
+            raise Http404("栏目不存在")
+        return Source(section, site, request)
+
+    def title(self, obj: Source) -> str:
+        return f"{obj.obj.title} - {obj.site.site_name or obj.site.hostname}"
+
+    def link(self, obj: Source) -> str:
+        return obj.obj.get_full_url(obj.request)
+
+    def description(self, obj: Source) -> str:
+        return obj.obj.intro or f"{obj.obj.title}栏目最新文章"
+
+    def items(self, obj: Source):
+        return (
+            self._site_articles(obj).descendant_of(obj.obj).prefetch_related("authors")
+            .order_by("-display_time")[:FEED_SIZE]
+        )  # fmt: skip
+
+
+class AccountFeed(_ArticleFeed):
+    def get_object(self, request, slug: str) -> Source:
+        site = _site(request)
+        account = PublishingAccount.objects.filter(slug=slug).first()
+        if account is None:
+            raise Http404("育人号不存在")
+        return Source(account, site, request)
+
+    def title(self, obj: Source) -> str:
+        return f"{obj.obj.name}（育人号）"
+
+    def link(self, obj: Source) -> str:
+        return obj.request.build_absolute_uri("/")
+
+    def description(self, obj: Source) -> str:
+        return obj.obj.intro or f"{obj.obj.name}发布的文章"
+
+    def items(self, obj: Source):
+        return (
+            self._site_articles(obj).filter(account=obj.obj).prefetch_related("authors")
+            .order_by("-display_time")[:FEED_SIZE]
+        )  # fmt: skip
+
+
+class SectionAtomFeed(SectionFeed):
+    feed_type = Atom1Feed
+    subtitle = SectionFeed.description
+
+
+class AccountAtomFeed(AccountFeed):
+    feed_type = Atom1Feed
+    subtitle = AccountFeed.description

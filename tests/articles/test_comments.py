@@ -1,0 +1,189 @@
+"""Readers' comments: posting, moderation, 敏感词, abuse and bad input."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from wagtail.models import PageViewRestriction
+
+from articles.comments import moderate
+from articles.models import Comment, SensitiveWord
+from articles.sensitive import Matcher, invalidate
+from home.models import PortalSiteSettings
+from tests.factories import ArticlePageFactory
+
+pytestmark = pytest.mark.django_db
+
+XSS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    '<a href="javascript:alert(1)">点我</a>',
+    '"><svg onload=alert(1)>',
+    "<iframe src=//evil.example></iframe>",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fresh():
+    cache.clear()  # rate-limit counters
+    invalidate()
+    yield
+    invalidate()
+
+
+@pytest.fixture
+def article(portal):
+    return ArticlePageFactory(parent=portal.national_section, title="评论测试文章")
+
+
+def post(client, article, content, nickname="", **extra):
+    return client.post(
+        article.url,
+        {"content": content, "nickname": nickname, **extra},
+        HTTP_HOST="national.test",
+    )
+
+
+def page_of(response) -> BeautifulSoup:
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_sensitive_matching_survives_disguises():
+    matcher = Matcher([("法轮功", "block"), ("代考", "review"), ("ABC", "review")])
+    assert matcher.find("宣传 法 轮·功 的内容").block == ["法轮功"]
+    assert matcher.find("宣傳法輪功").block == ["法轮功"]  # Traditional characters
+    assert matcher.find("专业代—考，包过").review == ["代考"]
+    assert matcher.find("ａｂｃ 全角字母").review == ["abc"]  # full-width, case
+    assert not matcher.find("正常的评论内容")
+
+
+def test_pre_moderated_comment_waits_then_counts_once_approved(client, article):
+    response = post(client, article, "写得很好，受益匪浅！", nickname="读者甲")
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.status == Comment.PENDING
+    page = page_of(client.get(article.url, HTTP_HOST="national.test"))
+    assert page.select_one(".comment-count").get_text() == "已有 0 条评论"
+    assert not page.select(".comment-list .comment")
+
+    moderate([comment.pk], Comment.APPROVED)
+    page = page_of(client.get(article.url, HTTP_HOST="national.test"))
+    assert page.select_one(".comment-count").get_text() == "已有 1 条评论"
+    assert page.select_one(".comment-nickname").get_text() == "读者甲"
+
+
+def test_post_then_review_site_shows_at_once_but_review_words_still_wait(client, article, portal):
+    settings = PortalSiteSettings.for_site(portal.national)
+    settings.comments_premoderated = False
+    settings.save()
+    SensitiveWord.objects.create(word="代考", tier="review")
+    post(client, article, "支持学校的做法")
+    post(client, article, "有需要代 考的联系我")
+    shown, held = Comment.objects.order_by("created_at")
+    assert (shown.status, shown.needs_review) == (Comment.APPROVED, True)
+    assert (held.status, held.flagged_words) == (Comment.PENDING, "代考")
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "评论内容不能为空"),
+        ("   \n  ", "评论内容不能为空"),
+        ("！！！……。。。", "评论内容不能只有标点或符号"),
+        ("长" * 501, "评论内容不能超过 500 字"),
+        ("宣传 法 輪 功", "评论含有不允许发布的内容"),
+    ],
+)
+def test_bad_comments_get_a_clear_message_and_keep_the_text(client, article, content, message):
+    SensitiveWord.objects.create(word="法轮功", tier="block")
+    response = post(client, article, content, nickname="读者乙")
+    assert response.status_code == 200
+    page = page_of(response)
+    assert message in page.select_one(".form-errors").get_text()
+    # (a textarea's first newline is not part of its value)
+    assert page.select_one("textarea[name=content]").get_text().removeprefix("\n") == content
+    assert page.select_one("input[name=nickname]")["value"] == "读者乙"
+    assert not Comment.objects.exists()
+
+
+def test_closed_and_unpublished_articles_refuse_comments(client, article, portal):
+    article.comments_open = False
+    article.save()
+    response = post(client, article, "还能评论吗")
+    assert "该文章的评论已关闭" in page_of(response).select_one(".form-errors").get_text()
+    assert (
+        "本文评论已关闭" in page_of(client.get(article.url, HTTP_HOST="national.test")).get_text()
+    )
+    private = ArticlePageFactory(parent=portal.national_section, title="内部文章")
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    response = client.post(private.url, {"content": "试试"}, HTTP_HOST="national.test")
+    assert response.status_code != 500
+    assert not Comment.objects.exists()
+
+
+def test_comment_text_never_runs_as_html(client, article):
+    for payload in XSS:
+        cache.clear()
+        post(client, article, payload, nickname=payload[:20])
+    moderate(Comment.objects.values_list("pk", flat=True), Comment.APPROVED)
+    page = page_of(client.get(article.url, HTTP_HOST="national.test"))
+    comments = page.select(".comment-list")[0]
+    assert not comments.select("script, img, iframe, svg, a[href^=javascript]")
+    assert {c.get_text() for c in comments.select(".comment-content")} == set(XSS)
+
+
+def test_honeypot_and_rate_limit(client, article, settings):
+    response = post(client, article, "机器人留言", website="http://spam.example")
+    assert response.status_code == 302 and not Comment.objects.exists()  # quietly dropped
+    cache.clear()
+    settings.PORTAL_COMMENT_RATE = "2/m"
+    assert post(client, article, "第一条").status_code == 302
+    assert post(client, article, "第二条").status_code == 302
+    third = post(client, article, "第三条")
+    assert third.status_code == 429
+    assert "评论过于频繁" in page_of(third).select_one(".form-errors").get_text()
+    kept = page_of(third).select_one("textarea[name=content]").get_text()
+    assert kept.removeprefix("\n") == "第三条"
+    assert Comment.objects.count() == 2
+
+
+def test_all_comments_are_paginated(client, article, settings):
+    settings.PORTAL_COMMENTS_PAGE_SIZE = 2
+    for i in range(5):
+        Comment.objects.create(article=article, content=f"评论{i}", status=Comment.APPROVED)
+    page = page_of(client.get(article.url, {"cpage": 3}, HTTP_HOST="national.test"))
+    assert [c.get_text() for c in page.select(".comment-content")] == ["评论0"]
+    assert "第 3 / 3 页" in page.select_one(".comments .pagination").get_text()
+    assert client.get(article.url, {"cpage": "x"}, HTTP_HOST="national.test").status_code == 200
+
+
+def test_editors_bulk_approve_in_the_admin_queue(client, article):
+    editor = get_user_model().objects.create_superuser(username="mod", password="x")
+    client.force_login(editor)
+    comments = [Comment.objects.create(article=article, content=f"待审{i}") for i in range(3)]
+    queue = client.get("/admin/snippets/articles/comment/?status=pending")
+    assert queue.status_code == 200 and "待审0" in queue.content.decode()
+    url = "/admin/bulk/articles/comment/approve/"
+    ids = "&".join(f"id={c.pk}" for c in comments[:2])
+    assert client.get(f"{url}?{ids}").status_code == 200  # the confirmation page
+    response = client.post(f"{url}?{ids}")
+    assert response.status_code == 302
+    assert sorted(Comment.objects.values_list("status", flat=True)) == [
+        Comment.APPROVED,
+        Comment.APPROVED,
+        Comment.PENDING,
+    ]
+    assert Comment.objects.filter(moderated_by=editor).count() == 2
+
+
+def test_editors_are_warned_of_sensitive_words_in_a_draft(client, portal):
+    from tests.articles.test_page_rules import article_form_data
+
+    SensitiveWord.objects.create(word="代考", tier="review")
+    client.force_login(get_user_model().objects.create_superuser(username="ed", password="x"))
+    section = portal.national_section
+    data = article_form_data("招聘代考枪手", "draft-check")
+    response = client.post(
+        f"/admin/pages/add/articles/articlepage/{section.pk}/", data, follow=True
+    )
+    assert "敏感词检查" in response.content.decode() and "代考" in response.content.decode()

@@ -1,0 +1,118 @@
+"""RSS/Atom, sitemap.xml, robots.txt, canonical and share metadata, print, 哀悼."""
+
+from datetime import timedelta
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from home.models import PortalSiteSettings
+from tests.factories import ArticlePageFactory, PublishingAccountFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def soup(client, url, host="national.test"):
+    response = client.get(url, HTTP_HOST=host)
+    assert response.status_code == 200, url
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_section_and_account_feeds_in_rss_and_atom(client, portal):
+    account = PublishingAccountFactory(slug="jx", name="嘉职育人号")
+    section = portal.national_section
+    ArticlePageFactory(parent=section, title="栏目新文章", account=account, summary="摘要一")
+    ArticlePageFactory(parent=portal.institution_section, title="院校文章", account=account)
+    rss = client.get(f"/feeds/section/{section.pk}/rss/", HTTP_HOST="national.test")
+    channel = ElementTree.fromstring(rss.content).find("channel")
+    assert [i.findtext("title") for i in channel.findall("item")] == ["栏目新文章"]
+    assert channel.find("item").findtext("link").startswith("http://national.test/")
+    atom = client.get("/feeds/account/jx/atom/", HTTP_HOST="national.test")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [
+        e.findtext("a:title", namespaces=ns)
+        for e in ElementTree.fromstring(atom.content).findall("a:entry", ns)
+    ]
+    assert titles == ["栏目新文章"]  # this site's articles only
+    # Another site's section, or a missing account: 404, not 500.
+    other = client.get(
+        f"/feeds/section/{portal.institution_section.pk}/rss/", HTTP_HOST="national.test"
+    )
+    assert other.status_code == 404
+    assert client.get("/feeds/account/none/rss/", HTTP_HOST="national.test").status_code == 404
+    page = soup(client, section.url)
+    assert (
+        page.select_one('link[type="application/rss+xml"]')["href"]
+        == f"/feeds/section/{section.pk}/rss/"
+    )
+
+
+def test_sitemap_and_robots_per_site(client, portal):
+    ArticlePageFactory(parent=portal.national_section, title="全国文章", slug="national-article")
+    ArticlePageFactory(parent=portal.institution_section, title="院校文章", slug="school-article")
+    sitemap = client.get("/sitemap.xml", HTTP_HOST="school.test").content.decode()
+    assert "school-article" in sitemap and "national-article" not in sitemap
+    robots = client.get("/robots.txt", HTTP_HOST="school.test").content.decode()
+    assert "Sitemap: http://school.test/sitemap.xml" in robots and "Disallow: /admin/" in robots
+
+
+def test_canonical_and_share_metadata(client, portal):
+    article = ArticlePageFactory(
+        parent=portal.national_section, title="分享的文章", summary="分享摘要"
+    )
+    head = soup(client, article.url).head
+    assert head.select_one('link[rel="canonical"]')["href"] == article.full_url
+    assert article.full_url.startswith("http://national.test/")
+    og = {m["property"]: m["content"] for m in head.select("meta[property]")}
+    assert og["og:title"] == "分享的文章" and og["og:type"] == "article"
+    assert og["og:description"] == "分享摘要"
+    assert og["og:site_name"] == portal.national.site_name
+    assert head.select_one('meta[itemprop="name"]')["content"] == "分享的文章"
+
+
+def test_print_button_and_print_styles(client, portal):
+    article = ArticlePageFactory(parent=portal.national_section)
+    assert soup(client, article.url).select_one(".print-button").get_text() == "打印本文"
+    css = (Path(__file__).resolve().parents[2] / "portal/static/css/portal.css").read_text()
+    assert "@media print" in css and "body.mourning" in css
+
+
+def test_mourning_switch_with_scheduled_start_and_end(client, portal):
+    settings = PortalSiteSettings.for_site(portal.national)
+    assert "mourning" not in soup(client, "/").body["class"]
+    settings.mourning = True
+    settings.mourning_starts_at = timezone.now() + timedelta(hours=1)
+    settings.save()
+    assert "mourning" not in soup(client, "/").body["class"]  # not yet
+    settings.mourning_starts_at = timezone.now() - timedelta(hours=1)
+    settings.mourning_ends_at = timezone.now() + timedelta(hours=1)
+    settings.save()
+    assert "mourning" in soup(client, "/").body["class"]
+    assert "mourning" not in soup(client, "/", host="school.test").body["class"]  # per site
+    settings.mourning_ends_at = timezone.now() - timedelta(minutes=1)
+    settings.save()
+    assert "mourning" not in soup(client, "/").body["class"]
+    settings.mourning_ends_at = settings.mourning_starts_at - timedelta(minutes=1)
+    with pytest.raises(ValidationError, match="结束时间必须晚于开始时间"):
+        settings.full_clean()
+
+
+def test_body_images_need_alt_text_or_a_caption():
+    from wagtail import blocks
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from home.blocks import ImageBlock
+
+    image = Image.objects.create(title="现场", file=get_test_image_file())
+    block = ImageBlock()
+    with pytest.raises(blocks.StructBlockValidationError) as error:
+        block.clean(block.to_python({"image": image.pk, "caption": "", "alt_text": " "}))
+    assert "请填写替代文字" in str(error.value.block_errors["alt_text"])
+    assert block.clean(block.to_python({"image": image.pk, "caption": "", "alt_text": "师生合影"}))
+    assert block.clean(
+        block.to_python({"image": image.pk, "caption": "图为开学典礼", "alt_text": ""})
+    )
