@@ -5,8 +5,14 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
-ensure_debian_packages postgresql redis-server
+ensure_debian_packages postgresql redis-server chromium chromium-driver
 ensure_venv "[test]"
+# axe-core (accessibility checks injected into Chromium), pinned in package-lock.json.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci（axe-core，npm registry）"
+  command -v npm >/dev/null || ensure_debian_packages npm
+  npm ci --no-audit --no-fund --silent
+fi
 start_postgres
 start_redis
 export PORTAL_TEST_OPENSEARCH_URL="$(bash scripts/opensearch.sh start)"

@@ -1,0 +1,119 @@
+"""Journeys in real headless Chromium: an operator's schedule going live, and a reader who
+finds an article by a Chinese word, comments, and sees it once an editor approves it."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from articles.models import ArticlePage, Comment
+from tests.articles.test_scheduling import schedule
+
+
+def wait(browser, seconds=20):
+    return WebDriverWait(browser, seconds)
+
+
+def click(browser, element) -> None:
+    """Scroll it into view first: a click on something below the fold hits the footer."""
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def log_in(browser, base, username, password):
+    browser.get(f"{base}/admin/login/")
+    browser.find_element(By.NAME, "username").send_keys(username)
+    browser.find_element(By.NAME, "password").send_keys(password)
+    click(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+    wait(browser).until(ec.url_contains("/admin/"))
+
+
+# The live server and the worker read committed data; serialized rollback restores the page
+# tree Wagtail's migrations made after each test's flush.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    return get_user_model().objects.create_superuser(
+        username="editor", password="pw-editor", last_name="王", first_name="编辑"
+    )
+
+
+def test_operator_sees_the_schedule_and_the_article_goes_live(
+    browser, live_site, portal, admin_user, celery_worker_on_redis
+):
+    go_live = timezone.now() + timedelta(seconds=8)
+    article, _ = schedule(portal.national_section, go_live, title="定时上线的红船精神报道")
+    log_in(browser, live_site, "editor", "pw-editor")
+    browser.get(f"{live_site}/admin/schedule/")
+    row = wait(browser).until(
+        ec.presence_of_element_located((By.XPATH, "//tbody/tr[td[3]//a[contains(., '红船精神')]]"))
+    )
+    shown = go_live.astimezone(timezone.get_default_timezone()).strftime("%Y-%m-%d %H:%M:%S")
+    assert row.find_element(By.CSS_SELECTOR, "td time").text == shown
+    deadline = time.monotonic() + 40
+    while not ArticlePage.objects.get(pk=article.pk).live and time.monotonic() < deadline:
+        time.sleep(0.2)
+    browser.get(f"{live_site}/admin/schedule/")
+    assert "红船精神" not in browser.find_element(By.CSS_SELECTOR, "main").text
+    browser.get(f"{live_site}/search/?q=红船精神")
+    assert "定时上线的红船精神报道" in browser.find_element(By.CSS_SELECTOR, ".search-results").text
+
+
+def test_reader_finds_comments_and_sees_it_after_approval(browser, live_site, portal, admin_user):
+    from tests.factories import ArticlePageFactory
+
+    ArticlePageFactory(parent=portal.national_section, title="弘扬红船精神 培育时代新人")
+    # The reader searches in Chinese from the box on every page.
+    browser.get(live_site + "/")
+    box = browser.find_element(By.ID, "site-search")
+    box.send_keys("红船精神")
+    box.submit()
+    link = wait(browser).until(
+        ec.element_to_be_clickable((By.LINK_TEXT, "弘扬红船精神 培育时代新人"))
+    )
+    click(browser, link)
+    wait(browser).until(ec.presence_of_element_located((By.ID, "comments")))
+    assert browser.find_element(By.CSS_SELECTOR, ".comment-count").text == "已有 0 条评论"
+    browser.find_element(By.NAME, "nickname").send_keys("读者小李")
+    browser.find_element(By.NAME, "content").send_keys("红船精神代代相传，受教了！")
+    click(browser, browser.find_element(By.CSS_SELECTOR, ".comment-form button[type=submit]"))
+    message = wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".messages")))
+    assert "审核通过后显示" in message.text
+    article_url = browser.current_url.split("#")[0]
+
+    # An editor approves it in the admin's moderation queue (bulk action).
+    log_in(browser, live_site, "editor", "pw-editor")
+    browser.get(f"{live_site}/admin/snippets/articles/comment/?status=pending")
+    comment = Comment.objects.get()
+    checkbox = wait(browser).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, f"input[data-object-id='{comment.pk}']"))
+    )
+    browser.execute_script("arguments[0].click()", checkbox)
+    approve = wait(browser).until(
+        ec.element_to_be_clickable(
+            (By.XPATH, "//*[self::a or self::button][normalize-space()='通过']")
+        )
+    )
+    browser.execute_script("arguments[0].click()", approve)  # the fixed bulk-actions footer
+    confirm = wait(browser).until(
+        ec.element_to_be_clickable(
+            (
+                By.XPATH,
+                "//form//*[(self::button and normalize-space()='确定')"
+                " or (self::input and @value='确定')]",
+            )
+        )
+    )
+    click(browser, confirm)
+    wait(browser).until(lambda b: Comment.objects.get().status == Comment.APPROVED)
+
+    browser.get(article_url)
+    assert browser.find_element(By.CSS_SELECTOR, ".comment-count").text == "已有 1 条评论"
+    assert "受教了" in browser.find_element(By.CSS_SELECTOR, ".comment-list").text
