@@ -12,11 +12,15 @@ from portal.batching import BatchCounter
 
 
 def _write_views(pending: Counter) -> None:
-    from .models import ArticleViewCount
+    from .models import ArticlePage, ArticleViewCount
 
     today = timezone.localdate()
+    # An article deleted since it was viewed has nothing to count against.
+    existing = set(ArticlePage.objects.filter(pk__in=list(pending)).values_list("pk", flat=True))
     with transaction.atomic():
         for article_id, views in pending.items():
+            if article_id not in existing:
+                continue
             row, _ = ArticleViewCount.objects.get_or_create(article_id=article_id, day=today)
             ArticleViewCount.objects.filter(pk=row.pk).update(views=F("views") + views)
 

@@ -8,10 +8,13 @@ FLUSH_AT counts, in one transaction (and at exit).
 from __future__ import annotations
 
 import atexit
+import logging
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Hashable
+
+logger = logging.getLogger(__name__)
 
 
 class BatchCounter:
@@ -37,7 +40,10 @@ class BatchCounter:
                 or time.monotonic() - self._last_flush >= self.every_seconds
             )
         if due:
-            self.flush()
+            try:
+                self.flush()
+            except Exception:  # noqa: BLE001 (a reader's request must not fail for a count)
+                logger.exception("could not write counts; they are lost")
 
     def discard_pending(self) -> None:
         """Forget counts not yet written (a test starting on a fresh database)."""

@@ -91,11 +91,16 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_dictionary():
-    """Each test reads the editors' dictionary anew (a test's words are rolled back with it)."""
+def _fresh_process_state():
+    """Each test reads the editors' dictionary anew (a test's words are rolled back with it),
+    and in-memory counts of another test's pages are not written into this test's database."""
+    from articles.views_counter import view_counter
+    from search.querylog import query_log
     from search.text import invalidate_segmenter
 
     invalidate_segmenter()
+    view_counter.discard_pending()
+    query_log.discard_pending()
 
 
 @pytest.fixture

@@ -165,3 +165,13 @@ def test_accounts_quiet_for_a_month_still_show_their_latest_article_last(portal)
     result = feeds.compute_recommended(portal.national)
     assert [i["account"]["name"] for i in result] == ["活跃", "沉寂"]
     assert result[1]["article"]["title"] == "近作"
+
+
+def test_views_of_an_article_deleted_before_the_flush_are_dropped(portal):
+    gone = ArticlePageFactory(parent=portal.national_section)
+    kept = ArticlePageFactory(parent=portal.national_section)
+    view_counter.add(gone.pk)
+    view_counter.add(kept.pk)
+    gone.delete()
+    view_counter.flush()
+    assert list(ArticleViewCount.objects.values_list("article_id", "views")) == [(kept.pk, 1)]

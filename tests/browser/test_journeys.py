@@ -1,18 +1,14 @@
-"""Journeys in real headless Chromium: an operator's schedule going live, and a reader who
-finds an article by a Chinese word, comments, and sees it once an editor approves it."""
-
-import time
-from datetime import timedelta
+"""The reader's journey in real headless Chromium: find an article by a Chinese word, comment,
+and see it once an editor approves it (the whole chain, from the editor's draft on, is in
+test_editor_journey.py)."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from articles.models import ArticlePage, Comment
-from tests.articles.test_scheduling import schedule
+from articles.models import Comment
 
 
 def wait(browser, seconds=20):
@@ -27,6 +23,8 @@ def click(browser, element) -> None:
 
 def log_in(browser, base, username, password):
     browser.get(f"{base}/admin/login/")
+    if not browser.find_elements(By.NAME, "username"):
+        return  # signed in already
     browser.find_element(By.NAME, "username").send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(password)
     click(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
@@ -45,39 +43,23 @@ def admin_user(db):
     )
 
 
-def test_operator_sees_the_schedule_and_the_article_goes_live(
-    browser, live_site, portal, admin_user, celery_worker_on_redis
-):
-    go_live = timezone.now() + timedelta(seconds=8)
-    article, _ = schedule(portal.national_section, go_live, title="定时上线的红船精神报道")
-    log_in(browser, live_site, "editor", "pw-editor")
-    browser.get(f"{live_site}/admin/schedule/")
-    row = wait(browser).until(
-        ec.presence_of_element_located((By.XPATH, "//tbody/tr[td[3]//a[contains(., '红船精神')]]"))
-    )
-    shown = go_live.astimezone(timezone.get_default_timezone()).strftime("%Y-%m-%d %H:%M:%S")
-    assert row.find_element(By.CSS_SELECTOR, "td time").text == shown
-    deadline = time.monotonic() + 40
-    while not ArticlePage.objects.get(pk=article.pk).live and time.monotonic() < deadline:
-        time.sleep(0.2)
-    browser.get(f"{live_site}/admin/schedule/")
-    assert "红船精神" not in browser.find_element(By.CSS_SELECTOR, "main").text
-    browser.get(f"{live_site}/search/?q=红船精神")
-    assert "定时上线的红船精神报道" in browser.find_element(By.CSS_SELECTOR, ".search-results").text
-
-
 def test_reader_finds_comments_and_sees_it_after_approval(browser, live_site, portal, admin_user):
     from tests.factories import ArticlePageFactory
 
     ArticlePageFactory(parent=portal.national_section, title="弘扬红船精神 培育时代新人")
+    reader_comments_and_editor_approves(browser, live_site, "弘扬红船精神 培育时代新人")
+
+
+def reader_comments_and_editor_approves(browser, live_site, title) -> None:
+    """The reader's journey (search in Chinese, comment) and the editor's approval."""
+    if not get_user_model().objects.filter(username="editor").exists():
+        get_user_model().objects.create_superuser(username="editor", password="pw-editor")
     # The reader searches in Chinese from the box on every page.
     browser.get(live_site + "/")
     box = browser.find_element(By.ID, "site-search")
     box.send_keys("红船精神")
     box.submit()
-    link = wait(browser).until(
-        ec.element_to_be_clickable((By.LINK_TEXT, "弘扬红船精神 培育时代新人"))
-    )
+    link = wait(browser).until(ec.element_to_be_clickable((By.LINK_TEXT, title)))
     click(browser, link)
     wait(browser).until(ec.presence_of_element_located((By.ID, "comments")))
     assert browser.find_element(By.CSS_SELECTOR, ".comment-count").text == "已有 0 条评论"
