@@ -46,7 +46,7 @@ def post_comment(
         )
     if len(nickname) > NICKNAME_MAX_LENGTH:
         raise CommentRefused(f"昵称不能超过 {NICKNAME_MAX_LENGTH} 字。")
-    if not normalize_for_matching(content)[0]:
+    if not normalize_for_matching(content):
         raise CommentRefused("评论内容不能只有标点或符号。")
     findings = find_sensitive(f"{nickname}\n{content}")
     if findings.block:

@@ -121,9 +121,7 @@ def publish_due_revision(revision_id: int, expected: datetime | None = None) -> 
             return False  # early delivery; the right task or the sweep will come back
         _fault_pause(revision_id)
         revision.publish(log_action="wagtail.publish.scheduled")
-        if revision.content_type.model_class() and issubclass(
-            revision.content_type.model_class(), Page
-        ):
+        if isinstance(revision.content_object, Page):
             _set_schedule_fields(int(revision.object_id), go_live_at=None)
     logger.info("published revision %s (scheduled)", revision_id)
     return True

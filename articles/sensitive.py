@@ -10,26 +10,18 @@ from __future__ import annotations
 
 import threading
 import time
-import unicodedata
 from dataclasses import dataclass, field
 
 import ahocorasick_rs
-import opencc
 
-_T2S = opencc.OpenCC("t2s")
+from search.text import normalize
+
 RECHECK_SECONDS = 5.0
 
 
-def normalize_for_matching(text: str) -> tuple[str, list[int]]:
-    """(normalised text, for each of its characters the index in `text` it came from)."""
-    out: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text or ""):
-        for c in _T2S.convert(unicodedata.normalize("NFKC", ch)).casefold():
-            if c.isalnum():
-                out.append(c)
-                origin.append(i)
-    return "".join(out), origin
+def normalize_for_matching(text: str) -> str:
+    """The search analysis' normalisation (search.text.normalize), letters and digits only."""
+    return "".join(ch for ch in normalize(text) if ch.isalnum())
 
 
 @dataclass
@@ -49,7 +41,7 @@ class Matcher:
     def __init__(self, words: list[tuple[str, str]]):
         self.tiers: dict[str, str] = {}
         for word, tier in words:
-            key = normalize_for_matching(word)[0]
+            key = normalize_for_matching(word)
             if key and self.tiers.get(key) != "block":
                 self.tiers[key] = tier
         patterns = list(self.tiers)
@@ -60,7 +52,7 @@ class Matcher:
         findings = Findings()
         if self._automaton is None:
             return findings
-        normalized, _ = normalize_for_matching(text)
+        normalized = normalize_for_matching(text)
         seen: set[str] = set()
         for index, _start, _end in self._automaton.find_matches_as_indexes(
             normalized, overlapping=True

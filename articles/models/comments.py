@@ -36,7 +36,7 @@ class SensitiveWord(models.Model):
     def clean(self):
         from articles.sensitive import normalize_for_matching
 
-        if not normalize_for_matching(self.word)[0]:
+        if not normalize_for_matching(self.word):
             raise ValidationError({"word": _("敏感词须包含文字，不能只有空格或标点。")})
 
 

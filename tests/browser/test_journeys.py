@@ -11,7 +11,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from articles.models import Comment
 
 
-def wait(browser, seconds=20):
+def wait(browser, seconds=40):  # generous: CI machines have two busy cores
     return WebDriverWait(browser, seconds)
 
 
