@@ -7,10 +7,16 @@ contain its *words*, not documents where its characters merely touch across a wo
 1. `normalize`: NFKC (full-width letters and digits become half-width), Traditional to
    Simplified Chinese (OpenCC t2s), case folding.
 2. segmentation with jieba-rs (rjieba) and the editors' dictionary.
+
+Beside the words, every text is indexed as marked character pairs (`character_pairs`), so
+that a query string jieba does not know as a word (学霸, 大班额, 特岗教师 …) can be matched as
+the characters typed: jieba cuts such strings differently from one sentence to the next (超大班额
+→ 超大 / 班额), while a word it knows (和服, 北京大学) is cut reliably and keeps matching as a word.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import unicodedata
@@ -30,6 +36,42 @@ def normalize(text: str) -> str:
     if not text:
         return ""
     return _T2S.convert(unicodedata.normalize("NFKC", text)).casefold()
+
+
+# Character pairs are indexed as PAIR_MARK + two characters, so they never equal a word token
+# (大班 the pair must not match 大班 the word). U+F900 is a CJK compatibility ideograph: a
+# letter to every tokenizer we feed (SQLite unicode61, PostgreSQL's parser, OpenSearch's
+# whitespace), and NFKC maps it to 豈, so no normalised text contains it.
+PAIR_MARK = "\uf900"
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
+# A unit of a character pair: one Han character, or a run of other letters and digits (ai, 5g).
+_UNIT = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+")
+# jieba's dictionary words rarer than this are cut inconsistently (教师资格, frequency 4, is
+# 教师 / 资格证 inside 教师资格证): they are matched as characters too, like unknown words.
+RELIABLE_WORD_FREQ = 10
+
+
+def _is_han(unit: str) -> bool:
+    return len(unit) == 1 and bool(re.match(f"[{_HAN}]", unit))
+
+
+def character_pairs(normalized: str) -> list[str]:
+    """Marked pairs of adjacent units, at least one of them Han: 5g网络 → 5g网, 网络.
+
+    Units separated by a space or punctuation are not adjacent. A phrase of a string's pairs
+    matches exactly the texts that contain the string.
+    """
+    pairs: list[str] = []
+    previous = None
+    for match in _UNIT.finditer(normalized):
+        if (
+            previous is not None
+            and previous.end() == match.start()
+            and (_is_han(previous.group()) or _is_han(match.group()))
+        ):
+            pairs.append(PAIR_MARK + previous.group() + match.group())
+        previous = match
+    return pairs
 
 
 def _is_word(token: str) -> bool:
@@ -61,6 +103,7 @@ class Segmenter:
     def __init__(self, dictionary: Dictionary | None = None):
         self.dictionary = dictionary or Dictionary()
         self._jieba = rjieba.Jieba()
+        self._editor_words = {normalize(w) for w in self.dictionary.words}
         extra = set(self.dictionary.words)
         for group in self.dictionary.synonym_groups:
             extra.update(group)  # a synonym must survive segmentation to be expanded
@@ -104,6 +147,21 @@ class Segmenter:
             if self._word_freq(tail[0]) <= self._word_freq(token[:2]):
                 tail = []
         return head + tail
+
+    def is_reliable(self, chunk: str) -> bool:
+        """Whether a query string is matched as its words (True) or as its characters (False).
+
+        Words jieba knows (its dictionary, at least RELIABLE_WORD_FREQ, or the editors'
+        dictionary) are cut the same way everywhere, so 和服 keeps not matching 和服务. Anything
+        else of two or more units with a Han character (unknown words, names, several words
+        typed together) is matched as the characters typed, wherever the text's words begin.
+        """
+        text = normalize(chunk).strip()
+        if len(character_pairs(text)) == 0:
+            return True
+        if text in self._editor_words:
+            return True
+        return self._word_freq(text) >= RELIABLE_WORD_FREQ
 
     def parts(self, token: str) -> list[str]:
         """The dictionary words of two or more characters inside a word (职业院校 → 职业, 院校)."""
@@ -161,9 +219,13 @@ def invalidate_segmenter() -> None:
     _cache.invalidate()
 
 
-def segment_for_index(text: str) -> str:
-    """Space-joined index tokens, the form every backend stores."""
-    return " ".join(get_segmenter().cut_for_index(text))
+def segment_for_index(text: str, pairs: bool = True) -> str:
+    """Space-joined index tokens, the form every backend stores: the words, then the marked
+    character pairs (`pairs=False` for autocomplete fields, which match word prefixes)."""
+    words = get_segmenter().cut_for_index(text)
+    if pairs:
+        words += character_pairs(normalize(text))
+    return " ".join(words)
 
 
 def segment_query(text: str) -> list[str]:

@@ -39,7 +39,10 @@ def _segmented(prepare_field):
                 cache[key] = list(prepare_field(self, obj, field))
             else:
                 cache[key] = [
-                    (*item[:-1], segment_for_index(item[-1]))
+                    (
+                        *item[:-1],
+                        segment_for_index(item[-1], pairs=isinstance(item[0], SearchField)),
+                    )
                     if isinstance(item[0], SearchField | AutocompleteField)
                     else item
                     for item in prepare_field(self, obj, field)
@@ -60,9 +63,12 @@ def prefetch_search_relations(model, objs: list) -> None:
 
 
 class ChineseQueryCompilerMixin:
+    # Autocomplete fields hold words only (prefixes of words), no character pairs.
+    match_characters = True
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.query = segment_query(self.query)
+        self.query = segment_query(self.query, characters=self.match_characters)
 
 
 def _as_int(value) -> int:
@@ -194,7 +200,7 @@ def _sqlite_backend():
     class AutocompleteQueryCompiler(
         ChineseQueryCompilerMixin, base.SQLiteAutocompleteQueryCompiler
     ):
-        pass
+        match_characters = False
 
     class SearchResults(base.SQLiteSearchResults):
         def _do_search(self):
@@ -260,7 +266,8 @@ def _postgres_backend():
                     )
             self._refresh_title_norms()
 
-    from modelsearch.query import PlainText
+    from django.contrib.postgres.search import SearchQuery as PostgresSearchQuery
+    from modelsearch.query import Phrase, PlainText
 
     class QueryCompiler(ChineseQueryCompilerMixin, base.PostgresSearchQueryCompiler):
         def build_tsquery_content(self, query, config=None, invert=False):
@@ -269,12 +276,17 @@ def _postgres_backend():
             if invert and isinstance(query, PlainText) and len(query.query_string.split()) > 1:
                 swapped = "or" if query.operator == "and" else "and"
                 query = PlainText(query.query_string, operator=swapped)
+            # modelsearch drops the negation of a phrase: Not(Phrase) matched the phrase.
+            if invert and isinstance(query, Phrase):
+                return PostgresSearchQuery(
+                    query.query_string, search_type="phrase", config=config, invert=True
+                )
             return super().build_tsquery_content(query, config=config, invert=invert)
 
     class AutocompleteQueryCompiler(
         ChineseQueryCompilerMixin, base.PostgresAutocompleteQueryCompiler
     ):
-        pass
+        match_characters = False
 
     class ChinesePostgresSearchBackend(base.PostgresSearchBackend):
         index_class = Index

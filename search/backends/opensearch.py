@@ -55,11 +55,11 @@ PORTAL_ANALYSIS = {
 ENGINE_DOWN = (EngineConnectionError, ConnectionTimeout)
 
 
-def _segment(value):
+def _segment(value, pairs: bool = True):
     if isinstance(value, str):
-        return segment_for_index(value)
+        return segment_for_index(value, pairs=pairs)
     if isinstance(value, list):
-        return [_segment(item) for item in value]
+        return [_segment(item, pairs) for item in value]
     return value
 
 
@@ -74,8 +74,8 @@ class ChineseMapping(OpenSearch3Mapping):
     def _get_document_field_data(self, field, obj):
         name, value, edgengrams = super()._get_document_field_data(field, obj)
         if isinstance(field, SearchField | AutocompleteField):
-            value = _segment(value)
-            edgengrams = [_segment(v) for v in edgengrams]
+            value = _segment(value, pairs=isinstance(field, SearchField))
+            edgengrams = [_segment(v, pairs=False) for v in edgengrams]
         return name, value, edgengrams
 
 
@@ -102,6 +102,7 @@ class QueryCompiler(ChineseQueryCompilerMixin, OpenSearch3SearchQueryCompiler):
 
 class AutocompleteQueryCompiler(ChineseQueryCompilerMixin, OpenSearch3AutocompleteQueryCompiler):
     mapping_class = ChineseMapping
+    match_characters = False
 
 
 class ChineseOpenSearchBackend(OpenSearch3SearchBackend):

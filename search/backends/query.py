@@ -6,11 +6,19 @@ from functools import reduce
 
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText, SearchQuery
 
-from search.text import get_segmenter
+from search.text import character_pairs, get_segmenter, normalize
 
 # A query that can match nothing: a term no segmented index contains (tokens never hold spaces
 # or this private-use character).
 NOTHING = "\ue000"
+
+
+class Words(PlainText):
+    """Plain text matched only as whole words, never as characters (the looser second tier)."""
+
+
+class Characters(Phrase):
+    """The characters typed, in order, wherever the text's words begin and end (a substring)."""
 
 
 def _terms(tokens_with_synonyms: list[tuple[str, ...]], operator: str) -> SearchQuery:
@@ -25,27 +33,68 @@ def _terms(tokens_with_synonyms: list[tuple[str, ...]], operator: str) -> Search
     return reduce(lambda a, b: (a & b) if operator == "and" else (a | b), groups)
 
 
-def segment_query(query: SearchQuery) -> SearchQuery:
-    """PlainText and Phrase are cut into words (with the editors' synonyms); the tree is kept."""
+def _characters(text: str) -> SearchQuery:
+    pairs = character_pairs(normalize(text))
+    return Phrase(" ".join(pairs)) if pairs else PlainText(NOTHING)
+
+
+def _plain_text(query: PlainText, characters: bool) -> SearchQuery:
+    """Each space-separated chunk as its words, or as its characters where jieba's cut of it
+    cannot be trusted (search.text.Segmenter.is_reliable); chunks joined by the operator."""
     segmenter = get_segmenter()
-    if isinstance(query, PlainText):
-        tokens = segmenter.cut(query.query_string)
+    word_tokens: list[str] = []
+    groups: list[SearchQuery] = []
+    for chunk in query.query_string.split():
+        tokens = segmenter.cut(chunk)
         if not tokens:
-            return PlainText(NOTHING)
-        return _terms(segmenter.expand(tokens), query.operator)
+            continue
+        if not characters or isinstance(query, Words) or segmenter.is_reliable(chunk):
+            word_tokens.extend(tokens)
+            continue
+        expanded = segmenter.expand(tokens)
+        as_characters = _characters(chunk)
+        if any(len(group) > 1 for group in expanded):
+            # A synonym of one of its words (思政 ↔ 思想政治) may stand in the text instead.
+            groups.append(Or([as_characters, _terms(expanded, "and")]))
+        else:
+            groups.append(as_characters)
+    if word_tokens:
+        groups.insert(0, _terms(segmenter.expand(word_tokens), query.operator))
+    if not groups:
+        return PlainText(NOTHING)
+    if len(groups) == 1:
+        return groups[0]
+    return And(groups) if query.operator == "and" else Or(groups)
+
+
+def segment_query(query: SearchQuery, characters: bool = True) -> SearchQuery:
+    """PlainText and Phrase are cut into words (with the editors' synonyms); the tree is kept.
+
+    characters=False (autocomplete, whose index holds no character pairs) matches every
+    chunk as words.
+    """
+    segmenter = get_segmenter()
+    if isinstance(query, Characters):
+        return (
+            _characters(query.query_string)
+            if characters
+            else segment_query(PlainText(query.query_string), characters=False)
+        )
+    if isinstance(query, PlainText):
+        return _plain_text(query, characters)
     if isinstance(query, Phrase):
         tokens = segmenter.cut(query.query_string)
         return Phrase(" ".join(tokens) if tokens else NOTHING)
     if isinstance(query, Fuzzy):
         return query
     if isinstance(query, Boost):
-        return Boost(segment_query(query.subquery), query.boost)
+        return Boost(segment_query(query.subquery, characters), query.boost)
     if isinstance(query, Not):
-        return Not(segment_query(query.subquery))
+        return Not(segment_query(query.subquery, characters))
     if isinstance(query, And):
-        return And([segment_query(q) for q in query.subqueries])
+        return And([segment_query(q, characters) for q in query.subqueries])
     if isinstance(query, Or):
-        return Or([segment_query(q) for q in query.subqueries])
+        return Or([segment_query(q, characters) for q in query.subqueries])
     if isinstance(query, MatchAll):
         return query
     return query

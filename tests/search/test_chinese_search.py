@@ -62,6 +62,8 @@ def test_phrases_and_exclusions(client, portal):
     assert sorted(titles(client, "红船 精神")) == ["弘扬红船精神", "精神文明与红船"]
     assert titles(client, '"红船精神"') == ["弘扬红船精神"]
     assert titles(client, "红船 -弘扬") == ["精神文明与红船"]
+    # A quoted exclusion (modelsearch's PostgreSQL backend used to drop its negation).
+    assert titles(client, '红船 -"红船精神"') == ["精神文明与红船"]
 
 
 def test_excluding_a_word_of_several_parts_excludes_only_that_word(client, portal):
@@ -163,6 +165,46 @@ def test_several_words_rank_exact_matches_first_then_partial_ones(client, portal
     # Pages run across the two tiers without losing or repeating a result.
     paged = [titles(client, "红船 工匠", size=2, page=n) for n in (1, 2)]
     assert paged[0] + paged[1] == found
+
+
+def test_unknown_words_match_as_the_characters_typed(client, portal):
+    # jieba does not know 大班额 or 学霸: it cuts 超大班额 as 超大 / 班额 and keeps 学霸们 and
+    # 女学霸 as words of their own, so only the characters can find these articles.
+    section = portal.national_section
+    ArticlePageFactory(parent=section, title="县城学校逐步消除超大班额", body=[])
+    ArticlePageFactory(parent=section, title="学霸们的笔记", body=[])
+    ArticlePageFactory(parent=section, title="女学霸的故事", body=[])
+    ArticlePageFactory(parent=section, title="他是班里的学霸", body=[])
+    ArticlePageFactory(parent=section, title="提供优质和服务", body=[])
+    assert titles(client, "大班额") == ["县城学校逐步消除超大班额"]
+    assert sorted(titles(client, "学霸")) == ["他是班里的学霸", "女学霸的故事", "学霸们的笔记"]
+    assert titles(client, "学霸 -笔记", sort="newest") == ["他是班里的学霸", "女学霸的故事"]
+    # Words jieba knows still match as words only.
+    assert titles(client, "和服") == []
+
+
+def test_one_word_is_loosened_into_its_parts_but_never_into_its_characters(client, portal):
+    section = portal.national_section
+    ArticlePageFactory(parent=section, title="北京大学举行开学典礼", body=[])
+    ArticlePageFactory(parent=section, title="北京师范大学迎新", body=[])
+    ArticlePageFactory(parent=section, title="北京大学生电影节开幕", body=[])
+    status, body = api(client, q="北京大学")
+    assert status == 200
+    assert body["exact_total"] == 1
+    assert [r["title"] for r in body["results"]] == ["北京大学举行开学典礼", "北京师范大学迎新"]
+
+
+@pytest.mark.parametrize("q", ["思政课程", "思想政治课程"])
+def test_synonyms_apply_inside_an_unknown_string(client, portal, q):
+    from search.models import SynonymGroup
+
+    SynonymGroup.objects.create(words="思政，思想政治")
+    section = portal.national_section
+    ArticlePageFactory(parent=section, title="思政课程改革", body=[])
+    ArticlePageFactory(parent=section, title="推进思想政治课程建设", body=[])
+    status, body = api(client, q=q)
+    assert status == 200
+    assert body["exact_total"] == 2, body
 
 
 def test_no_exact_match_says_the_results_share_only_some_words(client, portal):

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from modelsearch.backends import get_search_backend
 
 from articles.models import ArticlePage
-from search.text import segment_for_index
+from search.text import PAIR_MARK, segment_for_index
 from tests.conftest import require_service
 from tests.factories import ArticlePageFactory, PublishingAccountFactory
 
@@ -66,9 +66,11 @@ def test_engine_tokens_for_chinese_text(opensearch):
 
     # What the engine would do on its own: one token per character.
     assert tokens(analyzer="standard", text="党史学习教育") == ["党", "史", "学", "习", "教", "育"]
-    # What it does with the portal's analysis: our words, lower-cased.
+    # What it does with the portal's analysis: our words, lower-cased, then the marked
+    # character pairs that let an unknown word match as the characters typed.
     segmented = segment_for_index("党史学习教育 Wagtail")
-    assert tokens(analyzer="default", text=segmented) == ["党史", "学习", "教育", "wagtail"]
+    pairs = [PAIR_MARK + p for p in ["党史", "史学", "学习", "习教", "教育"]]
+    assert tokens(analyzer="default", text=segmented) == ["党史", "学习", "教育", "wagtail", *pairs]
     assert tokens(analyzer="edgengram_analyzer", text="党建 引领")[:3] == ["党", "党建", "引"]
 
 
@@ -85,6 +87,27 @@ def test_words_not_characters(client, opensearch, portal):
     assert titles(client, "和服") == ["身穿和服的游客"]
     assert titles(client, "北京大学") == ["北京大学举行开学典礼"]
     assert titles(client, "黨建") == []
+
+
+def test_unknown_words_as_characters_known_words_loosened_into_parts(client, opensearch, portal):
+    section = portal.national_section
+    for title in [
+        "县城学校逐步消除超大班额",
+        "女学霸的故事",
+        "北京大学举行开学典礼",
+        "北京师范大学迎新",
+        "北京大学生电影节开幕",
+    ]:
+        ArticlePageFactory(parent=section, title=title, body=[])
+    refresh(opensearch)
+    assert titles(client, "大班额") == ["县城学校逐步消除超大班额"]
+    assert titles(client, "学霸") == ["女学霸的故事"]
+    assert titles(client, "北京大学", exact=True) == ["北京大学举行开学典礼"]
+    assert titles(client, "北京大学") == ["北京大学举行开学典礼", "北京师范大学迎新"]
+    assert sorted(titles(client, '北京 -"北京大学"')) == [
+        "北京大学生电影节开幕",
+        "北京师范大学迎新",
+    ]
 
 
 def test_seed_article_phrases_filters_and_sort(client, opensearch, portal, shared_dir):

@@ -3,7 +3,15 @@
 import pytest
 
 from search.models import DictionaryWord, SynonymGroup
-from search.text import Segmenter, get_segmenter, normalize, segment_for_index, segment_query
+from search.text import (
+    PAIR_MARK,
+    Segmenter,
+    character_pairs,
+    get_segmenter,
+    normalize,
+    segment_for_index,
+    segment_query,
+)
 
 
 def test_normalize_folds_width_script_and_case():
@@ -75,3 +83,51 @@ def test_a_three_character_word_adds_its_tail_only_where_the_tail_is_the_word():
     assert "增益" in seg.cut_for_index("高增益")
     assert "职工" in seg.cut_for_index("教职工")
     assert "性病" not in seg.cut_for_index("慢性病")
+
+
+def test_character_pairs_are_marked_and_stop_at_spaces_and_punctuation():
+    assert character_pairs("5g网络，ai 教学") == [
+        PAIR_MARK + "5g网",
+        PAIR_MARK + "网络",
+        PAIR_MARK + "教学",
+    ]
+    assert character_pairs("wagtail cms") == []
+    # No normalised text holds the mark, so a pair never equals a word of the text.
+    assert PAIR_MARK not in normalize(PAIR_MARK + "党建")
+
+
+@pytest.mark.django_db
+def test_index_holds_words_then_pairs_autocomplete_words_only():
+    assert segment_for_index("超大班额").split() == [
+        "超大",
+        "班额",
+        PAIR_MARK + "超大",
+        PAIR_MARK + "大班",
+        PAIR_MARK + "班额",
+    ]
+    assert segment_for_index("超大班额", pairs=False).split() == ["超大", "班额"]
+
+
+@pytest.mark.parametrize(
+    ("chunk", "as_words"),
+    [
+        ("和服", True),  # in jieba's dictionary: 和服务 must not match
+        ("北京大学", True),
+        ("生计", True),
+        ("wagtail", True),  # no Han character: the tokenizer's words
+        ("党", True),  # one character: nothing to pair
+        ("学霸", False),  # not in the dictionary: cut differently in 女学霸, 学霸们
+        ("大班额", False),
+        ("教师资格", False),  # in the dictionary, but too rare to be cut reliably
+        ("红船工匠", False),
+    ],
+)
+def test_known_words_match_as_words_the_rest_as_characters(chunk, as_words):
+    assert Segmenter().is_reliable(chunk) is as_words
+
+
+@pytest.mark.django_db
+def test_editor_words_match_as_words():
+    assert not get_segmenter().is_reliable("红船工匠")
+    DictionaryWord.objects.create(word="红船工匠")
+    assert get_segmenter().is_reliable("红船工匠")
