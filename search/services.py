@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -12,7 +13,6 @@ from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
 from django.utils.translation import gettext as _
 from opensearchpy.exceptions import ConnectionError as EngineConnectionError
 from opensearchpy.exceptions import ConnectionTimeout
@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 ENGINE_DOWN = (EngineConnectionError, ConnectionTimeout)
 FALLBACK_BACKEND = "database"  # WAGTAILSEARCH_BACKENDS entry kept current beside the engine
 MAX_PAGE_SIZE = 50
+# OpenSearch's index.max_result_window: pages past it are refused, on every backend alike.
+MAX_RESULT_WINDOW = 10_000
 DEFAULT_PAGE_SIZE = 10
 SNIPPET_LENGTH = 120
 
@@ -110,6 +112,10 @@ def parse_params(data) -> SearchParams:
         date_to=_date(data.get("to"), "to"),
         sort=sort,
     )
+    if params.page * params.size > MAX_RESULT_WINDOW:
+        raise SearchInputError(
+            _("最多只能查看前 %(n)s 条结果，请缩小搜索范围") % {"n": MAX_RESULT_WINDOW}
+        )
     if params.date_from and params.date_to and params.date_from > params.date_to:
         raise SearchInputError(_("开始日期不能晚于结束日期"))
     return params
@@ -174,35 +180,45 @@ def highlight(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
 
 
 class TieredResults:
-    """Exact matches, then the looser second tier, as one sliceable sequence for Paginator.
+    """Exact matches, then the looser second tier: one page of them, and how many there are.
 
-    The second tier is counted and fetched only when a page reaches it.
+    A backend that learns the number of matches while fetching a page (OpenSearch's
+    hits.total, our SQLite ranking) sets `matched` on the results it returned, which saves a
+    count round trip per tier; otherwise the tier is counted. The second tier is fetched
+    only when the page reaches it.
     """
 
     def __init__(self, exact, looser):
         self.exact = exact
         self.looser = looser
-        self._exact_count: int | None = None
+        self.exact_count = 0
+        self.looser_count = 0
 
-    def exact_count(self) -> int:
-        if self._exact_count is None:
-            self._exact_count = self.exact.count()
-        return self._exact_count
+    @property
+    def total(self) -> int:
+        return self.exact_count + self.looser_count
 
-    def count(self) -> int:
-        return self.exact_count() + (self.looser.count() if self.looser is not None else 0)
+    @staticmethod
+    def _tier(results, start: int, stop: int) -> tuple[list, int]:
+        if start == 0:
+            window = results[0:stop]
+            items = list(window)
+            matched = getattr(window, "matched", None)
+            return items, matched if matched is not None else results.count()
+        count = results.count()  # a later page: never ask the engine past the last result
+        return (list(results[start:stop]) if start < count else []), count
 
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, key):
-        if not isinstance(key, slice):
-            raise TypeError("TieredResults supports slicing only")
-        start, stop = key.start or 0, key.stop
-        n = self.exact_count()
-        items = list(self.exact[start : min(stop, n)]) if start < n else []
-        if self.looser is not None and stop > n:
-            items += list(self.looser[max(start - n, 0) : stop - n])
+    def page(self, start: int, stop: int) -> list:
+        """The results from start to stop; sets exact_count and looser_count."""
+        items, self.exact_count = self._tier(self.exact, start, stop)
+        if self.looser is None:
+            return items
+        n = self.exact_count
+        if stop > n:
+            more, self.looser_count = self._tier(self.looser, max(start - n, 0), stop - n)
+            items += more
+        else:
+            self.looser_count = self.looser.count()
         return items
 
 
@@ -214,15 +230,13 @@ def _parents_and_sites(pages: list[ArticlePage]) -> tuple[dict[str, Page], list[
     return parents, sites
 
 
-def _page_of(results, params: SearchParams, outcome: SearchOutcome) -> list[ArticlePage]:
-    paginator = Paginator(results, params.size)
-    outcome.total = paginator.count
-    outcome.exact_total = results.exact_count()
-    outcome.num_pages = paginator.num_pages
-    try:
-        return list(paginator.page(params.page).object_list) if outcome.total else []
-    except EmptyPage:
-        return []
+def _page_of(results: TieredResults, params: SearchParams, outcome: SearchOutcome) -> list:
+    start = (params.page - 1) * params.size
+    pages = results.page(start, start + params.size)
+    outcome.total = results.total
+    outcome.exact_total = results.exact_count
+    outcome.num_pages = max(1, math.ceil(outcome.total / params.size))
+    return pages
 
 
 def _run(articles, query, looser, params: SearchParams, **kwargs) -> TieredResults:

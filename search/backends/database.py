@@ -222,6 +222,7 @@ def _sqlite_backend():
                 )
             }
             window = [object_id for object_id in ranked if object_id in allowed]
+            self.matched = len(window)  # the caller's count, without a second query
             window = window[self.start : self.stop]
             objs = {str(pk): obj for pk, obj in compiler.queryset.in_bulk(window).items()}
             return [objs[object_id] for object_id in window if object_id in objs]

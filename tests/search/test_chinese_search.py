@@ -130,6 +130,7 @@ def test_api_shape_highlight_and_pagination(client, seed, portal):
         ({"site": "nowhere.test"}, "未知站点"),
         ({"section": "999999"}, "未知栏目"),
         ({"account": "nobody"}, "未知育人号"),
+        ({"page": "201", "size": "50"}, "最多只能查看前 10000 条结果"),
     ],
 )
 def test_bad_parameters_get_a_clear_chinese_message(client, portal, params, message):

@@ -104,6 +104,9 @@ def test_unknown_words_as_characters_known_words_loosened_into_parts(client, ope
     assert titles(client, "学霸") == ["女学霸的故事"]
     assert titles(client, "北京大学", exact=True) == ["北京大学举行开学典礼"]
     assert titles(client, "北京大学") == ["北京大学举行开学典礼", "北京师范大学迎新"]
+    # Page by page across the two tiers (counts from the page requests, then count requests).
+    pages = [titles(client, "北京大学", size=1, page=n) for n in (1, 2, 3)]
+    assert pages == [["北京大学举行开学典礼"], ["北京师范大学迎新"], []]
     assert sorted(titles(client, '北京 -"北京大学"')) == [
         "北京大学生电影节开幕",
         "北京师范大学迎新",
