@@ -28,7 +28,10 @@ def log_in(browser, base, username, password):
     browser.find_element(By.NAME, "username").send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(password)
     click(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
-    wait(browser).until(ec.url_contains("/admin/"))
+    # Wait until the login has gone through: the login page's own URL contains /admin/ too,
+    # and navigating away while the form is still posting loses the session (a flaky failure
+    # seen in CI at the next admin page).
+    wait(browser).until(lambda b: "/admin/" in b.current_url and "/login/" not in b.current_url)
 
 
 # The live server and the worker read committed data; serialized rollback restores the page
