@@ -213,6 +213,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     if CELERY_BROKER_URL.startswith("filesystem://")
     else {}
 )
+# kombu's filesystem transport refuses to send into folders that do not exist: without them a
+# fresh checkout's first import (no scripts/run.sh yet) failed to queue any task, with a
+# warning per article.
+for _folder in ("queue", "processed", "control") if CELERY_BROKER_TRANSPORT_OPTIONS else ():
+    (_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TIMEZONE = TIME_ZONE  # beat entries read in Beijing time, like everything else
 CELERY_TASK_SERIALIZER = "json"  # tasks take JSON-safe ids, nothing pickled
 CELERY_ACCEPT_CONTENT = ["json"]
