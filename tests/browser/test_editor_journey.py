@@ -37,9 +37,18 @@ def write_and_schedule(browser, live_site, section, go_live) -> ArticlePage:
         "编辑在后台写的红船精神文章"
     )
 
-    def insert_block(label):
-        buttons = browser.find_elements(By.CSS_SELECTOR, "button.c-sf-add-button")
-        browser.execute_script("arguments[0].click()", buttons[-1])
+    def insert_block(label, blocks_before):
+        # The block menu of the previous insertion lingers while it fades out, and its 图片
+        # option (inserting at the top) came first in the page: a flaky ['image', 'heading'].
+        # So: wait until no menu is open, then use the add button after the last block.
+        wait.until(lambda b: not b.find_elements(By.XPATH, "//*[@role='option']"))
+
+        def add_buttons(b):
+            found = b.find_elements(By.CSS_SELECTOR, "button.c-sf-add-button")
+            return found if len(found) > blocks_before else False
+
+        buttons = wait.until(add_buttons)
+        browser.execute_script("arguments[0].click()", buttons[blocks_before])
         option = wait.until(
             ec.element_to_be_clickable(
                 (By.XPATH, f"//*[@role='option'][normalize-space()='{label}']")
@@ -47,10 +56,10 @@ def write_and_schedule(browser, live_site, section, go_live) -> ArticlePage:
         )
         browser.execute_script("arguments[0].click()", option)
 
-    insert_block("小标题")
+    insert_block("小标题", 0)
     heading = wait.until(ec.presence_of_element_located((By.NAME, "body-0-value-text")))
     heading.send_keys("一、坚持党建引领")
-    insert_block("图片")
+    insert_block("图片", 1)
     choose = wait.until(
         ec.presence_of_element_located(
             (
