@@ -46,9 +46,12 @@ class BatchCounter:
                 logger.exception("could not write counts; they are lost")
 
     def discard_pending(self) -> None:
-        """Forget counts not yet written (a test starting on a fresh database)."""
+        """Forget counts not yet written and start a new batch window (a test starting on a
+        fresh database: otherwise its first count could flush at once, when the last flush
+        was more than every_seconds ago)."""
         with self._lock:
             self._pending.clear()
+            self._last_flush = time.monotonic()
 
     def flush(self) -> int:
         """Write the pending counts; return how many keys were written."""

@@ -7,7 +7,7 @@ import re
 from modelsearch.query import And, Not, Phrase, PlainText, SearchQuery
 
 from .backends.query import Characters, Words
-from .text import get_segmenter
+from .text import get_segmenter, runs
 
 MAX_QUERY_LENGTH = 200
 # "…" and the Chinese quotes “…” 「…」 mark phrases; a leading - (or full-width －) excludes.
@@ -86,7 +86,7 @@ def loosen(query: SearchQuery | None) -> SearchQuery | None:
     if words is None:
         return None
     segmenter = get_segmenter()
-    chunks = words.query_string.split()
+    chunks = runs(words.query_string)
     # Single characters (的, 在, 不 …) are left out: alone they match nearly everything.
     tokens = [t for t in dict.fromkeys(segmenter.cut(words.query_string)) if len(t) >= 2]
     loose = list(dict.fromkeys(tokens + [p for t in tokens for p in segmenter.parts(t)]))

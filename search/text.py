@@ -74,6 +74,21 @@ def character_pairs(normalized: str) -> list[str]:
     return pairs
 
 
+def runs(text: str) -> list[str]:
+    """The runs of adjacent units in normalised text: what a query string's words and
+    characters are matched within (a space or a punctuation mark ends a run): 红船，精神 →
+    红船, 精神."""
+    found: list[str] = []
+    end = None
+    for match in _UNIT.finditer(normalize(text)):
+        if found and match.start() == end:
+            found[-1] += match.group()
+        else:
+            found.append(match.group())
+        end = match.end()
+    return found
+
+
 def _is_word(token: str) -> bool:
     """Tokens worth indexing: anything with a letter or a digit (not spaces or punctuation)."""
     return any(ch.isalnum() for ch in token)

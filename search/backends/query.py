@@ -6,7 +6,7 @@ from functools import reduce
 
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText, SearchQuery
 
-from search.text import character_pairs, get_segmenter, normalize
+from search.text import character_pairs, get_segmenter, normalize, runs
 
 # A query that can match nothing: a term no segmented index contains (tokens never hold spaces
 # or this private-use character).
@@ -39,12 +39,12 @@ def _characters(text: str) -> SearchQuery:
 
 
 def _plain_text(query: PlainText, characters: bool) -> SearchQuery:
-    """Each space-separated chunk as its words, or as its characters where jieba's cut of it
-    cannot be trusted (search.text.Segmenter.is_reliable); chunks joined by the operator."""
+    """Each run of the text (search.text.runs) as its words, or as its characters where
+    jieba's cut of it cannot be trusted (Segmenter.is_reliable); runs joined by the operator."""
     segmenter = get_segmenter()
     word_tokens: list[str] = []
     groups: list[SearchQuery] = []
-    for chunk in query.query_string.split():
+    for chunk in runs(query.query_string):
         tokens = segmenter.cut(chunk)
         if not tokens:
             continue

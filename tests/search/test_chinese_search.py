@@ -182,6 +182,10 @@ def test_unknown_words_match_as_the_characters_typed(client, portal):
     assert titles(client, "学霸 -笔记", sort="newest") == ["他是班里的学霸", "女学霸的故事"]
     # Words jieba knows still match as words only.
     assert titles(client, "和服") == []
+    # Punctuation typed between words separates them, as a space does.
+    status, body = api(client, q="学霸，笔记")
+    assert (status, body["exact_total"]) == (200, 1)
+    assert body["results"][0]["title"] == "学霸们的笔记"
 
 
 def test_one_word_is_loosened_into_its_parts_but_never_into_its_characters(client, portal):

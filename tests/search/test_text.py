@@ -9,6 +9,7 @@ from search.text import (
     character_pairs,
     get_segmenter,
     normalize,
+    runs,
     segment_for_index,
     segment_query,
 )
@@ -131,3 +132,8 @@ def test_editor_words_match_as_words():
     assert not get_segmenter().is_reliable("红船工匠")
     DictionaryWord.objects.create(word="红船工匠")
     assert get_segmenter().is_reliable("红船工匠")
+
+
+def test_runs_end_at_spaces_and_punctuation():
+    assert runs("红船，精神 党史学习教育！5G网络") == ["红船", "精神", "党史学习教育", "5g网络"]
+    assert runs("“”！？") == []
