@@ -62,7 +62,14 @@ def reader_comments_and_editor_approves(browser, live_site, title) -> None:
     box = browser.find_element(By.ID, "site-search")
     box.send_keys("红船精神")
     box.submit()
-    link = wait(browser).until(ec.element_to_be_clickable((By.LINK_TEXT, title)))
+    # The home page may list the same title: wait for the results page itself, or the link
+    # found is the home page's and goes stale as the results load (seen in a CI run).
+    wait(browser).until(ec.url_contains("/search/"))
+    link = wait(browser).until(
+        ec.element_to_be_clickable(
+            (By.XPATH, f"//*[contains(@class, 'search-results')]//a[normalize-space()='{title}']")
+        )
+    )
     click(browser, link)
     wait(browser).until(ec.presence_of_element_located((By.ID, "comments")))
     assert browser.find_element(By.CSS_SELECTOR, ".comment-count").text == "已有 0 条评论"
