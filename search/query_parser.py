@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from modelsearch.query import And, Not, Phrase, PlainText, SearchQuery
+from modelsearch.query import And, Not, Or, Phrase, PlainText, SearchQuery
 
 from .backends.query import Characters, Words
 from .text import get_segmenter, runs
@@ -99,4 +99,11 @@ def loosen(query: SearchQuery | None) -> SearchQuery | None:
     excluded = [Not(words)]
     if single and segmenter.is_reliable(chunks[0]):
         excluded.append(Not(Characters(chunks[0])))
-    return And([Words(" ".join(loose), operator="or"), *others, *excluded])
+    looser: SearchQuery = Words(" ".join(loose), operator="or")
+    if not single:
+        # A string of several typed runs may owe its exact matches to the characters of an
+        # unknown one (学霸 in 学霸们): articles with only those characters qualify here too.
+        spelled = [Characters(c) for c in chunks if not segmenter.is_reliable(c)]
+        if spelled:
+            looser = Or([looser, *spelled])
+    return And([looser, *others, *excluded])

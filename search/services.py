@@ -235,7 +235,9 @@ def _page_of(results: TieredResults, params: SearchParams, outcome: SearchOutcom
     pages = results.page(start, start + params.size)
     outcome.total = results.total
     outcome.exact_total = results.exact_count
-    outcome.num_pages = max(1, math.ceil(outcome.total / params.size))
+    # No page is offered past the first MAX_RESULT_WINDOW results (it would be refused).
+    reachable = min(outcome.total, MAX_RESULT_WINDOW)
+    outcome.num_pages = max(1, math.ceil(reachable / params.size))
     return pages
 
 

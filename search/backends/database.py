@@ -180,8 +180,9 @@ def _sqlite_backend():
             """bm25 with the title column weighted (modelsearch weighs every column alike).
 
             FTS5 column order: autocomplete, body, title. A word in the title says what the
-            article is about. Dev corpus, keyword / phrase nDCG@10: weight 1 → 0.523 / 0.978,
-            4 → 0.554 / 0.992, 8 → 0.554 / 0.993 (bench/search_bench.py).
+            article is about. Dev corpus, keyword / phrase nDCG@10 when the weight was chosen
+            (bench/search_bench.py, before character pairs and the second tier): weight
+            1 → 0.523 / 0.978, 4 → 0.554 / 0.992, 8 → 0.554 / 0.993.
             """
             if self.fields:  # a search restricted to some fields: modelsearch's ranking
                 return self._build_rank_expression(self.get_search_vectors(), config)
@@ -294,8 +295,13 @@ def _postgres_backend():
         query_compiler_class = QueryCompiler
         autocomplete_query_compiler_class = AutocompleteQueryCompiler
 
-    # The database's text search configuration (SEARCH_CONFIG, else its default) still
-    # applies: it stems English words and leaves the already-segmented Chinese words alone.
+        def __init__(self, params):
+            super().__init__(params)
+            # The text is segmented already: PostgreSQL's "simple" configuration keeps every
+            # word as it is, as SQLite and OpenSearch do. Its default (usually "english")
+            # would drop "and" and stem "teaching" to "teach" on this backend only.
+            self.config = params.get("SEARCH_CONFIG") or "simple"
+
     return ChinesePostgresSearchBackend
 
 

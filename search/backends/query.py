@@ -38,6 +38,18 @@ def _characters(text: str) -> SearchQuery:
     return Phrase(" ".join(pairs)) if pairs else PlainText(NOTHING)
 
 
+# At most this many spellings of one unknown string with its synonyms substituted (each a
+# phrase of character pairs): 思政课程 → 思政课程, 思想政治课程.
+MAX_SPELLINGS = 8
+
+
+def _spellings(tokens_with_synonyms: list[tuple[str, ...]]) -> list[str]:
+    spellings = [""]
+    for words in tokens_with_synonyms:
+        spellings = [s + w for s in spellings for w in words][:MAX_SPELLINGS]
+    return spellings
+
+
 def _plain_text(query: PlainText, characters: bool) -> SearchQuery:
     """Each run of the text (search.text.runs) as its words, or as its characters where
     jieba's cut of it cannot be trusted (Segmenter.is_reliable); runs joined by the operator."""
@@ -52,12 +64,12 @@ def _plain_text(query: PlainText, characters: bool) -> SearchQuery:
             word_tokens.extend(tokens)
             continue
         expanded = segmenter.expand(tokens)
-        as_characters = _characters(chunk)
-        if any(len(group) > 1 for group in expanded):
-            # A synonym of one of its words (思政 ↔ 思想政治) may stand in the text instead.
-            groups.append(Or([as_characters, _terms(expanded, "and")]))
+        if "".join(tokens) == chunk and any(len(group) > 1 for group in expanded):
+            # A synonym of one of its words (思政 ↔ 思想政治) may stand in the text instead:
+            # the characters of each spelling, 思政课程 or 思想政治课程.
+            groups.append(Or([_characters(spelling) for spelling in _spellings(expanded)]))
         else:
-            groups.append(as_characters)
+            groups.append(_characters(chunk))
     if word_tokens:
         groups.insert(0, _terms(segmenter.expand(word_tokens), query.operator))
     if not groups:
@@ -67,24 +79,35 @@ def _plain_text(query: PlainText, characters: bool) -> SearchQuery:
     return And(groups) if query.operator == "and" else Or(groups)
 
 
+def _phrase(query: Phrase, characters: bool) -> SearchQuery:
+    """A quoted phrase: its words in order; the runs jieba's cut cannot be trusted for are
+    matched as the characters typed, as they are unquoted ("大班额" finds 超大班额)."""
+    segmenter = get_segmenter()
+    chunks = runs(query.query_string)
+    if characters and any(not segmenter.is_reliable(chunk) for chunk in chunks):
+        parts = [
+            _characters(chunk)
+            if not segmenter.is_reliable(chunk)
+            else Phrase(" ".join(segmenter.cut(chunk)) or NOTHING)
+            for chunk in chunks
+        ]
+        return parts[0] if len(parts) == 1 else And(parts)
+    tokens = segmenter.cut(query.query_string)
+    return Phrase(" ".join(tokens) if tokens else NOTHING)
+
+
 def segment_query(query: SearchQuery, characters: bool = True) -> SearchQuery:
     """PlainText and Phrase are cut into words (with the editors' synonyms); the tree is kept.
 
     characters=False (autocomplete, whose index holds no character pairs) matches every
     chunk as words.
     """
-    segmenter = get_segmenter()
     if isinstance(query, Characters):
-        return (
-            _characters(query.query_string)
-            if characters
-            else segment_query(PlainText(query.query_string), characters=False)
-        )
+        return _characters(query.query_string)
     if isinstance(query, PlainText):
         return _plain_text(query, characters)
     if isinstance(query, Phrase):
-        tokens = segmenter.cut(query.query_string)
-        return Phrase(" ".join(tokens) if tokens else NOTHING)
+        return _phrase(query, characters)
     if isinstance(query, Fuzzy):
         return query
     if isinstance(query, Boost):

@@ -25,6 +25,11 @@ def titles(client, q, **params):
     return [r["title"] for r in body["results"]]
 
 
+def articles(portal, *titles):
+    for title in titles:
+        ArticlePageFactory(parent=portal.national_section, title=title, body=[])
+
+
 @pytest.fixture
 def seed(portal, shared_dir):
     call_command("import_articles", str(shared_dir / "seed" / "seed-article.jsonl"))
@@ -40,11 +45,9 @@ def test_stock_zero_result_queries_find_the_seed_article(client, seed, q):
 
 
 def test_words_do_not_match_across_word_boundaries(client, portal):
-    section = portal.national_section
-    ArticlePageFactory(parent=section, title="提供优质和服务", body=[])
-    ArticlePageFactory(parent=section, title="身穿和服的游客", body=[])
-    ArticlePageFactory(parent=section, title="北京大学生电影节开幕", body=[])
-    ArticlePageFactory(parent=section, title="北京大学举行开学典礼", body=[])
+    articles(
+        portal, "提供优质和服务", "身穿和服的游客", "北京大学生电影节开幕", "北京大学举行开学典礼"
+    )
     assert titles(client, "和服") == ["身穿和服的游客"]
     assert titles(client, "北京大学") == ["北京大学举行开学典礼"]
 
@@ -56,9 +59,7 @@ def test_full_width_and_case_are_folded(client, portal):
 
 
 def test_phrases_and_exclusions(client, portal):
-    section = portal.national_section
-    ArticlePageFactory(parent=section, title="弘扬红船精神", body=[])
-    ArticlePageFactory(parent=section, title="精神文明与红船", body=[])
+    articles(portal, "弘扬红船精神", "精神文明与红船")
     assert sorted(titles(client, "红船 精神")) == ["弘扬红船精神", "精神文明与红船"]
     assert titles(client, '"红船精神"') == ["弘扬红船精神"]
     assert titles(client, "红船 -弘扬") == ["精神文明与红船"]
@@ -67,9 +68,7 @@ def test_phrases_and_exclusions(client, portal):
 
 
 def test_excluding_a_word_of_several_parts_excludes_only_that_word(client, portal):
-    section = portal.national_section
-    ArticlePageFactory(parent=section, title="红船旁的党史课", body=[])
-    ArticlePageFactory(parent=section, title="红船边的党史学习教育", body=[])
+    articles(portal, "红船旁的党史课", "红船边的党史学习教育")
     assert titles(client, "红船 -党史学习教育") == ["红船旁的党史课"]
 
 
@@ -140,6 +139,19 @@ def test_bad_parameters_get_a_clear_chinese_message(client, portal, params, mess
     assert page.status_code == 200 and message in page.content.decode()
 
 
+def test_pages_stop_at_the_result_window(client, portal, monkeypatch):
+    import search.services
+
+    monkeypatch.setattr(search.services, "MAX_RESULT_WINDOW", 2)
+    for n in range(3):
+        ArticlePageFactory(parent=portal.national_section, title=f"红船精神第{n}讲", body=[])
+    page = client.get("/search/", {"q": "红船", "size": 1, "page": 2}, HTTP_HOST="national.test")
+    html = page.content.decode()
+    assert "第 2 / 2 页" in html and 'rel="next"' not in html
+    status, body = api(client, q="红船", size=1, page=3)
+    assert status == 400 and "最多只能查看前 2 条结果" in body["error"]
+
+
 def test_search_page_shows_count_time_and_marks(client, seed):
     soup = BeautifulSoup(
         client.get("/search/", {"q": "党史学习教育"}, HTTP_HOST="national.test").content,
@@ -152,11 +164,7 @@ def test_search_page_shows_count_time_and_marks(client, seed):
 
 
 def test_several_words_rank_exact_matches_first_then_partial_ones(client, portal):
-    section = portal.national_section
-    ArticlePageFactory(parent=section, title="红船精神代代相传", body=[])
-    ArticlePageFactory(parent=section, title="培养新时代工匠", body=[])
-    ArticlePageFactory(parent=section, title="红船工匠走进课堂", body=[])
-    ArticlePageFactory(parent=section, title="校园运动会开幕", body=[])
+    articles(portal, "红船精神代代相传", "培养新时代工匠", "红船工匠走进课堂", "校园运动会开幕")
     status, body = api(client, q="红船 工匠")
     assert status == 200
     assert (body["total"], body["exact_total"]) == (3, 1)
@@ -171,12 +179,14 @@ def test_several_words_rank_exact_matches_first_then_partial_ones(client, portal
 def test_unknown_words_match_as_the_characters_typed(client, portal):
     # jieba does not know 大班额 or 学霸: it cuts 超大班额 as 超大 / 班额 and keeps 学霸们 and
     # 女学霸 as words of their own, so only the characters can find these articles.
-    section = portal.national_section
-    ArticlePageFactory(parent=section, title="县城学校逐步消除超大班额", body=[])
-    ArticlePageFactory(parent=section, title="学霸们的笔记", body=[])
-    ArticlePageFactory(parent=section, title="女学霸的故事", body=[])
-    ArticlePageFactory(parent=section, title="他是班里的学霸", body=[])
-    ArticlePageFactory(parent=section, title="提供优质和服务", body=[])
+    articles(
+        portal,
+        "县城学校逐步消除超大班额",
+        "学霸们的笔记",
+        "女学霸的故事",
+        "他是班里的学霸",
+        "提供优质和服务",
+    )
     assert titles(client, "大班额") == ["县城学校逐步消除超大班额"]
     assert sorted(titles(client, "学霸")) == ["他是班里的学霸", "女学霸的故事", "学霸们的笔记"]
     assert titles(client, "学霸 -笔记", sort="newest") == ["他是班里的学霸", "女学霸的故事"]
@@ -188,15 +198,51 @@ def test_unknown_words_match_as_the_characters_typed(client, portal):
     assert body["results"][0]["title"] == "学霸们的笔记"
 
 
+def test_characters_never_match_across_punctuation(client, portal):
+    articles(portal, "维护中国，国家安全", "发展中国家的教育")
+    assert titles(client, "中国家") == ["发展中国家的教育"]
+
+
+def test_quoted_unknown_strings_match_their_characters_as_unquoted_ones_do(client, portal):
+    articles(portal, "县城学校逐步消除超大班额", "学霸们的教育", "网络安全教育")
+    assert titles(client, '"大班额"') == ["县城学校逐步消除超大班额"]
+    assert titles(client, "“学霸”") == ["学霸们的教育"]
+    assert titles(client, '学霸 -"学霸"') == []
+    assert titles(client, '教育 -"学霸"') == ["网络安全教育"]
+    assert titles(client, '"消除 超大班额"') == ["县城学校逐步消除超大班额"]
+
+
+def test_the_looser_tier_keeps_the_characters_of_unknown_strings(client, portal):
+    articles(portal, "学霸们的笔记", "学霸们的教育", "网络安全教育")
+    status, body = api(client, q="学霸 教育")
+    assert (status, body["exact_total"]) == (200, 1)
+    found = [r["title"] for r in body["results"]]
+    assert found[0] == "学霸们的教育"
+    assert sorted(found[1:]) == ["学霸们的笔记", "网络安全教育"]
+
+
+def test_english_words_and_stop_words_are_matched_as_typed(client, portal):
+    # No stemming or stop-word list on any backend (PostgreSQL's default configuration
+    # would drop "and" and find "teach" in "teaching", unlike SQLite and OpenSearch).
+    articles(portal, "Q and A 答疑", "AI teaching 研讨")
+    assert titles(client, "and") == ["Q and A 答疑"]
+    assert titles(client, "teach") == []
+    assert titles(client, "teaching") == ["AI teaching 研讨"]
+
+
 def test_one_word_is_loosened_into_its_parts_but_never_into_its_characters(client, portal):
-    section = portal.national_section
-    ArticlePageFactory(parent=section, title="北京大学举行开学典礼", body=[])
-    ArticlePageFactory(parent=section, title="北京师范大学迎新", body=[])
-    ArticlePageFactory(parent=section, title="北京大学生电影节开幕", body=[])
+    articles(portal, "北京大学举行开学典礼", "北京师范大学迎新", "北京大学生电影节开幕")
     status, body = api(client, q="北京大学")
     assert status == 200
     assert body["exact_total"] == 1
     assert [r["title"] for r in body["results"]] == ["北京大学举行开学典礼", "北京师范大学迎新"]
+
+
+def test_a_word_is_loosened_only_into_the_words_at_its_edges(client, portal):
+    articles(portal, "清华园的秋天", "华大基因上市")
+    status, body = api(client, q="清华大学")
+    assert (status, body["exact_total"]) == (200, 0)
+    assert [r["title"] for r in body["results"]] == ["清华园的秋天"]
 
 
 @pytest.mark.parametrize("q", ["思政课程", "思想政治课程"])
@@ -204,12 +250,15 @@ def test_synonyms_apply_inside_an_unknown_string(client, portal, q):
     from search.models import SynonymGroup
 
     SynonymGroup.objects.create(words="思政，思想政治")
-    section = portal.national_section
-    ArticlePageFactory(parent=section, title="思政课程改革", body=[])
-    ArticlePageFactory(parent=section, title="推进思想政治课程建设", body=[])
+    articles(portal, "思政课程改革", "推进思想政治课程建设", "思政教育与课程改革")
     status, body = api(client, q=q)
     assert status == 200
+    # The synonym stands in for its word inside the string, the rest stays as typed.
     assert body["exact_total"] == 2, body
+    assert sorted(r["title"] for r in body["results"][:2]) == [
+        "思政课程改革",
+        "推进思想政治课程建设",
+    ]
 
 
 def test_no_exact_match_says_the_results_share_only_some_words(client, portal):

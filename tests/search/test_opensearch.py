@@ -71,6 +71,12 @@ def test_engine_tokens_for_chinese_text(opensearch):
     segmented = segment_for_index("党史学习教育 Wagtail")
     pairs = [PAIR_MARK + p for p in ["党史", "史学", "学习", "习教", "教育"]]
     assert tokens(analyzer="default", text=segmented) == ["党史", "学习", "教育", "wagtail", *pairs]
+    # Between two runs of text the engine keeps the lone mark: pairs never span the comma.
+    assert tokens(analyzer="default", text=segment_for_index("红船，精神"))[-3:] == [
+        PAIR_MARK + "红船",
+        PAIR_MARK,
+        PAIR_MARK + "精神",
+    ]
     assert tokens(analyzer="edgengram_analyzer", text="党建 引领")[:3] == ["党", "党建", "引"]
 
 
@@ -111,6 +117,42 @@ def test_unknown_words_as_characters_known_words_loosened_into_parts(client, ope
         "北京大学生电影节开幕",
         "北京师范大学迎新",
     ]
+
+
+def test_same_rules_as_the_database_backend(client, opensearch, portal):
+    from search.models import SynonymGroup
+
+    SynonymGroup.objects.create(words="思政，思想政治")
+    section = portal.national_section
+    for title in [
+        "维护中国，国家安全",
+        "发展中国家的教育",
+        "县城学校逐步消除超大班额",
+        "学霸们的笔记",
+        "学霸们的教育",
+        "思政课程改革",
+        "推进思想政治课程建设",
+        "思政教育与课程改革",
+        "Q and A 答疑",
+        "AI teaching 研讨",
+    ]:
+        ArticlePageFactory(parent=section, title=title, body=[])
+    refresh(opensearch)
+    # Characters never match across punctuation; quoted unknown strings as unquoted ones.
+    assert titles(client, "中国家") == ["发展中国家的教育"]
+    assert titles(client, '"大班额"') == ["县城学校逐步消除超大班额"]
+    assert titles(client, '学霸 -"学霸"') == []
+    # A synonym stands in for its word inside an unknown string; the rest stays as typed.
+    assert sorted(titles(client, "思政课程", exact=True)) == [
+        "思政课程改革",
+        "推进思想政治课程建设",
+    ]
+    # The looser tier keeps the characters of an unknown string.
+    found = titles(client, "学霸 教育")
+    assert found[0] == "学霸们的教育" and "学霸们的笔记" in found[1:]
+    # English words as typed: no stop words, no stemming.
+    assert titles(client, "and") == ["Q and A 答疑"]
+    assert titles(client, "teach") == []
 
 
 def test_seed_article_phrases_filters_and_sort(client, opensearch, portal, shared_dir):

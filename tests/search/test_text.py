@@ -93,6 +93,17 @@ def test_character_pairs_are_marked_and_stop_at_spaces_and_punctuation():
         PAIR_MARK + "教学",
     ]
     assert character_pairs("wagtail cms") == []
+    # At index time a break stands between the runs: no phrase of pairs spans the comma.
+    assert character_pairs("中国，国家", breaks=True) == [
+        PAIR_MARK + "中国",
+        PAIR_MARK,
+        PAIR_MARK + "国家",
+    ]
+    assert character_pairs("，中国，，a，国家，", breaks=True) == [
+        PAIR_MARK + "中国",
+        PAIR_MARK,
+        PAIR_MARK + "国家",
+    ]
     # No normalised text holds the mark, so a pair never equals a word of the text.
     assert PAIR_MARK not in normalize(PAIR_MARK + "党建")
 
