@@ -210,6 +210,7 @@ def test_quoted_unknown_strings_match_their_characters_as_unquoted_ones_do(clien
     assert titles(client, '学霸 -"学霸"') == []
     assert titles(client, '教育 -"学霸"') == ["网络安全教育"]
     assert titles(client, '"消除 超大班额"') == ["县城学校逐步消除超大班额"]
+    assert titles(client, '学校 -"消除 超大班额"') == []
 
 
 def test_the_looser_tier_keeps_the_characters_of_unknown_strings(client, portal):
