@@ -100,7 +100,8 @@ def segment_query(query: SearchQuery, characters: bool = True) -> SearchQuery:
     """PlainText and Phrase are cut into words (with the editors' synonyms); the tree is kept.
 
     characters=False (autocomplete, whose index holds no character pairs) matches every
-    chunk as words.
+    chunk as words. A Characters node (made only by search.query_parser.loosen for the
+    search tiers, never for autocomplete) is always the phrase of its characters.
     """
     if isinstance(query, Characters):
         return _characters(query.query_string)
