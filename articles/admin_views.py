@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -10,23 +10,30 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from wagtail.models import Page, Revision, Site
 
 from . import scheduling
 
+# How far ahead a publication or expiry may be scheduled (a year 9999 time with a negative
+# UTC offset cannot even be stored).
+MAX_AHEAD = timedelta(days=10 * 366)
+
 
 def _parse_local(value: str) -> datetime:
     """A datetime-local value ("2026-11-24T18:30", Beijing time) → an aware datetime."""
     try:
-        naive = datetime.fromisoformat((value or "").strip())
+        when = datetime.fromisoformat((value or "").strip())
     except ValueError:
         raise scheduling.ScheduleError(
             "时间格式不正确，请按 2026-11-24 18:30 的格式填写。"
         ) from None
-    if naive.tzinfo is not None:
-        return naive
-    return naive.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    if when - timezone.now() > MAX_AHEAD:
+        raise scheduling.ScheduleError("定时时间不能晚于十年之后。")
+    return when
 
 
 def _site_of(page: Page, sites: list[Site]) -> Site | None:

@@ -4,14 +4,24 @@ from django.utils.translation import gettext_lazy as _
 from .models.comments import COMMENT_MAX_LENGTH, NICKNAME_MAX_LENGTH
 
 
+class _Text(forms.CharField):
+    """Text whose limits the comment service checks and explains (in 字, with the count):
+    no max_length here, and NUL characters are dropped rather than refused with Django's
+    generic message."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\x00", "")
+
+
 class CommentForm(forms.Form):
-    nickname = forms.CharField(
-        label=_("昵称（选填）"), required=False, max_length=NICKNAME_MAX_LENGTH * 4
+    nickname = _Text(
+        label=_("昵称（选填）"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": NICKNAME_MAX_LENGTH}),
     )
-    content = forms.CharField(
+    content = _Text(
         label=_("评论内容"),
         required=False,  # emptiness is refused by the service, with its own message
-        max_length=COMMENT_MAX_LENGTH * 4,  # the service says the real limit, in 字
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX_LENGTH}),
     )
     # Honeypot: hidden from people by CSS and aria-hidden; bots fill every field.

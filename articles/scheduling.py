@@ -259,6 +259,8 @@ def reschedule_expiry(page_id: int, when: datetime | None) -> None:
         page = Page.objects.select_for_update().filter(pk=page_id, live=True).first()
         if page is None:
             raise ScheduleError("该页面未发布，无法设置下线时间。")
+        if when is None and page.expire_at is None:
+            raise ScheduleError("该页面没有定时下线，无需取消。")
         pending = Revision.page_revisions.filter(
             object_id=str(page_id), approved_go_live_at__isnull=False
         ).first()

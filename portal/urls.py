@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -9,7 +9,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 from articles import api as feed_api
 from articles import syndication
 from home import views as home_views
+from portal.converters import IdConverter
 from search import views as search_views
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -20,13 +23,11 @@ urlpatterns = [
     path("search/suggest/", search_views.suggest_api, name="search_suggest"),
     path("api/feeds/recommended/", feed_api.recommended, name="feed_recommended"),
     path("api/feeds/hot/", feed_api.hot, name="feed_hot"),
-    path("api/feeds/related/<int:article_id>/", feed_api.related, name="feed_related"),
+    path("api/feeds/related/<id:article_id>/", feed_api.related, name="feed_related"),
     path("api/feeds/accounts/<str:slug>/", feed_api.account, name="feed_account"),
-    path("api/feeds/slots/<int:page_id>/", feed_api.slots, name="feed_slots"),
-    path("feeds/section/<int:section_id>/rss/", syndication.SectionFeed(), name="section_rss"),
-    path(
-        "feeds/section/<int:section_id>/atom/", syndication.SectionAtomFeed(), name="section_atom"
-    ),
+    path("api/feeds/slots/<id:page_id>/", feed_api.slots, name="feed_slots"),
+    path("feeds/section/<id:section_id>/rss/", syndication.SectionFeed(), name="section_rss"),
+    path("feeds/section/<id:section_id>/atom/", syndication.SectionAtomFeed(), name="section_atom"),
     path("feeds/account/<str:slug>/rss/", syndication.AccountFeed(), name="account_rss"),
     path("feeds/account/<str:slug>/atom/", syndication.AccountAtomFeed(), name="account_atom"),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -9,6 +9,13 @@ from wagtail.snippets.models import register_snippet
 from .text import normalize
 
 WORD_SEPARATORS = re.compile(r"[\s,，、;；]+")
+WORD_MAX_LENGTH = 40
+
+
+def _is_one_word(text: str) -> bool:
+    """Letters (汉字 included) and digits only: what search keeps together as one word; a
+    space, a punctuation mark or a symbol would split it anyway."""
+    return all(ch.isalnum() for ch in text)
 
 
 @register_snippet
@@ -16,7 +23,10 @@ class DictionaryWord(models.Model):
     """A word the segmenter must keep whole (红船精神, 三全育人, 立德树人 …)."""
 
     word = models.CharField(
-        _("词语"), max_length=40, unique=True, help_text=_("搜索时作为一个整词切分，例如：红船精神")
+        _("词语"),
+        max_length=WORD_MAX_LENGTH,
+        unique=True,
+        help_text=_("搜索时作为一个整词切分，例如：红船精神"),
     )
     note = models.CharField(_("备注"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -35,8 +45,12 @@ class DictionaryWord(models.Model):
         self.word = normalize(self.word.strip())
         if not self.word:
             raise ValidationError({"word": _("请填写词语")})
-        if WORD_SEPARATORS.search(self.word):
-            raise ValidationError({"word": _("一个词语中不能含有空格或标点")})
+        if not _is_one_word(self.word):
+            raise ValidationError(
+                {"word": _("一个词语中不能含有空格或标点，只能由汉字、字母和数字组成")}
+            )
+        if len(self.word) > WORD_MAX_LENGTH:  # normalising can lengthen it (㍿ → 株式会社)
+            raise ValidationError({"word": _("词语不能超过 %(n)s 个字") % {"n": WORD_MAX_LENGTH}})
 
 
 @register_snippet
@@ -72,7 +86,14 @@ class SynonymGroup(models.Model):
         words = self.normalized_words()
         if len(words) < 2:
             raise ValidationError({"words": _("同义词组至少需要两个不同的词语")})
+        odd = [w for w in words if not _is_one_word(w)]
+        if odd:
+            raise ValidationError(
+                {"words": _("同义词只能由汉字、字母和数字组成：%(w)s") % {"w": "、".join(odd)}}
+            )
         self.words = "，".join(words)
+        if len(self.words) > self._meta.get_field("words").max_length:
+            raise ValidationError({"words": _("同义词组太长，请拆成几组")})
 
 
 class PendingIndexUpdate(models.Model):

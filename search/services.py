@@ -19,6 +19,7 @@ from opensearchpy.exceptions import ConnectionTimeout
 from wagtail.models import Page, Site
 
 from articles.models import ArticlePage, PublishingAccount, SectionPage
+from portal.converters import MAX_ID
 
 from .query_parser import clean_query, loosen, parse_query, positive_text
 from .text import get_segmenter, normalize, segment_query
@@ -29,6 +30,7 @@ FALLBACK_BACKEND = "database"  # WAGTAILSEARCH_BACKENDS entry kept current besid
 MAX_PAGE_SIZE = 50
 # OpenSearch's index.max_result_window: pages past it are refused, on every backend alike.
 MAX_RESULT_WINDOW = 10_000
+EARLIEST_DATE = date(1900, 1, 1)
 DEFAULT_PAGE_SIZE = 10
 SNIPPET_LENGTH = 120
 
@@ -89,11 +91,16 @@ def _date(value: str | None, name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value.strip()[:10])
+        day = date.fromisoformat(value.strip()[:10])
     except ValueError:
         raise SearchInputError(
             _("参数 %(name)s 不是有效日期（例如 2022-02-24）") % {"name": name}
         ) from None
+    if day < EARLIEST_DATE:  # 0001-01-01 in Beijing is before year 1 in UTC
+        raise SearchInputError(
+            _("参数 %(name)s 不能早于 %(d)s") % {"name": name, "d": EARLIEST_DATE.isoformat()}
+        )
+    return day
 
 
 def parse_params(data) -> SearchParams:
@@ -106,7 +113,7 @@ def parse_params(data) -> SearchParams:
         page=_int(data.get("page"), "page", 1, 1, 10_000),
         size=_int(data.get("size"), "size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
         site=(data.get("site") or "").strip().lower(),
-        section=_int(data.get("section"), "section", 0, 0) or None,
+        section=_int(data.get("section"), "section", 0, 0, MAX_ID) or None,
         account=(data.get("account") or "").strip(),
         date_from=_date(data.get("from"), "from"),
         date_to=_date(data.get("to"), "to"),
@@ -139,7 +146,7 @@ def _scope(params: SearchParams, request_site: Site | None):
         articles = articles.descendant_of(section)
     if params.account:
         account = PublishingAccount.objects.filter(slug=params.account).first()
-        if account is None and params.account.isdigit():
+        if account is None and re.fullmatch(r"[0-9]{1,10}", params.account):
             account = PublishingAccount.objects.filter(pk=int(params.account)).first()
         if account is None:
             raise SearchInputError(_("未知育人号：%(a)s") % {"a": params.account})

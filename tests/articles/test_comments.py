@@ -91,6 +91,7 @@ def test_post_then_review_site_shows_at_once_but_review_words_still_wait(client,
         ("   \n  ", "评论内容不能为空"),
         ("！！！……。。。", "评论内容不能只有标点或符号"),
         ("长" * 501, "评论内容不能超过 500 字"),
+        ("长" * 2001, "评论内容不能超过 500 字"),  # was refused with no message shown
         ("宣传 法 輪 功", "评论含有不允许发布的内容"),
     ],
 )
@@ -103,6 +104,35 @@ def test_bad_comments_get_a_clear_message_and_keep_the_text(client, article, con
     # (a textarea's first newline is not part of its value)
     assert page.select_one("textarea[name=content]").get_text().removeprefix("\n") == content
     assert page.select_one("input[name=nickname]")["value"] == "读者乙"
+    assert not Comment.objects.exists()
+
+
+def test_long_nicknames_and_nul_characters_get_a_message_or_are_dropped(client, article):
+    response = post(client, article, "写得好", nickname="名" * 81)
+    page = page_of(response)
+    assert "昵称不能超过 20 字" in page.select_one(".form-errors").get_text()
+    assert not Comment.objects.exists()
+    assert page.select_one("textarea[name=content]")["maxlength"] == "500"
+    post(client, article, "写得\x00好", nickname="读\x00者")
+    assert Comment.objects.get().content == "写得好"
+
+
+def test_a_stale_form_or_a_broken_request_gets_a_chinese_page(article):
+    from django.test import Client
+
+    stale = Client(enforce_csrf_checks=True).post(
+        article.url, {"content": "写得好"}, HTTP_HOST="national.test"
+    )
+    assert stale.status_code == 403
+    assert "表单已过期" in stale.content.decode() and 'lang="zh-CN"' in stale.content.decode()
+    broken = Client().post(
+        article.url,
+        data=b"--x\r\nbroken",
+        content_type="multipart/form-data",  # no boundary
+        HTTP_HOST="national.test",
+    )
+    assert broken.status_code == 400
+    assert "无法处理这个请求" in broken.content.decode()
     assert not Comment.objects.exists()
 
 

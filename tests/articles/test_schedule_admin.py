@@ -78,6 +78,7 @@ def test_reschedule_and_cancel(client, operator, portal):
         ("2020-01-01T08:00", "发布时间必须晚于当前时间"),
         ("明天早上", "时间格式不正确"),
         ("", "时间格式不正确"),
+        ("9999-12-31T23:59:59-12:00", "不能晚于十年之后"),  # was a 500 (date out of range)
     ],
 )
 def test_bad_times_are_refused_with_a_clear_message(client, operator, portal, when, message):
@@ -115,3 +116,9 @@ def test_reviewers_without_publish_rights_cannot_change_schedules(client, portal
     response = client.post(f"/admin/schedule/publish/{revision.pk}/", {"cancel": "1"})
     assert "没有发布" in messages_of(response)[0]
     assert Revision.objects.filter(approved_go_live_at__isnull=False).exists()
+
+
+def test_cancelling_an_expiry_that_is_not_set_says_so(client, operator, portal):
+    article = ArticlePageFactory(parent=portal.national_section, title="普通文章")
+    response = client.post(f"/admin/schedule/expire/{article.pk}/", {"cancel": "1"})
+    assert "没有定时下线，无需取消" in messages_of(response)[0]

@@ -43,6 +43,9 @@ def test_section_and_account_feeds_in_rss_and_atom(client, portal):
     )
     assert other.status_code == 404
     assert client.get("/feeds/account/none/rss/", HTTP_HOST="national.test").status_code == 404
+    # An id no database can hold is no page either (was an integer overflow, a 500).
+    for url in [f"/feeds/section/{2**63}/rss/", f"/api/feeds/related/{2**63}/"]:
+        assert client.get(url, HTTP_HOST="national.test").status_code == 404, url
     page = soup(client, section.url)
     assert (
         page.select_one('link[type="application/rss+xml"]')["href"]

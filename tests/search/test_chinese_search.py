@@ -130,6 +130,11 @@ def test_api_shape_highlight_and_pagination(client, seed, portal):
         ({"section": "999999"}, "未知栏目"),
         ({"account": "nobody"}, "未知育人号"),
         ({"page": "201", "size": "50"}, "最多只能查看前 10000 条结果"),
+        # Values the database cannot take (were 500s: integer overflow, superscript digits,
+        # a date before year 1 in UTC).
+        ({"section": str(2**63)}, "超出范围"),
+        ({"account": "²"}, "未知育人号"),
+        ({"from": "0001-01-01"}, "不能早于 1900-01-01"),
     ],
 )
 def test_bad_parameters_get_a_clear_chinese_message(client, portal, params, message):

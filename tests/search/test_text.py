@@ -70,6 +70,15 @@ def test_dictionary_input_is_validated_in_chinese():
         SynonymGroup(words="思政，思政").full_clean()
     with pytest.raises(ValidationError, match="不能含有空格或标点"):
         DictionaryWord(word="红船 精神").full_clean()
+    # Symbols, invisible characters and words normalising to over 40 characters (were saved).
+    for word in ["红船%精神", "a-b", "<script>", "红船🎉", "红船\u200b精神"]:
+        with pytest.raises(ValidationError, match="只能由汉字、字母和数字组成"):
+            DictionaryWord(word=word).full_clean()
+    with pytest.raises(ValidationError, match="不能超过 40 个字"):
+        DictionaryWord(word="㍿" * 40).full_clean()
+    with pytest.raises(ValidationError, match="只能由汉字、字母和数字组成：a.b"):
+        SynonymGroup(words="思政，a.b").full_clean()
+    DictionaryWord(word="5G网络").full_clean()  # letters and digits are fine
 
 
 def test_index_adds_edge_parts_but_not_inner_accidents():

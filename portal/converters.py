@@ -1,0 +1,20 @@
+"""URL path converters."""
+
+# The largest primary key the databases can hold for a page (PostgreSQL `integer`): a larger
+# number in a URL or a parameter is no page, not a database error.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter:
+    """`<id:name>`: a database id; a number past MAX_ID matches no URL (a 404, not a 500)."""
+
+    regex = "[0-9]{1,10}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ID:
+            raise ValueError(value)  # Django tries the next pattern, then answers 404
+        return number
+
+    def to_url(self, value) -> str:
+        return str(value)
