@@ -7,6 +7,8 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
+from portal.validators import plausible_time
+
 from .blocks import FooterLinkBlock
 
 
@@ -75,10 +77,18 @@ class PortalSiteSettings(BaseSiteSetting):
         _("哀悼模式"), default=False, help_text=_("开启后全站页面显示为灰色，可设定开始与结束时间")
     )
     mourning_starts_at = models.DateTimeField(
-        _("哀悼开始时间"), null=True, blank=True, help_text=_("留空则立即开始")
+        _("哀悼开始时间"),
+        null=True,
+        blank=True,
+        validators=[plausible_time],
+        help_text=_("留空则立即开始"),
     )
     mourning_ends_at = models.DateTimeField(
-        _("哀悼结束时间"), null=True, blank=True, help_text=_("留空则一直持续，直到关闭")
+        _("哀悼结束时间"),
+        null=True,
+        blank=True,
+        validators=[plausible_time],
+        help_text=_("留空则一直持续，直到关闭"),
     )
 
     panels = [

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from articles import api as feed_api
 from articles import syndication
 from home import views as home_views
+from portal import admin_guards
 from portal.converters import IdConverter
 from search import views as search_views
 
@@ -16,6 +17,11 @@ register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # Same path as Wagtail's own bulk-action URL, matched first: hand-typed ids are a 404.
+    path(
+        "admin/bulk/<str:app_label>/<str:model_name>/<str:action>/",
+        admin_guards.bulk_action,
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),

@@ -13,6 +13,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet, Site
 from wagtail.search import index
 
 from home.blocks import BodyStreamBlock
+from portal.validators import plausible_time
 
 # Rich text here is Wagtail's own sanitised HTML: dropping tags is enough to get its text.
 TAG = re.compile(r"<[^>]+>")
@@ -59,6 +60,7 @@ class ArticlePage(Page):
         _("发布时间"),
         null=True,
         blank=True,
+        validators=[plausible_time],
         help_text=_("显示给读者的发布时间；留空则取首次发布的时间"),
     )
     summary = models.TextField(_("摘要"), blank=True)

@@ -36,8 +36,22 @@ class SensitiveWord(models.Model):
     def clean(self):
         from articles.sensitive import normalize_for_matching
 
-        if not normalize_for_matching(self.word):
+        key = normalize_for_matching(self.word)
+        if not key:
             raise ValidationError({"word": _("敏感词须包含文字，不能只有空格或标点。")})
+        # Matching ignores script, width, case and punctuation, so 坏词 and 壞詞 are one word:
+        # a second entry would only duplicate (or contradict the tier of) the first.
+        others = SensitiveWord.objects.exclude(pk=self.pk).values_list("word", flat=True)
+        same = next((w for w in others.iterator() if normalize_for_matching(w) == key), None)
+        if same is not None:
+            raise ValidationError(
+                {
+                    "word": _(
+                        "与已有敏感词「%(w)s」相同（繁简、全半角、大小写和标点不同视为同一词）"
+                    )
+                    % {"w": same}
+                }
+            )
 
 
 class Comment(models.Model):

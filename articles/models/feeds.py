@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, PageChooserPanel
 from wagtail.snippets.models import register_snippet
 
+from portal.validators import plausible_time
+
 
 class ArticleViewCount(models.Model):
     """Page views of one article on one day, written in batches (articles.views_counter)."""
@@ -60,8 +62,12 @@ class FeaturedSlot(models.Model):
         "articles.ArticlePage", verbose_name=_("文章"), on_delete=models.CASCADE, related_name="+"
     )
     sort_order = models.PositiveIntegerField(_("排序"), default=0, help_text=_("数字小的在前"))
-    starts_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    starts_at = models.DateTimeField(
+        _("开始时间"), null=True, blank=True, validators=[plausible_time]
+    )
+    ends_at = models.DateTimeField(
+        _("结束时间"), null=True, blank=True, validators=[plausible_time]
+    )
 
     objects = FeaturedSlotQuerySet.as_manager()
 

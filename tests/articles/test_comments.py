@@ -204,6 +204,9 @@ def test_editors_bulk_approve_in_the_admin_queue(client, article):
         Comment.PENDING,
     ]
     assert Comment.objects.filter(moderated_by=editor).count() == 2
+    # Ids typed by hand select nothing (were 500s).
+    for bad in ["abc", "1.5", "", str(2**64)]:
+        assert client.get(f"{url}?id={bad}").status_code == 404, bad
 
 
 def test_editors_are_warned_of_sensitive_words_in_a_draft(client, portal):
@@ -217,3 +220,20 @@ def test_editors_are_warned_of_sensitive_words_in_a_draft(client, portal):
         f"/admin/pages/add/articles/articlepage/{section.pk}/", data, follow=True
     )
     assert "敏感词检查" in response.content.decode() and "代考" in response.content.decode()
+
+
+def test_a_sensitive_word_differing_only_in_script_width_or_case_is_refused():
+    from django.core.exceptions import ValidationError
+
+    SensitiveWord.objects.create(word="坏词", tier=SensitiveWord.BLOCK)
+    for same in ["壞詞", "坏 词", "坏·词"]:
+        with pytest.raises(ValidationError) as refused:
+            SensitiveWord(word=same).full_clean()
+        assert "坏词" in refused.value.message_dict["word"][0], same
+    SensitiveWord(word="坏词语").full_clean()  # a different word is fine
+    existing = SensitiveWord.objects.get()
+    existing.tier = SensitiveWord.REVIEW
+    existing.full_clean()  # editing the word itself is not a duplicate
+    SensitiveWord.objects.create(word="ＡＢＣ")
+    with pytest.raises(ValidationError):
+        SensitiveWord(word="abc").full_clean()

@@ -1,0 +1,19 @@
+"""Validators shared by the apps' models."""
+
+from datetime import UTC, datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def plausible_time(value: datetime) -> None:
+    """An editor's date between 1900 and 2099.
+
+    A typo such as 0001-01-01 00:00 in Beijing lies before year 1 in UTC: saving it would be an
+    OverflowError (a 500) instead of a message on the field.
+    """
+    if value is not None and not EARLIEST <= value < LATEST:
+        raise ValidationError(_("时间须在 1900 年至 2099 年之间"), code="out_of_range")
