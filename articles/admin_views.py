@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -33,7 +33,11 @@ def _parse_local(value: str) -> datetime:
         when = when.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
     if when - timezone.now() > MAX_AHEAD:
         raise scheduling.ScheduleError("定时时间不能晚于十年之后。")
-    return when
+    # In UTC: PostgreSQL refuses offsets past ±15:59 (-23:59 was a 500).
+    try:
+        return when.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00+14:00 is before year 1 in UTC
+        raise scheduling.ScheduleError("时间超出范围，请检查后重新填写。") from None
 
 
 def _site_of(page: Page, sites: list[Site]) -> Site | None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from wagtail.models import Site
 
 from .models import ArticlePage, PublishingAccount, SectionPage
@@ -23,6 +24,33 @@ class Source:
     request: object
 
 
+# Characters XML 1.0 cannot carry (Django's feed writer raises on them: a 500). Text pasted
+# from Word brings \x0b (a manual line break) into titles and summaries.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_safe(value):
+    return _NOT_XML.sub("", value) if isinstance(value, str) else value
+
+
+class _XmlSafe:
+    """A feed generator that drops those characters from every text it is given."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+
+class SafeRssFeed(_XmlSafe, Rss201rev2Feed):
+    pass
+
+
+class SafeAtomFeed(_XmlSafe, Atom1Feed):
+    pass
+
+
 def _site(request) -> Site:
     site = Site.find_for_request(request)
     if site is None:
@@ -31,6 +59,8 @@ def _site(request) -> Site:
 
 
 class _ArticleFeed(Feed):
+    feed_type = SafeRssFeed
+
     def item_title(self, item: ArticlePage) -> str:
         return item.title
 
@@ -100,10 +130,10 @@ class AccountFeed(_ArticleFeed):
 
 
 class SectionAtomFeed(SectionFeed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtomFeed
     subtitle = SectionFeed.description
 
 
 class AccountAtomFeed(AccountFeed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtomFeed
     subtitle = AccountFeed.description

@@ -125,7 +125,7 @@ class VideoBlock(blocks.StructBlock):
         value = super().clean(value)
         if not value.get("file") and not value.get("embed"):
             raise blocks.StructBlockValidationError(
-                block_errors={"file": blocks.ValidationError(_("请上传视频文件或填写外部视频地址"))}
+                block_errors={"file": ValidationError(_("请上传视频文件或填写外部视频地址"))}
             )
         return value
 

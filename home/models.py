@@ -7,6 +7,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
+from portal.page_forms import PortalPageForm
 from portal.validators import plausible_time
 
 from .blocks import FooterLinkBlock
@@ -14,6 +15,8 @@ from .blocks import FooterLinkBlock
 
 class HomePage(Page):
     """首页: the root of one site's tree (one per site)."""
+
+    base_form_class = PortalPageForm
 
     intro = models.TextField(_("站点简介"), blank=True, help_text=_("显示在首页顶部的一句话介绍"))
 

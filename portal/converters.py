@@ -18,3 +18,16 @@ class IdConverter:
 
     def to_url(self, value) -> str:
         return str(value)
+
+
+class NameConverter:
+    """`<name:slug>`: a slug or name in a URL, without control characters (PostgreSQL refuses
+    NUL in a query: `%00` was a 500 there)."""
+
+    regex = "[^/\x00-\x1f\x7f]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)

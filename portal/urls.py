@@ -10,10 +10,11 @@ from articles import api as feed_api
 from articles import syndication
 from home import views as home_views
 from portal import admin_guards
-from portal.converters import IdConverter
+from portal.converters import IdConverter, NameConverter
 from search import views as search_views
 
 register_converter(IdConverter, "id")
+register_converter(NameConverter, "name")
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -30,12 +31,12 @@ urlpatterns = [
     path("api/feeds/recommended/", feed_api.recommended, name="feed_recommended"),
     path("api/feeds/hot/", feed_api.hot, name="feed_hot"),
     path("api/feeds/related/<id:article_id>/", feed_api.related, name="feed_related"),
-    path("api/feeds/accounts/<str:slug>/", feed_api.account, name="feed_account"),
+    path("api/feeds/accounts/<name:slug>/", feed_api.account, name="feed_account"),
     path("api/feeds/slots/<id:page_id>/", feed_api.slots, name="feed_slots"),
     path("feeds/section/<id:section_id>/rss/", syndication.SectionFeed(), name="section_rss"),
     path("feeds/section/<id:section_id>/atom/", syndication.SectionAtomFeed(), name="section_atom"),
-    path("feeds/account/<str:slug>/rss/", syndication.AccountFeed(), name="account_rss"),
-    path("feeds/account/<str:slug>/atom/", syndication.AccountAtomFeed(), name="account_atom"),
+    path("feeds/account/<name:slug>/rss/", syndication.AccountFeed(), name="account_rss"),
+    path("feeds/account/<name:slug>/atom/", syndication.AccountAtomFeed(), name="account_atom"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
 ]

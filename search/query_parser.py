@@ -16,7 +16,9 @@ TOKEN = re.compile(r'(-|－)?(?:"([^"]*)"?|“([^”]*)”?|「([^」]*)」?|(\S
 
 def clean_query(raw: str) -> str:
     """Trim, drop control characters, cap the length: what we search for and log."""
-    text = "".join(ch for ch in raw if ch.isprintable() or ch == " ")
+    # Any space separates words, the ideographic space (U+3000) Chinese input methods type
+    # included; other control characters go.
+    text = "".join(ch if ch.isprintable() else " " if ch.isspace() else "" for ch in raw)
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
@@ -86,7 +88,7 @@ def loosen(query: SearchQuery | None) -> SearchQuery | None:
     if words is None:
         return None
     segmenter = get_segmenter()
-    chunks = runs(words.query_string)
+    chunks = runs(words.query_string, joined=True)
     # Single characters (的, 在, 不 …) are left out: alone they match nearly everything.
     tokens = [t for t in dict.fromkeys(segmenter.cut(words.query_string)) if len(t) >= 2]
     loose = list(dict.fromkeys(tokens + [p for t in tokens for p in segmenter.parts(t)]))

@@ -24,6 +24,7 @@ FLUSH_EVERY_SECONDS = 30.0
 FLUSH_AT_QUERIES = 200
 HOT_SEARCHES_CACHE_KEY = "portal:search:hot"
 HOT_SEARCHES_TTL = 300
+HOT_CANDIDATES_FACTOR = 3  # the most popular limit × 3 queries are checked, the fit shown
 
 
 def query_key(query_string: str) -> str:
@@ -54,12 +55,33 @@ class QueryLog(BatchCounter):
 query_log = QueryLog()
 
 
+def fit_to_show(key: str) -> bool:
+    """Whether a logged query may be shown to every reader as a 热搜.
+
+    Anyone can make a query popular by repeating it, so the list shows only queries with
+    letters or digits, containing no 敏感词 (either tier), whose words a published article has.
+    The search-terms report still lists every query for editors.
+    """
+    from articles.sensitive import find_sensitive
+
+    from .services import SearchInputError, parse_params, search_articles
+
+    if not any(ch.isalnum() for ch in key) or find_sensitive(key):
+        return False
+    try:
+        outcome = search_articles(parse_params({"q": key, "size": "1", "site": "all"}), None)
+    except SearchInputError:
+        return False
+    return outcome.exact_total > 0  # the words themselves, not only their parts
+
+
 def hot_searches(limit: int = 10, days: int = 7) -> list[str]:
-    """热搜: the most searched queries of the last days (cached for a few minutes)."""
+    """热搜: the most searched queries of the last days fit to show (cached a few minutes)."""
 
     def compute() -> list[str]:
         since = timezone.localdate() - timedelta(days=days)
-        return [q.query_string for q in Query.get_most_popular(date_since=since)[:limit]]
+        candidates = Query.get_most_popular(date_since=since)[: limit * HOT_CANDIDATES_FACTOR]
+        return [q.query_string for q in candidates if fit_to_show(q.query_string)][:limit]
 
     return cache.get_or_set(HOT_SEARCHES_CACHE_KEY, compute, HOT_SEARCHES_TTL)
 
@@ -69,10 +91,10 @@ def promotions_for(query_string: str) -> list[SearchPromotion]:
     key = query_key(query_string)
     if not key:
         return []
+    # Editors type a promotion's query as they like (紅船學院, ＸＹＺ); Wagtail stores it only
+    # lowercased, so it is compared in our normalised form. Promotions are a short list.
     return [
         promo
-        for promo in SearchPromotion.objects.filter(query__query_string=key)
-        .select_related("page")
-        .order_by("sort_order")
-        if promo.page is None or promo.page.live
+        for promo in SearchPromotion.objects.select_related("page", "query").order_by("sort_order")
+        if query_key(promo.query.query_string) == key and (promo.page is None or promo.page.live)
     ]

@@ -22,7 +22,7 @@ from articles.models import ArticlePage, PublishingAccount, SectionPage
 from portal.converters import MAX_ID
 
 from .query_parser import clean_query, loosen, parse_query, positive_text
-from .text import get_segmenter, normalize, segment_query
+from .text import get_segmenter, normalize, runs, segment_query
 
 logger = logging.getLogger(__name__)
 ENGINE_DOWN = (EngineConnectionError, ConnectionTimeout)
@@ -33,6 +33,7 @@ MAX_RESULT_WINDOW = 10_000
 EARLIEST_DATE = date(1900, 1, 1)
 DEFAULT_PAGE_SIZE = 10
 SNIPPET_LENGTH = 120
+MAX_QUERY_RUNS = 20  # distinct groups of words or characters in one query
 
 
 class SearchInputError(ValueError):
@@ -73,18 +74,44 @@ class SearchOutcome:
     warning: str = ""  # searched, but with a caveat (engine down, database fallback)
 
 
+# What readers see for each parameter; the API's parameter name follows in brackets.
+LABELS = {
+    "page": "页码",
+    "size": "每页条数",
+    "section": "栏目",
+    "site": "站点",
+    "account": "育人号",
+    "from": "开始日期",
+    "to": "结束日期",
+    "sort": "排序方式",
+}
+
+
+def _label(name: str) -> str:
+    return f"{_(LABELS[name])}（{name}）"
+
+
 def _int(value: str | None, name: str, default: int, lo: int, hi: int | None = None) -> int:
     if value in (None, ""):
         return default
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise SearchInputError(_("参数 %(name)s 应为整数") % {"name": name}) from None
+        raise SearchInputError(_("%(name)s应为整数") % {"name": _label(name)}) from None
     if number < lo or (hi is not None and number > hi):
         raise SearchInputError(
-            _("参数 %(name)s 超出范围（%(lo)s–%(hi)s）") % {"name": name, "lo": lo, "hi": hi or "∞"}
+            _("%(name)s超出范围（%(lo)s–%(hi)s）")
+            % {"name": _label(name), "lo": lo, "hi": hi or "∞"}
         )
     return number
+
+
+def _text(value: str | None, name: str) -> str:
+    """A name or hostname: no control characters (PostgreSQL refuses NUL in a query)."""
+    value = (value or "").strip()
+    if any(not ch.isprintable() for ch in value):
+        raise SearchInputError(_("%(name)s含有无效字符") % {"name": _label(name)})
+    return value
 
 
 def _date(value: str | None, name: str) -> date | None:
@@ -94,11 +121,11 @@ def _date(value: str | None, name: str) -> date | None:
         day = date.fromisoformat(value.strip()[:10])
     except ValueError:
         raise SearchInputError(
-            _("参数 %(name)s 不是有效日期（例如 2022-02-24）") % {"name": name}
+            _("%(name)s不是有效日期（例如 2022-02-24）") % {"name": _label(name)}
         ) from None
     if day < EARLIEST_DATE:  # 0001-01-01 in Beijing is before year 1 in UTC
         raise SearchInputError(
-            _("参数 %(name)s 不能早于 %(d)s") % {"name": name, "d": EARLIEST_DATE.isoformat()}
+            _("%(name)s不能早于 %(d)s") % {"name": _label(name), "d": EARLIEST_DATE.isoformat()}
         )
     return day
 
@@ -107,14 +134,24 @@ def parse_params(data) -> SearchParams:
     """Validate request parameters (a QueryDict or dict); raise SearchInputError."""
     sort = (data.get("sort") or "relevance").strip()
     if sort not in ("relevance", "newest"):
-        raise SearchInputError(_("参数 sort 只能是 relevance 或 newest"))
+        raise SearchInputError(
+            _("%(name)s只能是 relevance（相关度）或 newest（最新）") % {"name": _label("sort")}
+        )
+    q = clean_query(data.get("q") or "")
+    if len(set(runs(q))) > MAX_QUERY_RUNS:
+        # Each group is a clause of the engine's query; SQLite's FTS5 parser and PostgreSQL's
+        # query builder overflow somewhere past a hundred.
+        raise SearchInputError(
+            _("搜索词语太多：最多 %(n)s 组（以空格或标点分隔），请精简后再搜索")
+            % {"n": MAX_QUERY_RUNS}
+        )
     params = SearchParams(
-        q=clean_query(data.get("q") or ""),
+        q=q,
         page=_int(data.get("page"), "page", 1, 1, 10_000),
         size=_int(data.get("size"), "size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
-        site=(data.get("site") or "").strip().lower(),
+        site=_text(data.get("site"), "site").lower(),
         section=_int(data.get("section"), "section", 0, 0, MAX_ID) or None,
-        account=(data.get("account") or "").strip(),
+        account=_text(data.get("account"), "account"),
         date_from=_date(data.get("from"), "from"),
         date_to=_date(data.get("to"), "to"),
         sort=sort,
@@ -192,7 +229,8 @@ class TieredResults:
     A backend that learns the number of matches while fetching a page (OpenSearch's
     hits.total, our SQLite ranking) sets `matched` on the results it returned, which saves a
     count round trip per tier; otherwise the tier is counted. The second tier is fetched
-    only when the page reaches it.
+    only when the page reaches it. `from_fallback`: the OpenSearch backend answered some of
+    it from the database, the engine being unreachable.
     """
 
     def __init__(self, exact, looser):
@@ -200,20 +238,24 @@ class TieredResults:
         self.looser = looser
         self.exact_count = 0
         self.looser_count = 0
+        self.from_fallback = False
 
     @property
     def total(self) -> int:
         return self.exact_count + self.looser_count
 
-    @staticmethod
-    def _tier(results, start: int, stop: int) -> tuple[list, int]:
+    def _tier(self, results, start: int, stop: int) -> tuple[list, int]:
         if start == 0:
             window = results[0:stop]
             items = list(window)
             matched = getattr(window, "matched", None)
-            return items, matched if matched is not None else results.count()
-        count = results.count()  # a later page: never ask the engine past the last result
-        return (list(results[start:stop]) if start < count else []), count
+            count = matched if matched is not None else results.count()
+        else:
+            count = results.count()  # a later page: never ask the engine past the last result
+            window = results[start:stop]
+            items = list(window) if start < count else []
+        self.from_fallback |= any(getattr(r, "from_fallback", False) for r in (results, window))
+        return items, count
 
     def page(self, start: int, stop: int) -> list:
         """The results from start to stop; sets exact_count and looser_count."""
@@ -277,12 +319,16 @@ def search_articles(params: SearchParams, request_site: Site | None) -> SearchOu
     outcome.terms = [w for w in (normalize(wanted).split() + words + parts) if w]
     articles = _scope(params, request_site)
     try:
-        pages = _page_of(_run(articles, query, looser, params), params, outcome)
+        results = _run(articles, query, looser, params)
+        pages = _page_of(results, params, outcome)
+        from_fallback = results.from_fallback  # the backend answered from the database
     except ENGINE_DOWN:
         # The engine is unreachable: answer from the database index, and say so.
         logger.warning("search engine unreachable; falling back to the database backend")
         results = _run(articles, query, looser, params, backend=FALLBACK_BACKEND)
         pages = _page_of(results, params, outcome)
+        from_fallback = True
+    if from_fallback:
         outcome.warning = _("搜索引擎暂时不可用，以下结果来自备用检索，可能不够完整。")
     parents, sites = _parents_and_sites(pages)
     for page in pages:

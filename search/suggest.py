@@ -19,6 +19,7 @@ from pypinyin import Style, lazy_pinyin
 from wagtail.models import Site
 
 from articles.models import ArticlePage
+from articles.sensitive import find_sensitive
 
 from .models import DictionaryWord
 from .querylog import hot_searches
@@ -96,7 +97,8 @@ def build_index(site: Site | None) -> SuggestionIndex:
         weights[normalize(word)] += 5
     for rank, query in enumerate(hot_searches(limit=50)):
         weights[query] += 50 - rank
-    return SuggestionIndex(weights)
+    # Titles may contain 敏感词 (a report about them); suggestions never offer one.
+    return SuggestionIndex(Counter({w: n for w, n in weights.items() if not find_sensitive(w)}))
 
 
 class _IndexCache:

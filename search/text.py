@@ -81,18 +81,39 @@ def character_pairs(normalized: str, breaks: bool = False) -> list[str]:
     return pairs
 
 
-def runs(text: str) -> list[str]:
+def _joins(previous: str, gap: str, unit: str) -> bool:
+    """Whether a point or hyphen between letters and digits (1.7, 97-91, covid-19), or a
+    percent sign after a number (5%增长), holds two units together as one word."""
+    if gap in (".", "-"):
+        return not _is_han(previous) and not _is_han(unit)
+    return gap == "%" and previous[-1].isdigit()
+
+
+def runs(text: str, joined: bool = False) -> list[str]:
     """The runs of adjacent units in normalised text: what a query string's words and
     characters are matched within (a space or a punctuation mark ends a run): 红船，精神 →
-    红船, 精神."""
+    红船, 精神.
+
+    joined=True keeps numbers and codes whole, as jieba does and so the index's words:
+    1.7秒 is one run (words 1.7, 秒), 0.82% keeps its percent sign, 97-91 its hyphen.
+    """
+    normalized = normalize(text)
     found: list[str] = []
-    end = None
-    for match in _UNIT.finditer(normalize(text)):
-        if found and match.start() == end:
-            found[-1] += match.group()
+    previous, end = "", None
+    for match in _UNIT.finditer(normalized):
+        unit = match.group()
+        gap = normalized[end : match.start()] if end is not None else ""
+        if found and gap == "":
+            found[-1] += unit
+        elif found and joined and _joins(previous, gap, unit):
+            found[-1] += gap + unit
         else:
-            found.append(match.group())
-        end = match.end()
+            if found and joined and previous[-1].isdigit() and gap.startswith("%"):
+                found[-1] += "%"
+            found.append(unit)
+        previous, end = unit, match.end()
+    if found and joined and previous[-1].isdigit() and normalized[end : end + 1] == "%":
+        found[-1] += "%"
     return found
 
 

@@ -93,15 +93,20 @@ def _media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_process_state():
     """Each test reads the editors' dictionary anew (a test's words are rolled back with it),
-    in-memory counts of another test's pages are not written into this test's database, and
+    in-memory counts of another test's pages are not written into this test's database, nor
+    are suggestions built from them, and
     the cache (feeds, rate-limit counters, queued-task markers) starts empty."""
     from django.core.cache import cache
 
+    from articles.sensitive import invalidate as reread_sensitive_words
     from articles.views_counter import view_counter
     from search.querylog import query_log
+    from search.suggest import index_cache
     from search.text import invalidate_segmenter
 
     invalidate_segmenter()
+    index_cache.clear()  # suggestions built from another test's articles
+    reread_sensitive_words()
     cache.clear()
     view_counter.discard_pending()
     query_log.discard_pending()

@@ -10,6 +10,8 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from portal.page_forms import PortalPageForm
+
 
 @register_snippet
 class PublishingAccount(index.Indexed, models.Model):
@@ -71,6 +73,8 @@ class PublishingAccount(index.Indexed, models.Model):
 
 class AccountIndexPage(RoutablePageMixin, Page):
     """育人号 directory of a site: /<slug>/ lists accounts, /<slug>/<account>/ one account."""
+
+    base_form_class = PortalPageForm
 
     intro = models.TextField(_("简介"), blank=True)
 

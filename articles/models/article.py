@@ -13,6 +13,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet, Site
 from wagtail.search import index
 
 from home.blocks import BodyStreamBlock
+from portal.page_forms import PortalPageForm
 from portal.validators import plausible_time
 
 # Rich text here is Wagtail's own sanitised HTML: dropping tags is enough to get its text.
@@ -41,6 +42,7 @@ class ArticleManager(PageManager.from_queryset(ArticleQuerySet)):
 
 
 class ArticlePage(Page):
+    base_form_class = PortalPageForm
     kicker = models.CharField(_("引题"), max_length=200, blank=True)
     subtitle = models.CharField(_("副题"), max_length=200, blank=True)
     source = models.CharField(_("来源"), max_length=120, blank=True)

@@ -5,9 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from portal.page_forms import PortalPageForm
+
 
 class SectionPage(Page):
     """栏目: a section of a site's tree, nestable to any depth."""
+
+    base_form_class = PortalPageForm
 
     intro = models.TextField(_("栏目简介"), blank=True)
 

@@ -269,10 +269,20 @@ def _postgres_backend():
             self._refresh_title_norms()
 
     from django.contrib.postgres.search import SearchQuery as PostgresSearchQuery
-    from modelsearch.query import Phrase, PlainText
+    from modelsearch.query import And, Or, Phrase, PlainText
 
     class QueryCompiler(ChineseQueryCompilerMixin, base.PostgresSearchQueryCompiler):
         def build_tsquery_content(self, query, config=None, invert=False):
+            # modelsearch cuts words at hyphens, but the index holds 97-91 as PostgreSQL's
+            # parser reads it ('97', '-91'): a word with a hyphen is matched as that phrase.
+            if isinstance(query, PlainText) and "-" in query.query_string:
+                parts = [
+                    Phrase(t) if "-" in t else PlainText(t) for t in query.query_string.split()
+                ]
+                if len(parts) > 1:
+                    query = And(parts) if query.operator == "and" else Or(parts)
+                elif parts:
+                    query = parts[0]
             # modelsearch negates each word of a Not(PlainText) but keeps its operator, so
             # Not("a b", and) became !a & !b (neither word). De Morgan: !a | !b.
             if invert and isinstance(query, PlainText) and len(query.query_string.split()) > 1:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import reduce
-
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText, SearchQuery
 
 from search.text import character_pairs, get_segmenter, normalize, runs
@@ -22,20 +20,25 @@ class Characters(Phrase):
 
 
 def _terms(tokens_with_synonyms: list[tuple[str, ...]], operator: str) -> SearchQuery:
+    # A word typed twice adds nothing (党 党 … 100 times once overflowed the query parsers).
     groups = [
         PlainText(words[0]) if len(words) == 1 else Or([PlainText(w) for w in words])
-        for words in tokens_with_synonyms
+        for words in dict.fromkeys(tokens_with_synonyms)
     ]
     if len(groups) == 1:
         return groups[0]
     if all(isinstance(group, PlainText) for group in groups):
         return PlainText(" ".join(g.query_string for g in groups), operator=operator)
-    return reduce(lambda a, b: (a & b) if operator == "and" else (a | b), groups)
+    return And(groups) if operator == "and" else Or(groups)  # flat, never nested per word
 
 
 def _characters(text: str) -> SearchQuery:
-    pairs = character_pairs(normalize(text))
-    return Phrase(" ".join(pairs)) if pairs else PlainText(NOTHING)
+    """The phrase of the text's character pairs; a run kept whole for its words (97-91胜)
+    is a phrase per part, since the index breaks the pairs at the punctuation."""
+    phrases = [Phrase(" ".join(p)) for r in runs(text) if (p := character_pairs(normalize(r)))]
+    if not phrases:
+        return PlainText(NOTHING)
+    return phrases[0] if len(phrases) == 1 else And(phrases)
 
 
 # At most this many spellings of one unknown string with its synonyms substituted (each a
@@ -56,7 +59,7 @@ def _plain_text(query: PlainText, characters: bool) -> SearchQuery:
     segmenter = get_segmenter()
     word_tokens: list[str] = []
     groups: list[SearchQuery] = []
-    for chunk in runs(query.query_string):
+    for chunk in dict.fromkeys(runs(query.query_string, joined=True)):
         tokens = segmenter.cut(chunk)
         if not tokens:
             continue
@@ -71,7 +74,9 @@ def _plain_text(query: PlainText, characters: bool) -> SearchQuery:
         else:
             groups.append(_characters(chunk))
     if word_tokens:
-        groups.insert(0, _terms(segmenter.expand(word_tokens), query.operator))
+        # Autocomplete matches what is typed as prefixes; its compilers take no Or (synonyms).
+        expanded = segmenter.expand(word_tokens) if characters else [(t,) for t in word_tokens]
+        groups.insert(0, _terms(expanded, query.operator))
     if not groups:
         return PlainText(NOTHING)
     if len(groups) == 1:

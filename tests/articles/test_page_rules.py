@@ -98,3 +98,48 @@ def article_form_data(title: str, slug: str) -> dict:
             "tags": "",
         }
     )
+
+
+class PageEditorBadInputTests(WagtailPageTestCase):
+    """Values the editor can type that the database or the URLconf cannot take."""
+
+    @classmethod
+    def setUpTestData(cls):
+        site = ensure_site(hostname="bad.test", slug="bad", site_name="坏输入站", is_default=True)
+        cls.home = site.root_page.specific
+        cls.section = SectionPageFactory(parent=cls.home, slug="news")
+
+    def setUp(self):
+        self.login()
+
+    def _add(self, parent, model, data):
+        url = f"/admin/pages/add/{model._meta.app_label}/{model._meta.model_name}/{parent.pk}/"
+        return self.client.post(url, data)
+
+    def test_a_year_0001_schedule_is_a_message_not_a_broken_section(self):
+        for field in ("go_live_at", "expire_at"):
+            data = {**article_form_data("定时有误", f"typo-{field}"), field: "0001-01-01 00:00"}
+            response = self._add(self.section, ArticlePage, data)
+            self.assertEqual(response.status_code, 200)  # the form again, with the message
+            self.assertContains(response, "时间须在 1900 年至 2099 年之间")
+            self.assertFalse(Page.objects.filter(slug=f"typo-{field}").exists())
+        data = {
+            **article_form_data("发布时间有误", "typo-display"),
+            "display_time": "0001-01-01 00:00",
+        }
+        self.assertContains(
+            self._add(self.section, ArticlePage, data), "时间须在 1900 年至 2099 年之间"
+        )
+        self.assertFalse(Page.objects.filter(slug="typo-display").exists())
+        self.assertPageIsRenderable(self.section)
+
+    def test_a_top_level_section_cannot_take_a_path_the_site_serves_itself(self):
+        for slug in ("search", "admin", "api", "feeds"):
+            data = nested_form_data({"title": "保留地址", "slug": slug, "intro": ""})
+            response = self._add(self.home, SectionPage, data)
+            self.assertContains(response, "是网站的保留地址", msg_prefix=slug)
+            self.assertFalse(SectionPage.objects.filter(slug=slug).exists())
+        # Deeper down the same slug is an ordinary address (/news/search/).
+        data = nested_form_data({"title": "栏目内的搜索专题", "slug": "search", "intro": ""})
+        self.assertEqual(self._add(self.section, SectionPage, data).status_code, 302)
+        self.assertTrue(SectionPage.objects.filter(slug="search").exists())

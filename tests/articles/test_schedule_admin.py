@@ -1,6 +1,6 @@
 """The operators' 定时发布 view: every upcoming publication and expiry, reschedule, cancel."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -79,6 +79,7 @@ def test_reschedule_and_cancel(client, operator, portal):
         ("明天早上", "时间格式不正确"),
         ("", "时间格式不正确"),
         ("9999-12-31T23:59:59-12:00", "不能晚于十年之后"),  # was a 500 (date out of range)
+        ("0001-01-01T00:00:00+14:00", "时间超出范围"),  # before year 1 in UTC
     ],
 )
 def test_bad_times_are_refused_with_a_clear_message(client, operator, portal, when, message):
@@ -89,6 +90,17 @@ def test_bad_times_are_refused_with_a_clear_message(client, operator, portal, wh
     assert message in messages_of(response)[0]
     revision.refresh_from_db()
     assert revision.approved_go_live_at == before  # nothing changed
+
+
+def test_a_time_with_any_utc_offset_is_stored(client, operator, portal):
+    article, revision = schedule(portal.national_section, timezone.now() + timedelta(hours=3))
+    later = (timezone.now() + timedelta(days=2)).astimezone(UTC).replace(microsecond=0)
+    # -23:59 is a valid ISO offset PostgreSQL cannot store as such (was a 500 there).
+    typed = (later - timedelta(hours=23, minutes=59)).strftime("%Y-%m-%dT%H:%M:%S-23:59")
+    response = client.post(f"/admin/schedule/publish/{revision.pk}/", {"when": typed})
+    assert response.status_code == 302 and "将于" in messages_of(response)[0]
+    revision.refresh_from_db()
+    assert revision.approved_go_live_at == later
 
 
 def test_expiry_before_go_live_is_refused(client, operator, portal):

@@ -53,6 +53,20 @@ def test_section_and_account_feeds_in_rss_and_atom(client, portal):
     )
 
 
+def test_feeds_drop_characters_xml_cannot_carry(client, portal):
+    # \x0b is the manual line break text pasted from Word brings along (was a 500).
+    account = PublishingAccountFactory(slug="wd", name="育人\x0b号")
+    section = portal.national_section
+    ArticlePageFactory(parent=section, title="换行\x0b标题", summary="摘\x0c要", account=account)
+    for url in [f"/feeds/section/{section.pk}/rss/", "/feeds/account/wd/atom/"]:
+        response = client.get(url, HTTP_HOST="national.test")
+        assert response.status_code == 200, url
+        assert "换行标题" in ElementTree.fromstring(response.content).itertext()
+    # A NUL in the URL is no account (PostgreSQL refused it in the query: a 500).
+    for url in ["/feeds/account/%00/rss/", "/feeds/account/a%00/atom/", "/api/feeds/accounts/%00/"]:
+        assert client.get(url, HTTP_HOST="national.test").status_code == 404, url
+
+
 def test_sitemap_and_robots_per_site(client, portal):
     ArticlePageFactory(parent=portal.national_section, title="全国文章", slug="national-article")
     ArticlePageFactory(parent=portal.institution_section, title="院校文章", slug="school-article")
@@ -119,3 +133,14 @@ def test_body_images_need_alt_text_or_a_caption():
     assert block.clean(
         block.to_python({"image": image.pk, "caption": "图为开学典礼", "alt_text": ""})
     )
+
+
+def test_a_video_block_needs_a_file_or_a_link():
+    from wagtail import blocks
+
+    from home.blocks import VideoBlock
+
+    block = VideoBlock()
+    with pytest.raises(blocks.StructBlockValidationError) as error:  # was an AttributeError
+        block.clean(block.to_python({"file": None, "embed": None, "caption": "宣传片"}))
+    assert "请上传视频文件或填写外部视频地址" in str(error.value.block_errors["file"])

@@ -61,3 +61,34 @@ def test_search_terms_report_lists_chinese_queries(admin_client, portal):
     response = admin_client.get(reverse("wagtailsearchpromotions:search_terms"))
     assert response.status_code == 200
     assert "党史学习教育" in response.content.decode()
+
+
+def test_hot_searches_show_no_sensitive_words_junk_or_queries_that_find_nothing(client, portal):
+    from articles.models import SensitiveWord
+
+    ArticlePageFactory(parent=portal.national_section, title="党建工作会议", body=[])
+    ArticlePageFactory(parent=portal.national_section, title="坏词测试文章", body=[])
+    SensitiveWord.objects.create(word="坏词", tier=SensitiveWord.REVIEW)
+    for q, times in [("坏词测试", 5), ("!!!", 5), ("^", 5), ("没有这篇文章", 4), ("党建", 2)]:
+        for _ in range(times):
+            client.get("/search/", {"q": q}, HTTP_HOST="national.test")
+    query_log.flush()
+    assert hot_searches() == ["党建"]
+    report = Query.objects.values_list("query_string", flat=True)
+    assert {"坏词测试", "没有这篇文章", "党建"} <= set(report)  # editors still see them all
+    suggestions = client.get("/search/suggest/", {"q": "hc"}, HTTP_HOST="national.test").json()
+    assert "坏词测试" not in suggestions["suggestions"]
+
+
+def test_a_promotion_typed_in_traditional_or_full_width_characters_is_shown(client, portal):
+    pinned = ArticlePageFactory(parent=portal.national_section, title="红船学院专题", body=[])
+    SearchPromotion.objects.create(query=Query.get("紅船學院"), page=pinned, sort_order=0)
+    other = ArticlePageFactory(parent=portal.national_section, title="ＸＹＺ推广专题", body=[])
+    SearchPromotion.objects.create(query=Query.get("ＸＹＺ推广"), page=other, sort_order=0)
+    for q, title in [
+        ("红船学院", "红船学院专题"),
+        ("紅船學院", "红船学院专题"),
+        ("xyz推广", "ＸＹＺ推广专题"),
+    ]:
+        html = client.get("/search/", {"q": q}, HTTP_HOST="national.test").content.decode()
+        assert 'class="search-promotions"' in html and title in html, q

@@ -1,0 +1,49 @@
+"""The Wagtail page editor's form for every page type of the portal."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.urls import get_resolver
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.models import Site
+
+from portal.validators import plausible_time
+
+
+def reserved_slugs() -> set[str]:
+    """First path segments the URLconf serves before the page tree (search, admin, api …):
+    a page at the top of a site under one of them could never be reached."""
+    segments = {str(p.pattern).split("/", 1)[0] for p in get_resolver().url_patterns}
+    for url in (settings.STATIC_URL, settings.MEDIA_URL):
+        segments.add((url or "").strip("/").split("/", 1)[0])
+    return {s for s in segments if s and not s.startswith(("^", "<"))}
+
+
+class PortalPageForm(WagtailAdminPageForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        # 定时发布 / 定时下线 within 1900–2099: a typo such as year 0001 is before year 1 in
+        # UTC; saving it inserted the page and then failed (a 500), leaving a row that broke
+        # its whole section on PostgreSQL.
+        for name in ("go_live_at", "expire_at"):
+            when = cleaned_data.get(name)
+            if when is not None:
+                try:
+                    plausible_time(when)
+                except ValidationError as error:
+                    self.add_error(name, error)
+        slug = cleaned_data.get("slug")
+        parent = self.parent_page
+        if (
+            slug
+            and parent is not None
+            and slug in reserved_slugs()
+            and Site.objects.filter(root_page_id=parent.pk).exists()
+        ):
+            self.add_error(
+                "slug",
+                ValidationError(
+                    "“%(slug)s”是网站的保留地址（搜索、后台等），请换一个 slug。",
+                    params={"slug": slug},
+                ),
+            )
+        return cleaned_data
