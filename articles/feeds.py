@@ -29,6 +29,9 @@ REFRESH_QUEUED_KEY = "portal:feed:refresh-queued"
 RECOMMENDED_SIZE = 6
 HOT_SIZE = 10
 RELATED_SIZE = 5
+# 相关阅读 that could not be searched (the section's latest articles instead) is kept this
+# long only, so the real list is back soon after the search engine.
+RELATED_STOPGAP_TTL = 60  # seconds
 ACCOUNT_FEED_SIZE = 10
 # Ranking constants (time decay): a view counts half after VIEW_HALF_LIFE_DAYS; freshness
 # halves every FRESHNESS_HALF_LIFE_HOURS; WINDOW_DAYS bounds what is considered at all.
@@ -175,6 +178,13 @@ def compute_hot(site: Site, now=None) -> list[dict]:
 def compute_related(article: ArticlePage, site: Site) -> list[dict]:
     """相关阅读: the same site's articles sharing the most words with this one's title and
     summary (Chinese-segmented, ranked by the search backend)."""
+    return _related(article, site)[0]
+
+
+def _related(article: ArticlePage, site: Site) -> tuple[list[dict], bool]:
+    """相关阅读 and whether it was searched; when the search fails (engine unreachable and
+    no database backend to answer, index missing …), the section's latest articles: a
+    reading aid never takes the article page down with it."""
     from modelsearch.query import PlainText
 
     from search.text import get_segmenter
@@ -182,9 +192,18 @@ def compute_related(article: ArticlePage, site: Site) -> list[dict]:
     words = [w for w in get_segmenter().cut(f"{article.title} {article.summary}") if len(w) >= 2]
     words = list(dict.fromkeys(words))[:12]
     if not words:
-        return []
-    results = _site_articles(site).exclude(pk=article.pk).search(PlainText(" ".join(words), "or"))
-    return [article_item(a, site) for a in results[:RELATED_SIZE]]
+        return [], True
+    others = _site_articles(site).exclude(pk=article.pk)
+    try:
+        # The OpenSearch backend answers from the database itself while the engine is down.
+        results = list(others.search(PlainText(" ".join(words), "or"))[:RELATED_SIZE])
+    except Exception:  # noqa: BLE001 (whatever broke the search, the page must render)
+        logger.warning(
+            "related reading: search failed; showing the section's latest", exc_info=True
+        )
+        latest = others.descendant_of(article.get_parent()).order_by("-display_time", "-pk")
+        return [article_item(a, site) for a in latest[:RELATED_SIZE]], False
+    return [article_item(a, site) for a in results], True
 
 
 def compute_account_feed(account: PublishingAccount) -> dict:
@@ -222,9 +241,12 @@ def hot(site: Site) -> list[dict]:
 
 
 def related(article: ArticlePage, site: Site) -> list[dict]:
-    return cache.get_or_set(
-        _key("related", site.pk, article.pk), lambda: compute_related(article, site), FEED_TTL
-    )
+    key = _key("related", site.pk, article.pk)
+    items = cache.get(key)
+    if items is None:
+        items, searched = _related(article, site)
+        cache.set(key, items, FEED_TTL if searched else RELATED_STOPGAP_TTL)
+    return items
 
 
 def account_feed(slug: str) -> dict | None:

@@ -160,6 +160,34 @@ WAGTAILDOCS_EXTENSIONS = [
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024  # videos are attachments too
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 SEARCH_URL = env("SEARCH_URL", default="")
+# How long a request waits on OpenSearch. With modelsearch's defaults (10 s per request,
+# opensearch-py's 3 retries) a hanging engine held every reader search ~10 s and a publish
+# ~31 s (index requests each waiting out the timeout), past gunicorn's 30 s. Whatever times
+# out is not lost: searches are answered by the database backend, index updates recorded and
+# replayed (search.backends.opensearch), which leaves the engine alone for 30 s after a failure.
+PORTAL_SEARCH_ENGINE_OPTIONS = {
+    # Searches and counts a reader or an editor waits for. A healthy engine answers the
+    # portal's queries in ~40 ms (p95, bench/search_bench.py); at 3 s it is as good as down
+    # and the database answers: a reader waits at most ~3 s, an editor's search too.
+    "SEARCH_TIMEOUT": 3,
+    # One document indexed or deleted on save (~10-50 ms when healthy). A publish indexes
+    # the page two or three times (the 31 s above were three 10 s waits): in practice 2 s in
+    # all, since once one has failed the rest go straight to the outbox, and never more than
+    # 3 × 2 s. Giving up early costs nothing: the update is recorded and replayed within a
+    # minute (beat: replay-missed-index-updates).
+    "INDEX_TIMEOUT": 2,
+    # Everything else is batch work in a command or a Celery task, not a web request:
+    # update_index's bulk requests (1,000 documents each), index creation, refresh, and the
+    # later pages of a scroll (a search for over 100 results at once, which no reader or
+    # admin page asks for). Generous, so a loaded engine still gets there.
+    "TIMEOUT": 30,
+    "OPTIONS": {
+        # One immediate retry covers a pooled connection the engine or a proxy closed; a
+        # timeout is never retried (that is what multiplied the waits).
+        "max_retries": 1,
+        "retry_on_timeout": False,
+    },
+}
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         # Chinese-aware: OpenSearch 3 when SEARCH_URL names one, else the database.
@@ -167,7 +195,11 @@ WAGTAILSEARCH_BACKENDS = {
         # SEARCH_AUTO_UPDATE=false for a bulk import, then `manage.py update_index` once.
         "AUTO_UPDATE": env.bool("SEARCH_AUTO_UPDATE", default=True),
         **(
-            {"URLS": [SEARCH_URL], "INDEX_PREFIX": env("SEARCH_INDEX_PREFIX", default="portal_")}
+            {
+                "URLS": [SEARCH_URL],
+                "INDEX_PREFIX": env("SEARCH_INDEX_PREFIX", default="portal_"),
+                **PORTAL_SEARCH_ENGINE_OPTIONS,
+            }
             if SEARCH_URL
             else {}
         ),

@@ -6,24 +6,39 @@ its standard analyzer would cut every Chinese character apart (党史 → 党 / 
 
     WAGTAILSEARCH_BACKENDS = {"default": {
         "BACKEND": "search.backends.opensearch", "URLS": [SEARCH_URL], "INDEX_PREFIX": "portal_"}}
+
+While the engine is unreachable (refused, or no answer within the timeouts), searches are
+answered by the database backend kept current beside it (the "database" entry of
+WAGTAILSEARCH_BACKENDS) and index updates are recorded for replay (search.outbox). Besides
+modelsearch's TIMEOUT (the client's default) the backend takes SEARCH_TIMEOUT (searches and
+counts) and INDEX_TIMEOUT (one object indexed or deleted on save); portal.settings.base
+chooses them.
 """
 
 from __future__ import annotations
 
 import copy
+import logging
+import time
+from collections.abc import Callable
+from typing import TypeVar
 
+from django.db.models import QuerySet
+from modelsearch.backends import InvalidSearchBackendError, get_search_backend
+from modelsearch.backends.base import BaseSearchBackend, BaseSearchResults
 from modelsearch.backends.opensearch3 import (
     OpenSearch3AutocompleteQueryCompiler,
+    OpenSearch3Index,
     OpenSearch3Mapping,
     OpenSearch3SearchBackend,
     OpenSearch3SearchQueryCompiler,
     OpenSearch3SearchResults,
 )
-from modelsearch.index import AutocompleteField, SearchField
+from modelsearch.index import AutocompleteField, SearchField, class_is_indexed
 from modelsearch.query import And, Not
 from modelsearch.utils import deep_update
 from opensearchpy.exceptions import ConnectionError as EngineConnectionError
-from opensearchpy.exceptions import ConnectionTimeout
+from opensearchpy.exceptions import ConnectionTimeout, NotFoundError
 
 from search.outbox import record_missed
 from search.text import segment_for_index
@@ -54,6 +69,19 @@ PORTAL_ANALYSIS = {
 
 
 ENGINE_DOWN = (EngineConnectionError, ConnectionTimeout)
+# The WAGTAILSEARCH_BACKENDS entry that answers while the engine is unreachable (the same one
+# search.services falls back to).
+FALLBACK_BACKEND = "database"
+# After a request to the engine fails, this process leaves it alone for this long: searches
+# go straight to the database backend and index updates straight to the outbox, so a hanging
+# engine costs one timeout per process every half minute, not one per search or per save.
+# The replay task (every 60 s) and update_index still try it, and any success ends the wait.
+ENGINE_RETRY_SECONDS = 30.0
+# monotonic time until which an engine (by its hosts) is left alone, per process
+_unreachable_until: dict[str, float] = {}
+
+logger = logging.getLogger(__name__)
+Answer = TypeVar("Answer")
 
 
 def _segment(value, pairs: bool = True):
@@ -80,7 +108,18 @@ class ChineseMapping(OpenSearch3Mapping):
         return name, value, edgengrams
 
 
-class QueryCompiler(ChineseQueryCompilerMixin, OpenSearch3SearchQueryCompiler):
+class RemembersRequestMixin:
+    """Keeps the search as it was asked (before segmentation), to ask the database backend
+    the same question when the engine cannot answer."""
+
+    def __init__(self, queryset: QuerySet, query, **kwargs):
+        self.request = (query, queryset, kwargs)
+        super().__init__(queryset, query, **kwargs)
+
+
+class QueryCompiler(
+    RemembersRequestMixin, ChineseQueryCompilerMixin, OpenSearch3SearchQueryCompiler
+):
     mapping_class = ChineseMapping
 
     def _join_and_compile_queries(self, query, fields, boost=1.0):
@@ -101,64 +140,219 @@ class QueryCompiler(ChineseQueryCompilerMixin, OpenSearch3SearchQueryCompiler):
         return super()._join_and_compile_queries(query, fields, boost)
 
 
-class AutocompleteQueryCompiler(ChineseQueryCompilerMixin, OpenSearch3AutocompleteQueryCompiler):
+class AutocompleteQueryCompiler(
+    RemembersRequestMixin, ChineseQueryCompilerMixin, OpenSearch3AutocompleteQueryCompiler
+):
     mapping_class = ChineseMapping
     match_characters = False
 
 
 class SearchResults(OpenSearch3SearchResults):
     """A page of results that also tells how many matched (`matched`), from the same request:
-    the search service then needs no separate count round trip (search.services)."""
+    the search service then needs no separate count round trip (search.services).
+
+    When the engine is unreachable the database backend answers instead (`from_fallback`),
+    so readers, the admin's search boxes, choosers and listings keep working.
+    """
 
     matched: int | None = None
+    from_fallback = False
 
     def _backend_do_search(self, body, **kwargs):
         if "scroll" not in kwargs:
             kwargs["track_total_hits"] = True
+        kwargs.update(self.backend.search_request_options)
         response = super()._backend_do_search(body, **kwargs)
         total = response["hits"].get("total")
         if isinstance(total, dict) and total.get("relation") == "eq":
             self.matched = total["value"]
         return response
 
+    def _do_search(self):
+        return self._engine_or_database(
+            lambda: list(super(SearchResults, self)._do_search()), self._database_window
+        )
+
+    def _do_count(self):
+        return self._engine_or_database(
+            self._engine_count, lambda database: database[self.start : self.stop].count()
+        )
+
+    def facet(self, field_name):
+        engine_facet = super().facet
+        return self._engine_or_database(
+            lambda: engine_facet(field_name), lambda database: database.facet(field_name)
+        )
+
+    def _engine_count(self) -> int:
+        # modelsearch's count, with the search timeout
+        index = self.backend.get_index_for_model(self.query_compiler.queryset.model)
+        hit_count = self.backend.es.count(
+            index=index.name,
+            body=self._get_es_body(for_count=True),
+            **self.backend.search_request_options,
+        )["count"]
+        hit_count -= self.start
+        if self.stop is not None:
+            hit_count = min(hit_count, self.stop - self.start)
+        return max(hit_count, 0)
+
+    def _engine_or_database(
+        self, ask_engine: Callable[[], Answer], ask_database: Callable[[BaseSearchResults], Answer]
+    ) -> Answer:
+        """The engine's answer, or the database backend's while the engine is unreachable."""
+        backend = self.backend
+        database = self._database_results() if backend.engine_marked_down() else None
+        if database is None:
+            try:
+                answer = ask_engine()
+            except ENGINE_DOWN as exc:
+                backend.mark_engine_down(exc)
+                database = self._database_results()
+                if database is None:  # no database backend configured: nothing else to ask
+                    raise
+            else:
+                backend.engine_answered()
+                return answer
+        self.from_fallback = True
+        return ask_database(database)
+
+    def _database_results(self) -> BaseSearchResults | None:
+        """The same search on the database backend (unsliced), or None without one."""
+        database = self.backend.database_backend()
+        if database is None:
+            return None
+        compiler = self.query_compiler
+        query, queryset, kwargs = compiler.request
+        if isinstance(compiler, AutocompleteQueryCompiler):
+            results = database.autocomplete(query, queryset, **kwargs)
+        else:
+            results = database.search(query, queryset, **kwargs)
+        return results.annotate_score(self._score_field) if self._score_field else results
+
+    def _database_window(self, database) -> list:
+        window = database[self.start : self.stop]
+        items = list(window)
+        self.matched = getattr(window, "matched", None)
+        return items
+
+
+class ChineseIndex(OpenSearch3Index):
+    """modelsearch's index, with one object's update (on save, or replayed) bounded by the
+    backend's INDEX_TIMEOUT instead of the client's default."""
+
+    def add_item(self, item):
+        if not class_is_indexed(item.__class__):
+            return
+        mapping = self.mapping_class(item.__class__)
+        self.es.index(
+            index=self.name,
+            body=mapping.get_document(item),
+            id=mapping.get_document_id(item),
+            **self.backend.index_request_options,
+        )
+
+    def delete_item(self, item):
+        if not class_is_indexed(item.__class__):
+            return
+        mapping = self.mapping_class(item.__class__)
+        try:
+            self.es.delete(
+                index=self.name,
+                id=mapping.get_document_id(item),
+                **self.backend.index_request_options,
+            )
+        except NotFoundError:
+            pass  # not in the index: nothing to delete
+
 
 class ChineseOpenSearchBackend(OpenSearch3SearchBackend):
     mapping_class = ChineseMapping
+    index_class = ChineseIndex
     results_class = SearchResults
     query_compiler_class = QueryCompiler
     autocomplete_query_compiler_class = AutocompleteQueryCompiler
 
     def __init__(self, params):
+        params = dict(params)
+        search_timeout = params.pop("SEARCH_TIMEOUT", None)
+        index_timeout = params.pop("INDEX_TIMEOUT", None)
+        # modelsearch writes the timeout into OPTIONS: a copy, not the settings' own dict.
+        params["OPTIONS"] = dict(params.get("OPTIONS") or {})
         super().__init__(params)
         self.settings = deep_update(copy.deepcopy(self.settings), copy.deepcopy(PORTAL_ANALYSIS))
+        # Per-request timeouts (opensearch-py's request_timeout); without them, the client's.
+        self.search_request_options = {"request_timeout": search_timeout} if search_timeout else {}
+        self.index_request_options = {"request_timeout": index_timeout} if index_timeout else {}
+        self.engine_key = repr(self.hosts)
+
+    # --- an unreachable engine -------------------------------------------------------------
+
+    def engine_marked_down(self) -> bool:
+        return time.monotonic() < _unreachable_until.get(self.engine_key, 0.0)
+
+    def mark_engine_down(self, exc: Exception) -> None:
+        _unreachable_until[self.engine_key] = time.monotonic() + ENGINE_RETRY_SECONDS
+        logger.warning(
+            "search engine unreachable (%s); for %d s searches are answered by the database "
+            "backend and index updates recorded for replay",
+            exc.__class__.__name__,
+            ENGINE_RETRY_SECONDS,
+        )
+
+    def engine_answered(self) -> None:
+        _unreachable_until.pop(self.engine_key, None)
+
+    def database_backend(self) -> BaseSearchBackend | None:
+        """The backend that answers while the engine cannot, or None if none is configured."""
+        try:
+            backend = get_search_backend(FALLBACK_BACKEND)
+        except InvalidSearchBackendError:
+            return None
+        return None if isinstance(backend, ChineseOpenSearchBackend) else backend
 
     # While the engine is unreachable, publishing goes on (modelsearch logs and swallows the
-    # error) and every missed update is recorded, to be replayed when it answers again.
+    # error) and every missed update is recorded, to be replayed when it answers again. A
+    # replay (_replaying) always asks the engine: it is how the engine is found back.
     def add(self, obj, _replaying=False):
+        if not _replaying and self.engine_marked_down():
+            record_missed(obj, "update")
+            logger.info("search engine unreachable; update of %r recorded for replay", obj)
+            return
         try:
             super().add(obj)
-        except ENGINE_DOWN:
+        except ENGINE_DOWN as exc:
+            self.mark_engine_down(exc)
             if _replaying:
                 raise
             record_missed(obj, "update")
             raise
+        self.engine_answered()
 
     def add_bulk(self, model, obj_list):
         try:
             super().add_bulk(model, obj_list)
-        except ENGINE_DOWN:
+        except ENGINE_DOWN as exc:
+            self.mark_engine_down(exc)
             for obj in obj_list:
                 record_missed(obj, "update")
             raise
+        self.engine_answered()
 
     def delete(self, obj, _replaying=False):
+        if not _replaying and self.engine_marked_down():
+            record_missed(obj, "delete")
+            logger.info("search engine unreachable; deletion of %r recorded for replay", obj)
+            return
         try:
             super().delete(obj)
-        except ENGINE_DOWN:
+        except ENGINE_DOWN as exc:
+            self.mark_engine_down(exc)
             if _replaying:
                 raise
             record_missed(obj, "delete")
             raise
+        self.engine_answered()
 
 
 SearchBackend = ChineseOpenSearchBackend
