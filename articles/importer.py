@@ -7,43 +7,80 @@ same `id` updates that article; an unchanged line is skipped.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import itertools
 import json
+import logging
 import re
 import urllib.parse
 import urllib.request
 import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from wagtail import blocks
+from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.images import get_image_model
 from wagtail.models import Page, ReferenceIndex, Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.utils.file import hash_filelike
 
 from home.models import HomePage
+from portal.validators import plausible_time
 
 from .body_import import body_to_blocks
-from .models import ArticleAuthor, ArticlePage, PublishingAccount, SectionPage
+from .models import ArticleAuthor, ArticlePage, ArticlePageTag, PublishingAccount, SectionPage
 
 DEFAULT_SECTION = "综合"
 COMMIT_EVERY = 100
-IMPORT_FORMAT_VERSION = "1"
+# Part of every line's digest: raised when the same line is stored differently, so that
+# re-importing a file re-checks what an earlier version stored. 2: values are no longer cut to
+# their fields' lengths (such a line is now refused), control characters no longer stored.
+IMPORT_FORMAT_VERSION = "2"
 NAME_SEPARATORS = re.compile(r"[\s,，、;；]+")
 STRING_FIELDS = ("id", "title", "body", "summary", "source", "editor", "published_at",
                  "section", "site", "account")  # fmt: skip
 LIST_FIELDS = ("authors", "keywords")
 KNOWN_FIELDS = frozenset(STRING_FIELDS + LIST_FIELDS)
 TYPE_NAMES = {str: "字符串", list: "列表", int: "整数", float: "数字", bool: "布尔值", dict: "对象"}
+
+# Lengths the models store, read from their fields so a migration cannot leave them behind. A
+# longer value is refused with its limit: cutting it would lose data without a word.
+ID_MAX = ArticlePage._meta.get_field("external_id").max_length
+TITLE_MAX = Page._meta.get_field("title").max_length  # article and 栏目 titles alike
+LENGTH_LIMITS = {  # record attribute: (label, limit)
+    "source": ("来源（source）", ArticlePage._meta.get_field("source").max_length),
+    "editor": ("责任编辑（editor）", ArticlePage._meta.get_field("editor").max_length),
+    "account": ("育人号（account）", PublishingAccount._meta.get_field("name").max_length),
+}
+ITEM_LENGTH_LIMITS = {  # list field: (label, limit of each item)
+    "authors": ("作者（authors）", ArticleAuthor._meta.get_field("name").max_length),
+    "keywords": (
+        "关键词（keywords）",
+        ArticlePageTag.tag_model()._meta.get_field("name").max_length,
+    ),
+}
+
+# Characters that are not stored: C0 controls other than tab, LF and CR, DEL, lone surrogates
+# (half of a character; UTF-8 cannot even encode them) and U+FFFE/U+FFFF. XML 1.0 forbids all
+# of them but DEL, so one in an article breaks the RSS/Atom feeds; PostgreSQL refuses NUL.
+# They are dropped with a warning rather than refusing the line: they carry nothing a reader
+# sees (NUL padding, Word's vertical tab and page break), and a whole article should not be
+# held back for an invisible character. Only the id is refused: dropping characters there
+# could turn it into another article's id and overwrite that article.
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Real UTC offsets run from -12:00 to +14:00; anything beyond is a typo, not a place.
+MAX_UTC_OFFSET = timedelta(hours=14)
 
 
 class LineError(ValueError):
@@ -79,6 +116,8 @@ class LineOutcome:
 @dataclass
 class ImportReport:
     outcomes: list[LineOutcome] = field(default_factory=list)
+    # The first error an imported line's search-index update met (its class name), if any.
+    index_error: str = ""
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -90,6 +129,49 @@ class ImportReport:
 
 def _type_name(value) -> str:
     return TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def _code_points(text: str) -> str:
+    """Forbidden characters shown as U+XXXX, so a message never carries one itself."""
+    return FORBIDDEN_CHARACTERS.sub(lambda m: f"U+{ord(m.group()):04X}", text)
+
+
+def _without_forbidden(value, found: list[str]):
+    """`value` (text, or lists and dicts of text) without forbidden characters; the characters
+    removed are added to `found`."""
+    if isinstance(value, str):
+        found.extend(FORBIDDEN_CHARACTERS.findall(value))
+        return FORBIDDEN_CHARACTERS.sub("", value)
+    if isinstance(value, dict):
+        return {key: _without_forbidden(item, found) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_forbidden(item, found) for item in value]
+    return value
+
+
+def _code_list(characters: list[str]) -> str:
+    return "、".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in characters))
+
+
+def _drop_forbidden(data: dict, warnings: list[str]) -> dict:
+    """The known fields without forbidden characters, with a warning per field that had any."""
+    cleaned = dict(data)
+    for key in sorted(KNOWN_FIELDS & set(data)):
+        found: list[str] = []
+        cleaned[key] = _without_forbidden(data[key], found)
+        if not found:
+            continue
+        if key == "id":
+            raise LineError(f"id 含控制字符或无效字符（{_code_list(found)}），请先修正导出的数据")
+        warnings.append(
+            f"字段 {key} 中的 {len(found)} 个控制字符或无效字符（{_code_list(found)}）已删除"
+        )
+    return cleaned
+
+
+def _check_length(text: str, label: str, limit: int) -> None:
+    if len(text) > limit:
+        raise LineError(f"{label}过长：{len(text)} 个字符（最多 {limit} 个）")
 
 
 def _split_names(value: str | list, key: str) -> list[str]:
@@ -114,7 +196,14 @@ def parse_published_at(value: str) -> datetime:
         ) from None
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
-    return moment
+    elif abs(moment.utcoffset()) > MAX_UTC_OFFSET:
+        raise LineError(f"published_at 的时区偏移超出 ±14:00：{value!r}")
+    try:
+        plausible_time(moment)
+    except ValidationError as exc:
+        raise LineError(f"发布{exc.messages[0]}：published_at 为 {value!r}") from None
+    # Stored in UTC: the database never sees the offset the file happened to use.
+    return moment.astimezone(UTC)
 
 
 def parse_line(raw: str) -> ArticleRecord:
@@ -123,13 +212,15 @@ def parse_line(raw: str) -> ArticleRecord:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise LineError(f"不是有效的 JSON：{exc.msg}（第 {exc.colno} 列）") from None
+    except RecursionError:
+        raise LineError("JSON 嵌套层数过多") from None
     if not isinstance(data, dict):
         raise LineError(f"每行应为一个 JSON 对象，实际是{_type_name(data)}")
 
     warnings = []
     unknown = sorted(set(data) - KNOWN_FIELDS)
     if unknown:
-        warnings.append(f"未知字段已忽略：{', '.join(unknown)}")
+        warnings.append(f"未知字段已忽略：{_code_points(', '.join(unknown))}")
 
     for key in STRING_FIELDS:
         value = data.get(key)
@@ -139,17 +230,16 @@ def parse_line(raw: str) -> ArticleRecord:
         value = data.get(key)
         if value is not None and not isinstance(value, list | str):
             raise LineError(f"字段 {key} 应为字符串列表，实际是{_type_name(value)}")
+    data = _drop_forbidden(data, warnings)
 
     external_id = (data.get("id") or "").strip()
     if not external_id:
         raise LineError("缺少必填字段 id")
-    if len(external_id) > 200:
-        raise LineError("id 过长（最多 200 个字符）")
+    _check_length(external_id, "id ", ID_MAX)
     title = " ".join((data.get("title") or "").split())
     if not title:
         raise LineError("缺少必填字段 title（标题）")
-    if len(title) > 255:
-        raise LineError(f"标题过长：{len(title)} 个字符（最多 255 个）")
+    _check_length(title, "标题", TITLE_MAX)
 
     published_at = None
     if (data.get("published_at") or "").strip():
@@ -157,24 +247,29 @@ def parse_line(raw: str) -> ArticleRecord:
 
     section = data.get("section") or DEFAULT_SECTION
     section_path = [part.strip() for part in section.split("/") if part.strip()]
-    if any(len(part) > 255 for part in section_path):
-        raise LineError("栏目名称过长（最多 255 个字符）")
+    for part in section_path:
+        _check_length(part, f"栏目名称“{part[:20]}…”", TITLE_MAX)
 
     record = ArticleRecord(
         external_id=external_id,
         title=title,
         body=data.get("body") or "",
         summary=(data.get("summary") or "").strip(),
-        source=(data.get("source") or "").strip()[:120],
+        source=(data.get("source") or "").strip(),
         authors=_split_names(data.get("authors") or [], "authors"),
-        editor=(data.get("editor") or "").strip()[:60],
+        editor=(data.get("editor") or "").strip(),
         published_at=published_at,
         section_path=section_path or [DEFAULT_SECTION],
         site_hostname=(data.get("site") or "").strip().lower(),
         keywords=_split_names(data.get("keywords") or [], "keywords"),
-        account=(data.get("account") or "").strip()[:100],
+        account=(data.get("account") or "").strip(),
         warnings=warnings,
     )
+    for attribute, (label, limit) in LENGTH_LIMITS.items():
+        _check_length(getattr(record, attribute), label, limit)
+    for attribute, (label, limit) in ITEM_LENGTH_LIMITS.items():
+        for item in getattr(record, attribute):
+            _check_length(item, f"{label}中的“{item[:20]}…”", limit)
     canonical = json.dumps(
         {k: data.get(k) for k in sorted(KNOWN_FIELDS)}, ensure_ascii=False, sort_keys=True
     )
@@ -210,6 +305,11 @@ class ArticleImporter:
         return home
 
     def section_for(self, home: HomePage, path: list[str]) -> SectionPage:
+        # treebeard spells a page's place as steplen characters per level in a path column of
+        # fixed width; the article itself takes the level below its 栏目.
+        max_levels = Page._meta.get_field("path").max_length // Page.steplen - home.depth - 1
+        if len(path) > max_levels:
+            raise LineError(f"栏目层级过多：{len(path)} 级（最多 {max_levels} 级）")
         parent: Page = home
         for title in path:
             section = (
@@ -239,9 +339,15 @@ class ArticleImporter:
 
     @staticmethod
     def _free_slug(parent: Page, text: str, fallback: str, page: Page | None = None) -> str:
+        from wagtail.models import Site
+
+        from portal.page_forms import reserved_slugs
+
         base = slugify(text, allow_unicode=True)[:200] or fallback
         slug, n = base, 1
-        while not Page._slug_is_available(slug, parent, page):
+        # At the top of a site, search/admin/api … are served before the page tree.
+        top = Site.objects.filter(root_page_id=parent.pk).exists()
+        while not Page._slug_is_available(slug, parent, page) or (top and slug in reserved_slugs()):
             n += 1
             slug = f"{base}-{n}"
         return slug
@@ -298,7 +404,20 @@ class ArticleImporter:
         site = self.site_for(record.site_hostname)
         section = self.section_for(self.home_for(site), record.section_path)
         account = self.account_for(record.account, site)
-        conversion = body_to_blocks(record.body, self.resolve_image)
+        try:
+            conversion = body_to_blocks(record.body, self.resolve_image)
+        except RecursionError:
+            raise LineError(
+                "正文 HTML 嵌套层数过多，无法转换（请去掉层层套叠的 <div> 等标签）"
+            ) from None
+        # Character references in the HTML (&#11;) bring forbidden characters back.
+        found: list[str] = []
+        conversion.blocks = _without_forbidden(conversion.blocks, found)
+        if found:
+            warnings.append(
+                f"正文 HTML 中以字符引用写出的 {len(found)} 个控制字符（{_code_list(found)}）已删除"
+            )
+        check_editor_can_save(record, conversion.blocks)
         warnings.extend(conversion.warnings)
 
         if existing is None:
@@ -324,8 +443,8 @@ class ArticleImporter:
         page.account = account
         page.body = conversion.blocks
         page.import_digest = record.digest
-        page.authors = [ArticleAuthor(name=name[:60]) for name in record.authors]
-        page.tags.set([kw[:100] for kw in record.keywords])
+        page.authors = [ArticleAuthor(name=name) for name in record.authors]
+        page.tags.set(record.keywords)
         # One reference-index update per article instead of one per save (three saves).
         with disable_reference_index_auto_update():
             if existing is None:
@@ -337,6 +456,115 @@ class ArticleImporter:
 
 # Imports read images up to Wagtail's upload limit, and no further.
 WAGTAIL_IMAGE_LIMIT = getattr(settings, "WAGTAILIMAGES_MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
+
+
+# --- what the editor can save again ------------------------------------------------------------
+# Saving an article in the Wagtail editor posts the whole page form, and Django answers a request
+# with more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields or DATA_UPLOAD_MAX_MEMORY_SIZE bytes of
+# field data with the 400 page. The importer writes to the database directly, so such an article
+# would import, and then no editor could ever save it: the line is refused instead.
+#
+# The estimate follows the form the editor posts, block by block. Each body block sends its
+# type, order, id and deleted flag plus one field per value field of its block (小标题: text and
+# level; 图片: image, caption and alt text; 表格: the table JSON and two inputs of the table
+# widget). Rich text goes as the Draftail JSON the editor works on, which is longer than the
+# HTML (about 100 bytes more per paragraph), so it is computed with the editor's own converter.
+# The article form has no file input, so the browser sends it URL-encoded and Django compares
+# the whole body with DATA_UPLOAD_MAX_MEMORY_SIZE: each Chinese character takes 9 bytes there
+# (%E4%B8%AD), so about 250,000 characters of Chinese text fill the 2.5 MB, whatever their
+# UTF-8 size (a multipart form would count less, so this errs on the safe side).
+#
+# Checked in Chromium (Wagtail 8.0.1) on imported articles: the body of 36 mixed blocks came to
+# 209 fields, as estimated, and the rest of the form (title, slug, SEO, settings, the author and
+# comment formsets …) to 28 fields and about 1 KB besides the line's own text and authors;
+# bodies estimated at 8,989 fields and 2.0 MB saved, while 12,201 fields or 6.5 MB (2.3 MB of
+# UTF-8) got the 400 page; each estimate was within 1 % of what the browser sent. The reserves
+# below round the rest of the form up generously, and EDITOR_SLACK keeps a tenth of each limit
+# free for what an editor adds (blocks, comments) before saving.
+EDITOR_FORM_FIELDS = 100
+EDITOR_FORM_BYTES = 8 * 1024
+EDITOR_FIELDS_PER_AUTHOR = 4  # id, ORDER, DELETE, name
+EDITOR_SLACK = 0.9
+TABLE_EXTRA_FIELDS = 2  # the widget's table-header-choice and handsontable-col-caption
+TABLE_EXTRA_BYTES = 300  # those two, and the keys the widget adds to the table JSON
+
+
+def _posted_bytes(name: str, value: str) -> int:
+    """Bytes of `name=value&` in the URL-encoded form body (see above)."""
+    return (
+        len(urllib.parse.quote_plus(name, safe="*"))
+        + len(urllib.parse.quote_plus(value, safe="*"))
+        + 2
+    )
+
+
+def _compact_json(text: str) -> str:
+    """JSON as a browser's JSON.stringify sends it: no spaces, other scripts as they are."""
+    try:
+        return json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
+    except ValueError:
+        return text
+
+
+def _block_value_post(block: blocks.Block, value, prefix: str) -> tuple[int, int]:
+    """(fields, bytes) the editor posts for one block value."""
+    if isinstance(block, blocks.BaseStructBlock):
+        fields = size = 0
+        for name, child in block.child_blocks.items():
+            child_fields, child_size = _block_value_post(
+                child, (value or {}).get(name), f"{prefix}-{name}"
+            )
+            fields, size = fields + child_fields, size + child_size
+        return fields, size
+    if isinstance(block, blocks.RichTextBlock):
+        posted = _compact_json(block.field.widget.format_value(value or ""))
+    elif isinstance(block, TableBlock):
+        # The table widget adds its own header-choice and caption inputs, and keys to the JSON.
+        posted = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return 1 + TABLE_EXTRA_FIELDS, _posted_bytes(prefix, posted) + TABLE_EXTRA_BYTES
+    elif isinstance(value, dict | list):
+        posted = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    else:  # browsers send a textarea's line breaks as CR LF
+        posted = "" if value is None else str(value).replace("\n", "\r\n")
+    return 1, _posted_bytes(prefix, posted)
+
+
+def editor_post_size(record: ArticleRecord, stream_data: list[dict]) -> tuple[int, int]:
+    """(fields, bytes) saving the imported article in the editor would post (see above)."""
+    body_block = ArticlePage._meta.get_field("body").stream_block
+    texts = [record.title, record.summary, record.source, record.editor, record.account]
+    fields = EDITOR_FORM_FIELDS + EDITOR_FIELDS_PER_AUTHOR * len(record.authors) + 1
+    size = EDITOR_FORM_BYTES + _posted_bytes("body-count", str(len(stream_data)))
+    size += sum(_posted_bytes("x" * 20, text) for text in [*texts, *record.authors])
+    size += sum(_posted_bytes("", f'"{keyword}",') for keyword in record.keywords)
+    for index, item in enumerate(stream_data):
+        prefix = f"body-{index}"
+        meta = {"type": item["type"], "deleted": "", "order": str(index), "id": item["id"]}
+        for name, value in meta.items():
+            fields, size = fields + 1, size + _posted_bytes(f"{prefix}-{name}", value)
+        block = body_block.child_blocks[item["type"]]
+        block_fields, block_size = _block_value_post(block, item["value"], f"{prefix}-value")
+        fields, size = fields + block_fields, size + block_size
+    return fields, size
+
+
+def check_editor_can_save(record: ArticleRecord, stream_data: list[dict]) -> None:
+    fields, size = editor_post_size(record, stream_data)
+    max_fields = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    if max_fields is not None and fields > max_fields * EDITOR_SLACK:
+        raise LineError(
+            f"正文块过多：{len(stream_data)} 个块，在编辑器中保存时约需提交 {fields} 个表单字段，"
+            f"超过上限 {max_fields} 个（DATA_UPLOAD_MAX_NUMBER_FIELDS，另留一成余量），"
+            "导入后将无法在编辑器中保存；请拆分为几篇文章"
+        )
+    max_bytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if max_bytes is not None and size > max_bytes * EDITOR_SLACK:
+        raise LineError(
+            f"正文过大：在编辑器中保存时约需提交 {size / 2**20:.1f} MB（表单按 URL 编码提交，"
+            f"每个汉字占 9 字节），"
+            f"超过上限 {max_bytes / 2**20:.1f} MB（DATA_UPLOAD_MAX_MEMORY_SIZE，另留一成余量），"
+            "导入后将无法在编辑器中保存；请拆分为几篇文章"
+        )
 
 
 def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -353,6 +581,41 @@ def decode_line(raw: bytes, lineno: int) -> str:
         raise LineError("不是 UTF-8 编码的文本") from None
 
 
+# While the search engine is unreachable, every save of a page logs the failed index update with
+# its traceback (modelsearch), and the OpenSearch client logs every retry of the request with
+# one more: dozens of tracebacks per article, for updates search.outbox records and replays
+# once the engine answers. An import takes them off the log and reports them in one line.
+INDEX_LOGGER = "modelsearch.index"
+ENGINE_CLIENT_LOGGER = "opensearch"
+
+
+class _IndexFailureCollector(logging.Filter):
+    def __init__(self):
+        super().__init__()
+        self.errors: list[str] = []  # class names, since the last line began
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == ENGINE_CLIENT_LOGGER:
+            return record.levelno > logging.WARNING
+        if not record.exc_info or record.exc_info[1] is None:
+            return True
+        self.errors.append(record.exc_info[1].__class__.__name__)
+        return False
+
+
+@contextlib.contextmanager
+def _index_failures_collected() -> Iterator[_IndexFailureCollector]:
+    collector = _IndexFailureCollector()
+    loggers = [logging.getLogger(INDEX_LOGGER), logging.getLogger(ENGINE_CLIENT_LOGGER)]
+    for logger in loggers:
+        logger.addFilter(collector)
+    try:
+        yield collector
+    finally:
+        for logger in loggers:
+            logger.removeFilter(collector)
+
+
 def import_file(
     path: Path, progress: Callable[[int, int, LineOutcome], None] | None = None
 ) -> ImportReport:
@@ -363,15 +626,20 @@ def import_file(
     report = ImportReport()
     seen: dict[str, int] = {}
     lines = enumerate(iter_lines(path), start=1)
-    while batch := list(itertools.islice(lines, COMMIT_EVERY)):
-        # Lines commit in batches (one fsync per batch); each line still has its own
-        # savepoint, so a failing line rolls back alone.
-        with transaction.atomic():
-            for done, (lineno, raw) in batch:
-                outcome = _import_line(importer, lineno, raw, seen)
-                report.outcomes.append(outcome)
-                if progress:
-                    progress(done, total, outcome)
+    with _index_failures_collected() as collector:
+        while batch := list(itertools.islice(lines, COMMIT_EVERY)):
+            # Lines commit in batches (one fsync per batch); each line still has its own
+            # savepoint, so a failing line rolls back alone.
+            with transaction.atomic():
+                for done, (lineno, raw) in batch:
+                    outcome = _import_line(importer, lineno, raw, seen)
+                    # A failed line's message says why; its index updates rolled back with it.
+                    if outcome.status != "failed" and collector.errors:
+                        report.index_error = report.index_error or collector.errors[0]
+                    collector.errors.clear()
+                    report.outcomes.append(outcome)
+                    if progress:
+                        progress(done, total, outcome)
     return report
 
 
@@ -380,9 +648,10 @@ def _import_line(importer: ArticleImporter, lineno: int, raw: bytes, seen: dict)
         record = parse_line(decode_line(raw, lineno))
         if record.external_id in seen:
             raise LineError(f"id {record.external_id} 与第 {seen[record.external_id]} 行重复")
-        seen[record.external_id] = lineno
         with transaction.atomic():
             status, warnings = importer.import_record(record)
+        # Only an imported id is taken: after a failed line, a later line may still bring it.
+        seen[record.external_id] = lineno
         return LineOutcome(lineno, status, warnings=warnings)
     except LineError as exc:
         return LineOutcome(lineno, "failed", str(exc))

@@ -1,17 +1,18 @@
 """import_articles: the seed article renders like the reference page; bad lines lose nothing."""
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import CommandError, call_command
 from PIL import Image as PILImage
+from taggit.models import Tag
 from wagtail.images import get_image_model
 
-from articles.importer import import_file
-from articles.models import ArticlePage, PublishingAccount, SectionPage
+from articles.importer import import_file, parse_published_at
+from articles.models import ArticleAuthor, ArticlePage, PublishingAccount, SectionPage
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +221,212 @@ def test_accounts_are_created_once_and_list_their_articles(tmp_path, portal, cli
         for a in BeautifulSoup(response.content, "html.parser").select(".article-list a")
     ]
     assert titles == ["育人号文章二", "育人号文章一"]  # newest first, this site's only
+
+
+def reasons(err: str) -> dict[int, str]:
+    """The command's error lines by line number."""
+    return {
+        int(line.split(".jsonl:")[1].split(":")[0]): line.split(".jsonl:")[1].split(": ", 1)[1]
+        for line in err.splitlines()
+        if ".jsonl:" in line
+    }
+
+
+# key of the line: (the model field it is stored in, its name in the message)
+STORED_IN = {
+    "source": (ArticlePage._meta.get_field("source"), "来源"),
+    "editor": (ArticlePage._meta.get_field("editor"), "责任编辑"),
+    "account": (PublishingAccount._meta.get_field("name"), "育人号"),
+    "authors": (ArticleAuthor._meta.get_field("name"), "作者"),
+    "keywords": (Tag._meta.get_field("name"), "关键词"),
+}
+
+
+@pytest.mark.parametrize("key", STORED_IN)
+def test_values_longer_than_the_model_stores_are_refused_not_cut(tmp_path, portal, capsys, key):
+    model_field, label = STORED_IN[key]
+    limit = model_field.max_length
+    at_limit = "长" * limit
+    too_long = "长" * (limit + 1)
+    as_list = key in ("authors", "keywords")
+    path = write_jsonl(
+        tmp_path / "len.jsonl",
+        {"id": "fits", "title": "正好", key: [at_limit] if as_list else at_limit},
+        {"id": "too-long", "title": "超长", key: ["张三", too_long] if as_list else too_long},
+    )
+    with pytest.raises(CommandError, match="1 行导入失败"):
+        call_command("import_articles", path)
+    reason = reasons(capsys.readouterr().err)[2]
+    assert f"{label}（{key}）" in reason and f"{limit + 1} 个字符（最多 {limit} 个）" in reason
+    assert not ArticlePage.objects.filter(external_id="too-long").exists()
+    page = ArticlePage.objects.get(external_id="fits")
+    stored = {
+        "source": lambda: page.source,
+        "editor": lambda: page.editor,
+        "account": lambda: page.account.name,
+        "authors": lambda: page.authors.get().name,
+        "keywords": lambda: page.tags.get().name,
+    }[key]()
+    assert stored == at_limit
+
+
+def test_control_characters_are_dropped_with_a_warning(tmp_path, portal, capsys):
+    path = tmp_path / "ctl.jsonl"
+    path.write_text(
+        # a lone surrogate (\ud800) can only come as a JSON escape: UTF-8 cannot encode it
+        '{"id": "c-1", "title": "标\\u0000题\\ud800", "source": "来\\u000b源", '
+        '"authors": ["张\\u001f三"], "body": "<p>正\\u0000文&#11;内容</p>", "k\\u0001": 1}\n'
+        '{"id": "c\\u0000-2", "title": "编号里有 NUL"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="1 行导入失败"):
+        call_command("import_articles", str(path))
+    captured = capsys.readouterr()
+    assert "U+0000" in reasons(captured.err)[2] and "id" in reasons(captured.err)[2]
+    assert "字段 title 中的 2 个控制字符或无效字符（U+0000、U+D800）已删除" in captured.out
+    assert "字段 source 中的 1 个控制字符或无效字符（U+000B）已删除" in captured.out
+    assert "正文 HTML 中以字符引用写出的 1 个控制字符（U+000B）已删除" in captured.out
+    assert "未知字段已忽略：kU+0001" in captured.out
+    page = ArticlePage.objects.get(external_id="c-1")
+    assert (page.title, page.source, page.author_names) == ("标题", "来源", ["张三"])
+    assert page.body[0].value.source == "<p>正文内容</p>"
+    assert not ArticlePage.objects.filter(title="编号里有 NUL").exists()
+
+
+def test_deeply_nested_body_is_refused_with_a_reason(tmp_path, portal, capfd):
+    path = write_jsonl(
+        tmp_path / "deep.jsonl",
+        {"id": "deep", "title": "层层嵌套", "body": "<div>" * 5000 + "正文" + "</div>" * 5000},
+        "[" * 100_000 + "]" * 100_000,
+    )
+    with pytest.raises(CommandError, match="2 行导入失败"):
+        call_command("import_articles", path)
+    err = capfd.readouterr().err
+    assert reasons(err) == {
+        1: "正文 HTML 嵌套层数过多，无法转换（请去掉层层套叠的 <div> 等标签）",
+        2: "JSON 嵌套层数过多",
+    }
+    assert "Traceback" not in err
+
+
+def test_publication_times_out_of_range_are_refused_and_others_kept_in_utc(tmp_path, portal, capfd):
+    path = write_jsonl(
+        tmp_path / "when.jsonl",
+        {"id": "w-1", "title": "公元元年", "published_at": "0001-01-01"},
+        {"id": "w-2", "title": "万年历", "published_at": "9999-12-31T23:59:59-12:00"},
+        {"id": "w-3", "title": "时区有误", "published_at": "2022-02-24T09:17:32-23:59"},
+        {"id": "w-4", "title": "最早的时区", "published_at": "2022-02-24T09:17:32+14:00"},
+    )
+    with pytest.raises(CommandError, match="3 行导入失败"):
+        call_command("import_articles", path)
+    err = capfd.readouterr().err
+    reported = reasons(err)
+    assert reported[1].startswith("发布时间须在 1900 年至 2099 年之间")
+    assert reported[2].startswith("发布时间须在 1900 年至 2099 年之间")
+    assert reported[3].startswith("published_at 的时区偏移超出 ±14:00")
+    assert "Traceback" not in err
+    page = ArticlePage.objects.get(external_id="w-4")
+    assert page.display_time == datetime(2022, 2, 23, 19, 17, 32, tzinfo=ZoneInfo("UTC"))
+    # Whatever offset the file used, the database is given UTC.
+    assert parse_published_at("2022-02-24T09:17:32+08:00").utcoffset() == timedelta(0)
+    assert parse_published_at("2022-02-24T09:17:32").utcoffset() == timedelta(0)
+
+
+def test_a_section_path_deeper_than_the_page_tree_allows_is_refused(tmp_path, portal, capsys):
+    sections_before = SectionPage.objects.count()
+    path = write_jsonl(
+        tmp_path / "depth.jsonl",
+        {"id": "d-1", "title": "七十层栏目", "section": "/".join(f"第{i}层" for i in range(70))},
+    )
+    with pytest.raises(CommandError):
+        call_command("import_articles", path)
+    assert reasons(capsys.readouterr().err) == {1: "栏目层级过多：70 级（最多 60 级）"}
+    assert SectionPage.objects.count() == sections_before
+
+
+def test_an_id_whose_earlier_line_failed_is_still_imported(tmp_path, portal, capsys):
+    path = write_jsonl(
+        tmp_path / "retry.jsonl",
+        {"id": "r-1", "title": "站点写错了", "site": "nowhere.test"},
+        {"id": "r-1", "title": "改正后的一行"},
+        {"id": "r-1", "title": "真正重复的一行"},
+    )
+    with pytest.raises(CommandError, match="2 行导入失败"):
+        call_command("import_articles", path)
+    reported = reasons(capsys.readouterr().err)
+    assert set(reported) == {1, 3} and "与第 2 行重复" in reported[3]
+    assert ArticlePage.objects.get(external_id="r-1").title == "改正后的一行"
+
+
+def test_progress_every_zero_prints_no_progress_and_negative_is_refused(tmp_path, portal, capsys):
+    path = write_jsonl(
+        tmp_path / "quiet.jsonl", {"id": "q-1", "title": "一"}, {"id": "q-2", "title": "二"}
+    )
+    call_command("import_articles", path, "--progress-every", "0")
+    out = capsys.readouterr().out
+    assert "进度" not in out and "新建 2" in out
+    assert ArticlePage.objects.filter(external_id__in=["q-1", "q-2"]).count() == 2
+    with pytest.raises(CommandError, match="应为不小于 0 的整数"):
+        call_command("import_articles", path, "--progress-every", "-1")
+
+
+def test_articles_the_editor_could_not_save_again_are_refused(tmp_path, portal, capsys, settings):
+    # Django's limits on a request, which the editor's save posts the whole article in.
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS == 10_000
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 2_621_440
+    many_blocks = "".join(f"<h2>第{i}节</h2><p>第{i}段</p>" for i in range(1200))
+    big_body = "<p>" + "思想政治工作" * 500_000 + "</p>"  # 3 MB of UTF-8
+    fine = "".join(f"<h2>第{i}节</h2><p>{'思政' * 100}</p>" for i in range(100))
+    path = write_jsonl(
+        tmp_path / "big.jsonl",
+        {"id": "b-1", "title": "两千四百个块", "body": many_blocks},
+        {"id": "b-2", "title": "三兆正文", "body": big_body},
+        {"id": "b-3", "title": "两百个块", "body": fine},
+    )
+    with pytest.raises(CommandError, match="2 行导入失败"):
+        call_command("import_articles", path)
+    reported = reasons(capsys.readouterr().err)
+    assert reported[1].startswith("正文块过多：2400 个块")
+    assert "上限 10000 个（DATA_UPLOAD_MAX_NUMBER_FIELDS" in reported[1]
+    assert reported[2].startswith("正文过大")
+    assert "上限 2.5 MB（DATA_UPLOAD_MAX_MEMORY_SIZE" in reported[2]
+    assert set(ArticlePage.objects.values_list("external_id", flat=True)) == {"b-3"}
+
+
+def test_an_unreachable_search_engine_is_one_warning_not_tracebacks(
+    tmp_path, portal, settings, capsys, caplog
+):
+    from search.models import PendingIndexUpdate
+
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "search.backends.opensearch",
+            "URLS": ["http://127.0.0.1:9"],  # nothing listens there
+            "INDEX_PREFIX": "portal_test_down_",
+            "AUTO_UPDATE": True,
+        },
+        "database": {"BACKEND": "search.backends.database"},
+    }
+    path = write_jsonl(
+        tmp_path / "down.jsonl", {"id": "s-1", "title": "一"}, {"id": "s-2", "title": "二"}
+    )
+    call_command("import_articles", path)
+    out = capsys.readouterr().out
+    assert [record for record in caplog.records if record.exc_info] == []
+    warnings = [line for line in out.splitlines() if "搜索索引未能更新" in line]
+    assert len(warnings) == 1 and "ConnectionError" in warnings[0]
+    articles = ArticlePage.objects.filter(external_id__in=["s-1", "s-2"])
+    assert articles.count() == 2
+    recorded = set(PendingIndexUpdate.objects.values_list("object_pk", flat=True))
+    assert {str(pk) for pk in articles.values_list("pk", flat=True)} <= recorded
+
+
+def test_a_top_level_section_never_takes_a_path_the_site_serves_itself(tmp_path, portal, client):
+    path = write_jsonl(
+        tmp_path / "reserved.jsonl", {"id": "r-1", "title": "保留地址", "section": "search"}
+    )
+    call_command("import_articles", path)
+    section = SectionPage.objects.get(title="search")
+    assert section.slug not in ("search",) and section.slug.startswith("search")
+    article = ArticlePage.objects.get(external_id="r-1")
+    assert client.get(article.url, HTTP_HOST="national.test").status_code == 200

@@ -1,8 +1,21 @@
+import argparse
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.importer import LineOutcome, import_file
+
+
+def progress_interval(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(
+            f"应为不小于 0 的整数（0 表示不报告进度），实际是 {text!r}"
+        )
+    return value
 
 
 class Command(BaseCommand):
@@ -11,7 +24,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", type=Path, help="一个或多个 .jsonl 文件")
         parser.add_argument(
-            "--progress-every", type=int, default=100, help="每导入多少行报告一次进度"
+            "--progress-every",
+            type=progress_interval,
+            default=100,
+            help="每导入多少行报告一次进度；0 表示不报告进度",
         )
 
     def handle(self, *args, files, progress_every, **options):
@@ -28,11 +44,19 @@ class Command(BaseCommand):
                     self.stderr.write(
                         self.style.ERROR(f"{path}:{outcome.lineno}: {outcome.message}")
                     )
-                if done == total or done % progress_every == 0:
+                if progress_every and (done == total or done % progress_every == 0):
                     self.stdout.write(f"  进度 {done}/{total}（{done * 100 // max(total, 1)}%）")
 
             report = import_file(path, progress=progress)
             failed += report.count("failed")
+            if report.index_error:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"{path}: 搜索索引未能更新（{report.index_error}）。文章已导入；"
+                        "搜索引擎不可用时记下的更新会在它恢复后自动补上，"
+                        "也可稍后运行 manage.py update_index"
+                    )
+                )
             self.stdout.write(
                 f"完成：新建 {report.count('created')}，更新 {report.count('updated')}，"
                 f"未变 {report.count('unchanged')}，失败 {report.count('failed')}"
