@@ -2,7 +2,8 @@
 
 `ensure_review_workflow()` (run by load_demo) creates the groups 初审 / 复审 / 终审 with the
 admin access and page permissions they need, a Wagtail workflow of three group-approval
-tasks, and assigns it to every site's home page (so to all their articles).
+tasks, and assigns it to every site's home page (so to all their articles) and to the tree
+root (so to sites added later).
 
 Approving the last stage runs `publish_approved` (WAGTAIL_FINISH_WORKFLOW_ACTION): the
 approver is recorded on the article as 审核人, and as 责任编辑 when editors left that
@@ -40,6 +41,7 @@ def ensure_review_workflow(home_pages):
     from wagtail.models import (
         GroupApprovalTask,
         GroupPagePermission,
+        Page,
         Workflow,
         WorkflowPage,
         WorkflowTask,
@@ -70,6 +72,11 @@ def ensure_review_workflow(home_pages):
         )
     for home in home_pages:
         WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    # Sites added later (设置 → 站点) are reviewed too: the tree root's workflow, which a page
+    # inherits when no nearer one is set, becomes 三审 instead of Wagtail's default
+    # "Moderators approval" (English, and one stage).
+    root = Page.get_first_root_node()
+    WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
     return workflow
 
 

@@ -61,6 +61,15 @@ def test_load_demo_builds_the_three_stage_workflow(reviewers, portal):
     assert workflow.tasks.count() == 3
 
 
+def test_a_site_added_later_is_reviewed_in_three_stages_too(reviewers):
+    from home.services import ensure_site
+    from tests.factories import SectionPageFactory
+
+    later = ensure_site(hostname="later.test", slug="later", site_name="后建院校")
+    article = ArticlePageFactory(parent=SectionPageFactory(parent=later.root_page))
+    assert article.get_workflow().name == "文章三审"  # not Wagtail's "Moderators approval"
+
+
 def test_three_approvals_publish_and_record_the_reviewer(client, reviewers, portal):
     article = ArticlePageFactory(parent=portal.national_section, live=False, editor="")
     state = submit(article, reviewers["author"])
