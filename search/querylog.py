@@ -6,6 +6,7 @@ Counts land in Wagtail's search-promotions tables (Query / QueryDailyHits), so t
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from datetime import timedelta
 
@@ -24,7 +25,12 @@ FLUSH_EVERY_SECONDS = 30.0
 FLUSH_AT_QUERIES = 200
 HOT_SEARCHES_CACHE_KEY = "portal:search:hot"
 HOT_SEARCHES_TTL = 300
-HOT_CANDIDATES_FACTOR = 3  # the most popular limit × 3 queries are checked, the fit shown
+HOT_SEARCHES_MAX = 50
+HOT_SEARCHES_DAYS = 7
+# Whether a popular query finds an article is checked by a search, remembered for an hour
+# (the list itself is recomputed after every flush of the counts, up to every 30 s).
+HOT_FOUND_CACHE_PREFIX = "portal:search:hot-found:"
+HOT_FOUND_TTL = 3600
 
 
 def query_key(query_string: str) -> str:
@@ -55,35 +61,50 @@ class QueryLog(BatchCounter):
 query_log = QueryLog()
 
 
+def _found(key: str) -> bool:
+    """Whether a published article has the query's words (cached: checked by a search)."""
+    from .services import SearchInputError, parse_params, search_articles
+
+    def check() -> bool:
+        try:
+            outcome = search_articles(parse_params({"q": key, "size": "1", "site": "all"}), None)
+        except SearchInputError:
+            return False
+        return outcome.exact_total > 0  # the words themselves, not only their parts
+
+    digest = hashlib.sha1(key.encode()).hexdigest()
+    return cache.get_or_set(f"{HOT_FOUND_CACHE_PREFIX}{digest}", check, HOT_FOUND_TTL)
+
+
 def fit_to_show(key: str) -> bool:
     """Whether a logged query may be shown to every reader as a 热搜.
 
     Anyone can make a query popular by repeating it, so the list shows only queries with
-    letters or digits, containing no 敏感词 (either tier), whose words a published article has.
-    The search-terms report still lists every query for editors.
+    letters or digits, containing no 敏感词 (either tier, checked every time), whose words a
+    published article has. The search-terms report still lists every query for editors.
     """
     from articles.sensitive import find_sensitive
 
-    from .services import SearchInputError, parse_params, search_articles
-
     if not any(ch.isalnum() for ch in key) or find_sensitive(key):
         return False
-    try:
-        outcome = search_articles(parse_params({"q": key, "size": "1", "site": "all"}), None)
-    except SearchInputError:
-        return False
-    return outcome.exact_total > 0  # the words themselves, not only their parts
+    return _found(key)
 
 
-def hot_searches(limit: int = 10, days: int = 7) -> list[str]:
-    """热搜: the most searched queries of the last days fit to show (cached a few minutes)."""
+def hot_searches(limit: int = 10) -> list[str]:
+    """热搜: the most searched queries of the last week fit to show (cached a few minutes).
+
+    One cached list of up to HOT_SEARCHES_MAX serves every caller (the search page shows
+    10, suggestions weigh 50); it is recomputed after each flush of the counts.
+    """
 
     def compute() -> list[str]:
-        since = timezone.localdate() - timedelta(days=days)
-        candidates = Query.get_most_popular(date_since=since)[: limit * HOT_CANDIDATES_FACTOR]
-        return [q.query_string for q in candidates if fit_to_show(q.query_string)][:limit]
+        since = timezone.localdate() - timedelta(days=HOT_SEARCHES_DAYS)
+        candidates = Query.get_most_popular(date_since=since)[: HOT_SEARCHES_MAX * 3]
+        return [q.query_string for q in candidates if fit_to_show(q.query_string)][
+            :HOT_SEARCHES_MAX
+        ]
 
-    return cache.get_or_set(HOT_SEARCHES_CACHE_KEY, compute, HOT_SEARCHES_TTL)
+    return cache.get_or_set(HOT_SEARCHES_CACHE_KEY, compute, HOT_SEARCHES_TTL)[:limit]
 
 
 def promotions_for(query_string: str) -> list[SearchPromotion]:

@@ -39,6 +39,7 @@ def test_hot_searches_come_from_the_log(client, portal):
     client.get("/search/", {"q": "工作会议"}, HTTP_HOST="national.test")
     query_log.flush()
     assert hot_searches() == ["党建", "工作会议"]
+    assert hot_searches(limit=1) == ["党建"]  # one cached list, cut per caller (was the 2)
     html = client.get("/search/", {"q": "会议"}, HTTP_HOST="national.test").content.decode()
     assert "热搜" in html and "?q=%E5%85%9A%E5%BB%BA" in html
 
