@@ -587,6 +587,9 @@ def decode_line(raw: bytes, lineno: int) -> str:
 # once the engine answers. An import takes them off the log and reports them in one line.
 INDEX_LOGGER = "modelsearch.index"
 ENGINE_CLIENT_LOGGER = "opensearch"
+# The portal's OpenSearch backend records a missed update and logs the outage once (with the
+# error's class name) instead of raising: search.backends.opensearch.mark_engine_down.
+BACKEND_LOGGER = "search.backends.opensearch"
 
 
 class _IndexFailureCollector(logging.Filter):
@@ -597,6 +600,10 @@ class _IndexFailureCollector(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name == ENGINE_CLIENT_LOGGER:
             return record.levelno > logging.WARNING
+        if record.name == BACKEND_LOGGER:
+            if record.levelno >= logging.WARNING and record.args:
+                self.errors.append(str(record.args[0]))
+            return False  # reported once per file by the command
         if not record.exc_info or record.exc_info[1] is None:
             return True
         self.errors.append(record.exc_info[1].__class__.__name__)
@@ -606,7 +613,9 @@ class _IndexFailureCollector(logging.Filter):
 @contextlib.contextmanager
 def _index_failures_collected() -> Iterator[_IndexFailureCollector]:
     collector = _IndexFailureCollector()
-    loggers = [logging.getLogger(INDEX_LOGGER), logging.getLogger(ENGINE_CLIENT_LOGGER)]
+    loggers = [
+        logging.getLogger(name) for name in (INDEX_LOGGER, ENGINE_CLIENT_LOGGER, BACKEND_LOGGER)
+    ]
     for logger in loggers:
         logger.addFilter(collector)
     try:

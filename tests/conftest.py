@@ -94,7 +94,7 @@ def _media_root(settings, tmp_path):
 def _fresh_process_state():
     """Each test reads the editors' dictionary anew (a test's words are rolled back with it),
     in-memory counts of another test's pages are not written into this test's database, nor
-    are suggestions built from them, and
+    are suggestions built from them, no engine is still thought down, and
     the cache (feeds, rate-limit counters, queued-task markers) starts empty."""
     from django.core.cache import cache
 
@@ -107,6 +107,9 @@ def _fresh_process_state():
     invalidate_segmenter()
     index_cache.clear()  # suggestions built from another test's articles
     reread_sensitive_words()
+    from search.backends import opensearch as opensearch_backend
+
+    opensearch_backend._unreachable_until.clear()  # an engine another test found down
     cache.clear()
     view_counter.discard_pending()
     query_log.discard_pending()

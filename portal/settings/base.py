@@ -299,7 +299,14 @@ PORTAL_COMMENT_RATE = env("PORTAL_COMMENT_RATE", default="5/m")  # per IP (djang
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "engine_unreachable": {"()": "portal.log_filters.UnreachableEngineWithoutTraceback"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"portal": {"level": "INFO"}, "articles": {"level": "INFO"}},
+    "loggers": {
+        "portal": {"level": "INFO"},
+        "articles": {"level": "INFO"},
+        "opensearch": {"filters": ["engine_unreachable"]},
+    },
 }

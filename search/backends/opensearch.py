@@ -311,8 +311,8 @@ class ChineseOpenSearchBackend(OpenSearch3SearchBackend):
             return None
         return None if isinstance(backend, ChineseOpenSearchBackend) else backend
 
-    # While the engine is unreachable, publishing goes on (modelsearch logs and swallows the
-    # error) and every missed update is recorded, to be replayed when it answers again. A
+    # While the engine is unreachable, publishing goes on and every missed update is
+    # recorded (one warning line), to be replayed when it answers again. A
     # replay (_replaying) always asks the engine: it is how the engine is found back.
     def add(self, obj, _replaying=False):
         if not _replaying and self.engine_marked_down():
@@ -326,7 +326,7 @@ class ChineseOpenSearchBackend(OpenSearch3SearchBackend):
             if _replaying:
                 raise
             record_missed(obj, "update")
-            raise
+            return  # recorded and logged once (mark_engine_down): no traceback per save
         self.engine_answered()
 
     def add_bulk(self, model, obj_list):
@@ -351,7 +351,7 @@ class ChineseOpenSearchBackend(OpenSearch3SearchBackend):
             if _replaying:
                 raise
             record_missed(obj, "delete")
-            raise
+            return
         self.engine_answered()
 
 

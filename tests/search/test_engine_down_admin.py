@@ -222,3 +222,15 @@ def test_a_hanging_engine_holds_up_publishing_and_searches_a_bounded_time(
     response = client.get("/search/", {"q": "红船"}, HTTP_HOST="national.test")
     assert FALLBACK_NOTICE in response.content.decode()
     assert hanging_engine.requests_so_far() == 3
+
+
+def test_publishing_on_a_refused_engine_logs_one_line_not_tracebacks(settings, portal, caplog):
+    settings.WAGTAILSEARCH_BACKENDS = engine_at(settings, "http://127.0.0.1:9")
+    with caplog.at_level(logging.WARNING):
+        article = ArticlePageFactory(parent=portal.national_section, title="引擎停机时发布")
+    assert PendingIndexUpdate.objects.filter(object_pk=str(article.pk)).exists()
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings, "the outage is still logged"
+    # Before: opensearch-py's and modelsearch's full tracebacks for every save.
+    assert [r.name for r in warnings if r.exc_info] == []
+    assert not [r for r in warnings if r.name.startswith("modelsearch")]
