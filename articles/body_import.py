@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, NavigableString, Tag
+from django.utils.html import escape
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
 from home.blocks import RICH_TEXT_FEATURES
@@ -19,6 +20,12 @@ HEADINGS = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h
 
 # Resolves an <img src> to an image, or returns None with a reason when it can't be read.
 ImageResolver = Callable[[str, str], "tuple[object | None, str]"]
+
+# What the blocks' fields hold (home.blocks). Longer text is kept whole in a paragraph, with a
+# warning, never cut.
+HEADING_MAX = 200
+CAPTION_MAX = 250
+TABLE_CAPTION_MAX = 200
 
 
 @dataclass
@@ -46,11 +53,21 @@ class _Builder:
             if BeautifulSoup(cleaned, "html.parser").get_text(strip=True):
                 self.result.blocks.append(_block("paragraph", cleaned))
 
+    def _paragraph(self, text: str) -> dict:
+        return _block("paragraph", f"<p>{escape(text)}</p>")
+
     def add_heading(self, text: str, level: str) -> None:
         text = " ".join(text.split())
         if text:
             self.flush()
-            self.result.blocks.append(_block("heading", {"text": text[:200], "level": level}))
+            if len(text) > HEADING_MAX:
+                self.result.warnings.append(
+                    f"小标题超过 {HEADING_MAX} 字（{len(text)} 字），"
+                    f"已作为正文段落导入：{text[:20]}…"
+                )
+                self.result.blocks.append(self._paragraph(text))
+                return
+            self.result.blocks.append(_block("heading", {"text": text, "level": level}))
 
     def add_image(self, img: Tag, caption: str = "") -> None:
         src = (img.get("src") or "").strip()
@@ -65,9 +82,23 @@ class _Builder:
             self.result.warnings.append(f"图片无法读取，已跳过：{src}（{reason}）")
             return
         self.flush()
-        self.result.blocks.append(
-            _block("image", {"image": image.pk, "caption": caption[:250], "alt_text": alt[:250]})
-        )
+        long_caption = len(caption) > CAPTION_MAX
+        if long_caption:
+            self.result.warnings.append(
+                f"图片说明超过 {CAPTION_MAX} 字（{len(caption)} 字），已作为图片下方的段落导入"
+            )
+        if len(alt) > CAPTION_MAX:
+            self.result.warnings.append(
+                f"图片替代文字超过 {CAPTION_MAX} 字（{len(alt)} 字），只保留前 {CAPTION_MAX} 字"
+            )
+        value = {
+            "image": image.pk,
+            "caption": "" if long_caption else caption,
+            "alt_text": alt[:CAPTION_MAX],  # read aloud in place of the image, not shown
+        }
+        self.result.blocks.append(_block("image", value))
+        if long_caption:
+            self.result.blocks.append(self._paragraph(caption))
 
     def add_quote(self, node: Tag) -> None:
         text = node.get_text("\n", strip=True)
@@ -86,12 +117,20 @@ class _Builder:
         width = max(len(row) for row in rows)
         rows = [row + [""] * (width - len(row)) for row in rows]
         caption = node.find("caption")
+        caption = caption.get_text(" ", strip=True) if caption else ""
         self.flush()
+        if len(caption) > TABLE_CAPTION_MAX:
+            self.result.warnings.append(
+                f"表格标题超过 {TABLE_CAPTION_MAX} 字（{len(caption)} 字），"
+                "已作为表格上方的段落导入"
+            )
+            self.result.blocks.append(self._paragraph(caption))
+            caption = ""
         self.result.blocks.append(
             _block(
                 "table",
                 {
-                    "caption": caption.get_text(" ", strip=True)[:200] if caption else "",
+                    "caption": caption,
                     "table": {
                         "data": rows,
                         "first_row_is_table_header": bool(node.find("th")),

@@ -430,3 +430,37 @@ def test_a_top_level_section_never_takes_a_path_the_site_serves_itself(tmp_path,
     assert section.slug not in ("search",) and section.slug.startswith("search")
     article = ArticlePage.objects.get(external_id="r-1")
     assert client.get(article.url, HTTP_HOST="national.test").status_code == 200
+
+
+def test_long_headings_and_captions_are_kept_whole_with_a_warning(tmp_path, portal):
+    PILImage.new("RGB", (40, 30), "blue").save(tmp_path / "p.png")
+    heading, caption, table_caption = "长" * 201, "说" * 251, "表" * 201
+    body = (
+        f"<h2>{heading}</h2>"
+        f'<figure><img src="p.png" alt="{"替" * 260}"><figcaption>{caption}</figcaption></figure>'
+        f"<table><caption>{table_caption}</caption><tr><td>1</td></tr></table>"
+    )
+    report = import_file(
+        write_jsonl(tmp_path / "long.jsonl", {"id": "long-1", "title": "长文本", "body": body})
+    )
+    assert report.count("created") == 1
+    warnings = " ".join(report.outcomes[0].warnings)
+    for what in (
+        "小标题超过 200 字",
+        "图片说明超过 250 字",
+        "替代文字超过 250 字",
+        "表格标题超过 200 字",
+    ):
+        assert what in warnings, what
+    page = ArticlePage.objects.get(external_id="long-1")
+    assert [b.block_type for b in page.body] == [
+        "paragraph",
+        "image",
+        "paragraph",
+        "paragraph",
+        "table",
+    ]
+    text = " ".join(b.value.source for b in page.body if b.block_type == "paragraph")
+    for whole in (heading, caption, table_caption):  # before: cut to 200 / 250, no warning
+        assert whole in text
+    page.full_clean()  # every block within its field's limits
