@@ -46,6 +46,9 @@ PAIR_MARK = "\uf900"
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
 # A unit of a character pair: one Han character, or a run of other letters and digits (ai, 5g).
 _UNIT = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+")
+# A number or code with a point or hyphen inside (1.5, 97-91, covid-19): jieba keeps it whole
+# as one word, and so does the index; runs(joined=True) keeps it in one run.
+CODE = re.compile(rf"[^\W_{_HAN}]+(?:[.\-][^\W_{_HAN}]+)+")
 # jieba's dictionary words rarer than this are cut inconsistently (教师资格, frequency 4, is
 # 教师 / 资格证 inside 教师资格证): they are matched as characters too, like unknown words.
 RELIABLE_WORD_FREQ = 10

@@ -271,18 +271,26 @@ def _postgres_backend():
     from django.contrib.postgres.search import SearchQuery as PostgresSearchQuery
     from modelsearch.query import And, Or, Phrase, PlainText
 
-    class QueryCompiler(ChineseQueryCompilerMixin, base.PostgresSearchQueryCompiler):
+    class HyphenatedWordsMixin:
         def build_tsquery_content(self, query, config=None, invert=False):
             # modelsearch cuts words at hyphens, but the index holds 97-91 as PostgreSQL's
             # parser reads it ('97', '-91'): a word with a hyphen is matched as that phrase.
             if isinstance(query, PlainText) and "-" in query.query_string:
-                parts = [
-                    Phrase(t) if "-" in t else PlainText(t) for t in query.query_string.split()
-                ]
+                words = query.query_string.split()
+                parts = [Phrase(w) if "-" in w else PlainText(w) for w in words]
                 if len(parts) > 1:
                     query = And(parts) if query.operator == "and" else Or(parts)
                 elif parts:
                     query = parts[0]
+                # From the top again: the compiler's own rules apply to the new parts
+                # (a negated phrase, above all); none of them holds a hyphenated PlainText.
+                return self.build_tsquery_content(query, config=config, invert=invert)
+            return super().build_tsquery_content(query, config=config, invert=invert)
+
+    class QueryCompiler(
+        HyphenatedWordsMixin, ChineseQueryCompilerMixin, base.PostgresSearchQueryCompiler
+    ):
+        def build_tsquery_content(self, query, config=None, invert=False):
             # modelsearch negates each word of a Not(PlainText) but keeps its operator, so
             # Not("a b", and) became !a & !b (neither word). De Morgan: !a | !b.
             if invert and isinstance(query, PlainText) and len(query.query_string.split()) > 1:
@@ -296,7 +304,7 @@ def _postgres_backend():
             return super().build_tsquery_content(query, config=config, invert=invert)
 
     class AutocompleteQueryCompiler(
-        ChineseQueryCompilerMixin, base.PostgresAutocompleteQueryCompiler
+        HyphenatedWordsMixin, ChineseQueryCompilerMixin, base.PostgresAutocompleteQueryCompiler
     ):
         match_characters = False
 

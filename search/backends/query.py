@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText, SearchQuery
 
-from search.text import character_pairs, get_segmenter, normalize, runs
+from search.text import CODE, character_pairs, get_segmenter, normalize, runs
 
 # A query that can match nothing: a term no segmented index contains (tokens never hold spaces
 # or this private-use character).
@@ -33,12 +33,15 @@ def _terms(tokens_with_synonyms: list[tuple[str, ...]], operator: str) -> Search
 
 
 def _characters(text: str) -> SearchQuery:
-    """The phrase of the text's character pairs; a run kept whole for its words (97-91胜)
-    is a phrase per part, since the index breaks the pairs at the punctuation."""
-    phrases = [Phrase(" ".join(p)) for r in runs(text) if (p := character_pairs(normalize(r)))]
-    if not phrases:
+    """The phrase of the text's character pairs. A run kept whole for its numbers or codes
+    (97-91胜, 约1.5万人) is a phrase per part, since the index breaks the pairs at the
+    punctuation, and each number or code is also required as the word the index holds
+    (1.5, 97-91): its part before the point or hyphen has no pair of its own."""
+    parts: list[SearchQuery] = [PlainText(code) for code in CODE.findall(normalize(text))]
+    parts += [Phrase(" ".join(p)) for r in runs(text) if (p := character_pairs(normalize(r)))]
+    if not parts:
         return PlainText(NOTHING)
-    return phrases[0] if len(phrases) == 1 else And(phrases)
+    return parts[0] if len(parts) == 1 else And(parts)
 
 
 # At most this many spellings of one unknown string with its synonyms substituted (each a
@@ -88,7 +91,7 @@ def _phrase(query: Phrase, characters: bool) -> SearchQuery:
     """A quoted phrase: its words in order; the runs jieba's cut cannot be trusted for are
     matched as the characters typed, as they are unquoted ("大班额" finds 超大班额)."""
     segmenter = get_segmenter()
-    chunks = runs(query.query_string)
+    chunks = runs(query.query_string, joined=True)
     if characters and any(not segmenter.is_reliable(chunk) for chunk in chunks):
         parts = [
             _characters(chunk)

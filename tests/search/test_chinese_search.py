@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from tests.factories import ArticlePageFactory, PublishingAccountFactory, SectionPageFactory
@@ -325,13 +326,27 @@ NUMBERS = {
     "1.7秒": "1.7秒神之一击",
     "0.82%": "创业板指半日涨0.82%",
     "97-91": "湖人97-91胜",
+    "97-91胜": "湖人97-91胜",
     "0-0": "国足0-0暂平叙利亚",
     "covid-19": "covid-19疫情防控",
     "2022-2023学年": "2022-2023学年校历",
+    "约1.5万人": "约1.5万人参加",
+    '"1.7秒"': "1.7秒神之一击",
+    '"97-91胜"': "湖人97-91胜",
 }
+# The same numbers' other halves: never a match (1.7秒 once found 2.7秒 and 11.7秒).
+NUMBER_DECOYS = ["用时2.7秒夺冠", "用时11.7秒", "1秒7个球", "湖人97分", "以88-91胜",
+                 "2021-2023学年规划", "约1.2万人参加，另有5万人观看"]  # fmt: skip
 
 
 def test_numbers_and_codes_are_found_as_typed(client, portal):
-    articles(portal, *NUMBERS.values(), "1秒7个球", "湖人97分")
+    articles(portal, *dict.fromkeys(NUMBERS.values()), *NUMBER_DECOYS)
     for q, title in NUMBERS.items():
         assert titles(client, q, exact=True) == [title], q
+    assert "湖人97-91胜" not in titles(client, "湖人 -97-91")
+    assert "covid-19疫情防控" not in titles(client, '疫情 -"covid-19"')
+    # The admin's search (autocomplete) too: PostgreSQL cut 97-91 at the hyphen there.
+    client.force_login(get_user_model().objects.create_superuser("numbers", password="x"))
+    for q in ("97-91", "covid-19"):
+        html = client.get("/admin/pages/search/", {"q": q}).content.decode()
+        assert NUMBERS[q] in html, q
