@@ -304,9 +304,21 @@ def _postgres_backend():
             return super().build_tsquery_content(query, config=config, invert=invert)
 
     class AutocompleteQueryCompiler(
-        HyphenatedWordsMixin, ChineseQueryCompilerMixin, base.PostgresAutocompleteQueryCompiler
+        ChineseQueryCompilerMixin, base.PostgresAutocompleteQueryCompiler
     ):
         match_characters = False
+
+        def build_tsquery_content(self, query, config=None, invert=False):
+            built = super().build_tsquery_content(query, config=config, invert=invert)
+            if invert or not isinstance(query, PlainText) or "-" not in query.query_string:
+                return built
+            # modelsearch matches a hyphenated word's parts as prefixes (Poseidon-1234 finds
+            # Poseidon-1234ABC); the index also holds 97-91 as '97', '-91', which that misses:
+            # the phrase PostgreSQL's parser makes of the word is the alternative.
+            for word in query.query_string.split():
+                if "-" in word:
+                    built = built | PostgresSearchQuery(word, search_type="phrase", config=config)
+            return built
 
     class ChinesePostgresSearchBackend(base.PostgresSearchBackend):
         index_class = Index
