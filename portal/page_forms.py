@@ -1,5 +1,7 @@
 """The Wagtail page editor's form for every page type of the portal."""
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import get_resolver
@@ -9,13 +11,14 @@ from wagtail.models import Site
 from portal.validators import plausible_time
 
 
-def reserved_slugs() -> set[str]:
+@functools.cache  # the URLconf is fixed once the process has started
+def reserved_slugs() -> frozenset[str]:
     """First path segments the URLconf serves before the page tree (search, admin, api …):
     a page at the top of a site under one of them could never be reached."""
     segments = {str(p.pattern).split("/", 1)[0] for p in get_resolver().url_patterns}
     for url in (settings.STATIC_URL, settings.MEDIA_URL):
         segments.add((url or "").strip("/").split("/", 1)[0])
-    return {s for s in segments if s and not s.startswith(("^", "<"))}
+    return frozenset(s for s in segments if s and not s.startswith(("^", "<")))
 
 
 class PortalPageForm(WagtailAdminPageForm):

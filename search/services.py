@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import logging
 import math
 import re
 import time
@@ -14,8 +13,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from opensearchpy.exceptions import ConnectionError as EngineConnectionError
-from opensearchpy.exceptions import ConnectionTimeout
 from wagtail.models import Page, Site
 
 from articles.models import ArticlePage, PublishingAccount, SectionPage
@@ -24,9 +21,6 @@ from portal.converters import MAX_ID
 from .query_parser import clean_query, loosen, parse_query, positive_text
 from .text import get_segmenter, normalize, runs, segment_query
 
-logger = logging.getLogger(__name__)
-ENGINE_DOWN = (EngineConnectionError, ConnectionTimeout)
-FALLBACK_BACKEND = "database"  # WAGTAILSEARCH_BACKENDS entry kept current beside the engine
 MAX_PAGE_SIZE = 50
 # OpenSearch's index.max_result_window: pages past it are refused, on every backend alike.
 MAX_RESULT_WINDOW = 10_000
@@ -318,17 +312,11 @@ def search_articles(params: SearchParams, request_site: Site | None) -> SearchOu
     parts = [p for w in words for p in segmenter.parts(w)] if looser is not None else []
     outcome.terms = [w for w in (normalize(wanted).split() + words + parts) if w]
     articles = _scope(params, request_site)
-    try:
-        results = _run(articles, query, looser, params)
-        pages = _page_of(results, params, outcome)
-        from_fallback = results.from_fallback  # the backend answered from the database
-    except ENGINE_DOWN:
-        # The engine is unreachable: answer from the database index, and say so.
-        logger.warning("search engine unreachable; falling back to the database backend")
-        results = _run(articles, query, looser, params, backend=FALLBACK_BACKEND)
-        pages = _page_of(results, params, outcome)
-        from_fallback = True
-    if from_fallback:
+    results = _run(articles, query, looser, params)
+    pages = _page_of(results, params, outcome)
+    # An unreachable engine: the OpenSearch backend answered from the database backend
+    # (search.backends.opensearch); readers are told.
+    if results.from_fallback:
         outcome.warning = _("搜索引擎暂时不可用，以下结果来自备用检索，可能不够完整。")
     parents, sites = _parents_and_sites(pages)
     for page in pages:

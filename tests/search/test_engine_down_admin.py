@@ -34,12 +34,6 @@ FALLBACK_NOTICE = "搜索引擎暂时不可用"
 BOUND = 8
 
 
-@pytest.fixture(autouse=True)
-def _engine_state(monkeypatch):
-    # Which engines this process saw fail is per test.
-    monkeypatch.setattr(opensearch_backend, "_unreachable_until", {}, raising=False)
-
-
 def forget_failures():
     opensearch_backend._unreachable_until.clear()
 
