@@ -192,7 +192,28 @@ class Segmenter:
             # than the head in jieba's dictionary (增益 91 vs 高增 0; 动机 982 vs 发动 5248).
             if self._word_freq(tail[0]) <= self._word_freq(token[:2]):
                 tail = []
-        return head + tail
+        return head + tail + self._long_edge_words(token)
+
+    def _long_edge_words(self, token: str) -> list[str]:
+        """Dictionary words of four or more characters at the edges of a longer word, where
+        the rest of it is whole words too: 清华大学电子工程系 → 清华大学 (电子 / 工程系 left),
+        华南理工大学 → 华南理工 and 理工大学. jieba's search mode stops at three characters, so
+        清华大学 did not find the first. 北京大学生 ⊅ 北京大学: the rest, 生, is no word.
+        """
+        found = []
+        for size in range(4, len(token) - 1):
+            for part, rest in (
+                (token[:size], token[size:]),
+                (token[-size:], token[:-size]),
+            ):
+                if self._jieba.has_word(part) and self._whole_words(rest):
+                    found.append(part)
+        return found
+
+    def _whole_words(self, text: str) -> bool:
+        return all(
+            len(word) >= 2 and self._jieba.has_word(word) for word in self._jieba.cut(text, False)
+        )
 
     def is_reliable(self, chunk: str) -> bool:
         """Whether a query string is matched as its words (True) or as its characters (False).

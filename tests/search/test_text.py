@@ -88,6 +88,15 @@ def test_index_adds_edge_parts_but_not_inner_accidents():
     assert "大学" in seg.cut_for_index("大学生")
 
 
+def test_a_long_word_adds_the_whole_words_of_four_or_more_characters_at_its_edges():
+    seg = Segmenter()
+    # jieba keeps 清华大学电子工程系 as one word; its search mode offers only 2–3 characters.
+    assert "清华大学" in seg.cut_for_index("清华大学电子工程系教授")
+    assert {"华南理工", "理工大学"} <= set(seg.cut_for_index("华南理工大学"))
+    # …but not a part whose rest is no word: 北京大学生 is 北京 + 大学生.
+    assert "北京大学" not in seg.cut_for_index("北京大学生电影节")
+
+
 def test_a_three_character_word_adds_its_tail_only_where_the_tail_is_the_word():
     seg = Segmenter()
     assert "增益" in seg.cut_for_index("高增益")
