@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
+from wagtail.models import Page
 from wagtail.search.utils import normalise_query_string
 
 from portal.batching import BatchCounter
@@ -107,15 +108,26 @@ def hot_searches(limit: int = 10) -> list[str]:
     return cache.get_or_set(HOT_SEARCHES_CACHE_KEY, compute, HOT_SEARCHES_TTL)[:limit]
 
 
-def promotions_for(query_string: str) -> list[SearchPromotion]:
-    """Editors' promoted results for this query, live pages only."""
+def promotions_for(query_string: str, within: Page | None = None) -> list[SearchPromotion]:
+    """Editors' promoted results for this query.
+
+    A promoted page shows where its article would: live, public, and on the site searched
+    (`within`, that site's root page; None when the reader searches the whole portal). An
+    editor of one 院校 promoting its page does not put it on every other site's search.
+    Wagtail's promotions carry no site, so an external link shows on every site.
+    """
     key = query_key(query_string)
     if not key:
         return []
     # Editors type a promotion's query as they like (紅船學院, ＸＹＺ); Wagtail stores it only
     # lowercased, so it is compared in our normalised form. Promotions are a short list.
-    return [
+    promos = [
         promo
         for promo in SearchPromotion.objects.select_related("page", "query").order_by("sort_order")
-        if query_key(promo.query.query_string) == key and (promo.page is None or promo.page.live)
+        if query_key(promo.query.query_string) == key
     ]
+    pages = Page.objects.live().public().filter(pk__in={p.page_id for p in promos if p.page_id})
+    if within is not None:
+        pages = pages.descendant_of(within, inclusive=True)
+    shown = set(pages.values_list("pk", flat=True))
+    return [promo for promo in promos if promo.page_id is None or promo.page_id in shown]

@@ -66,6 +66,7 @@ class SearchOutcome:
     exact_total: int = 0  # results matching every word; the rest share only some of them
     notice: str = ""  # why nothing was searched
     warning: str = ""  # searched, but with a caveat (engine down, database fallback)
+    within: Page | None = None  # the searched site's root page; None: the whole portal
 
 
 # What readers see for each parameter; the API's parameter name follows in brackets.
@@ -159,17 +160,22 @@ def parse_params(data) -> SearchParams:
     return params
 
 
-def _scope(params: SearchParams, request_site: Site | None):
-    articles = ArticlePage.objects.live().public()
+def _scope_root(params: SearchParams, request_site: Site | None) -> Page | None:
+    """The root page of the site searched: this one, a named one, or None for the portal."""
     if params.site == "all":
-        pass
-    elif params.site:
+        return None
+    if params.site:
         site = Site.objects.filter(hostname=params.site).select_related("root_page").first()
         if site is None:
             raise SearchInputError(_("未知站点：%(site)s") % {"site": params.site})
-        articles = articles.descendant_of(site.root_page)
-    elif request_site is not None:
-        articles = articles.descendant_of(request_site.root_page)
+        return site.root_page
+    return request_site.root_page if request_site is not None else None
+
+
+def _scope(params: SearchParams, within: Page | None):
+    articles = ArticlePage.objects.live().public()
+    if within is not None:
+        articles = articles.descendant_of(within)
     if params.section:
         section = SectionPage.objects.live().filter(pk=params.section).first()
         if section is None:
@@ -311,7 +317,8 @@ def search_articles(params: SearchParams, request_site: Site | None) -> SearchOu
     segmenter = get_segmenter()
     parts = [p for w in words for p in segmenter.parts(w)] if looser is not None else []
     outcome.terms = [w for w in (normalize(wanted).split() + words + parts) if w]
-    articles = _scope(params, request_site)
+    outcome.within = _scope_root(params, request_site)
+    articles = _scope(params, outcome.within)
     results = _run(articles, query, looser, params)
     pages = _page_of(results, params, outcome)
     # An unreachable engine: the OpenSearch backend answered from the database backend

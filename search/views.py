@@ -34,7 +34,9 @@ def search(request):
             "params": params,
             "outcome": outcome,
             "error": error,
-            "promotions": promotions_for(params.q) if outcome and outcome.terms else [],
+            "promotions": (
+                promotions_for(params.q, outcome.within) if outcome and outcome.terms else []
+            ),
             "hot_searches": hot_searches(),
         },
     )

@@ -93,3 +93,35 @@ def test_a_promotion_typed_in_traditional_or_full_width_characters_is_shown(clie
     ]:
         html = client.get("/search/", {"q": q}, HTTP_HOST="national.test").content.decode()
         assert 'class="search-promotions"' in html and title in html, q
+
+
+def test_a_promoted_page_shows_only_where_its_site_is_searched_and_only_if_public(client, portal):
+    from wagtail.models import PageViewRestriction
+
+    ArticlePageFactory(parent=portal.national_section, title="思政课改革", body=[])
+    ArticlePageFactory(parent=portal.institution_section, title="学院思政课", body=[])
+    school_page = ArticlePageFactory(
+        parent=portal.institution_section, title="学院思政课专题", body=[]
+    )
+    private = ArticlePageFactory(parent=portal.national_section, title="内部思政课材料", body=[])
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    for sort_order, page in enumerate([school_page, private]):
+        SearchPromotion.objects.create(query=Query.get("思政课"), page=page, sort_order=sort_order)
+    SearchPromotion.objects.create(
+        query=Query.get("思政课"),
+        external_link_url="https://example.edu.cn/sz",
+        external_link_text="外部思政课资源",
+        sort_order=2,
+    )
+
+    def promoted(host, **params):
+        html = client.get("/search/", {"q": "思政课", **params}, HTTP_HOST=host).content.decode()
+        block = html.split('class="search-promotions"', 1)[1].split("</ul>", 1)[0]
+        return {t for t in ["学院思政课专题", "内部思政课材料", "外部思政课资源"] if t in block}
+
+    assert promoted("national.test") == {"外部思政课资源"}
+    assert promoted("school.test") == {"学院思政课专题", "外部思政课资源"}
+    assert promoted("national.test", site="all") == {"学院思政课专题", "外部思政课资源"}
+    assert promoted("national.test", site="school.test") == {"学院思政课专题", "外部思政课资源"}
