@@ -121,3 +121,29 @@ class PendingIndexUpdate(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.app_label}.{self.model_name}:{self.object_pk}"
+
+
+class SiteQueryDailyHits(models.Model):
+    """How often readers of one site searched a query on one day: that site's 热搜.
+
+    Wagtail's QueryDailyHits, which the 搜索词报告 reads, counts the whole portal and has no
+    site; both are written from the same batch (search.querylog).
+    """
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    query = models.ForeignKey(
+        "wagtailsearchpromotions.Query", on_delete=models.CASCADE, related_name="+"
+    )
+    date = models.DateField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("站点搜索词日统计")
+        verbose_name_plural = _("站点搜索词日统计")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "query", "date"], name="site_query_date")
+        ]
+        indexes = [models.Index(fields=["site", "date"], name="site_query_hits_by_date")]
+
+    def __str__(self):
+        return f"{self.query} @ {self.site} {self.date}: {self.hits}"

@@ -10,16 +10,18 @@ import hashlib
 from collections import Counter
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search.utils import normalise_query_string
 
 from portal.batching import BatchCounter
 
+from .models import SiteQueryDailyHits
 from .text import normalize
 
 FLUSH_EVERY_SECONDS = 30.0
@@ -40,72 +42,119 @@ def query_key(query_string: str) -> str:
 
 
 def _write_counts(pending: Counter) -> None:
+    """pending: {(site id or None, query key): hits}. The portal's counts (搜索词报告) and
+    each site's (its 热搜) in one transaction."""
     today = timezone.localdate()
+    portal: Counter = Counter()
+    for (_, key), hits in pending.items():
+        portal[key] += hits
+    site_ids = {site_id for site_id, _ in pending if site_id is not None}
+    existing = set(Site.objects.filter(pk__in=site_ids).values_list("pk", flat=True))
     with transaction.atomic():
-        for key, hits in pending.items():
+        queries = {}
+        for key, hits in portal.items():
             query, _ = Query.objects.get_or_create(query_string=key)
+            queries[key] = query
             daily, _ = QueryDailyHits.objects.get_or_create(query=query, date=today)
             QueryDailyHits.objects.filter(pk=daily.pk).update(hits=F("hits") + hits)
-    cache.delete(HOT_SEARCHES_CACHE_KEY)
+        for (site_id, key), hits in pending.items():
+            if site_id in existing:  # a site deleted since the search: the portal count only
+                row, _ = SiteQueryDailyHits.objects.get_or_create(
+                    site_id=site_id, query=queries[key], date=today
+                )
+                SiteQueryDailyHits.objects.filter(pk=row.pk).update(hits=F("hits") + hits)
+    cache.delete_many([_hot_cache_key(None), *(_hot_cache_key(pk) for pk in site_ids)])
 
 
 class QueryLog(BatchCounter):
     def __init__(self):
         super().__init__(_write_counts, FLUSH_EVERY_SECONDS, FLUSH_AT_QUERIES)
 
-    def record(self, query_string: str) -> None:
+    def record(self, query_string: str, site: Site | None = None) -> None:
+        """Count a reader's search on `site` (the site they searched from)."""
         key = query_key(query_string)
         if key:
-            self.add(key)
+            self.add((site.pk if site else None, key))
 
 
 query_log = QueryLog()
 
 
-def _found(key: str) -> bool:
-    """Whether a published article has the query's words (cached: checked by a search)."""
+def _found(key: str, site: Site | None) -> bool:
+    """Whether a published article of the site (None: the portal) has the query's words
+    (cached: checked by a search)."""
     from .services import SearchInputError, parse_params, search_articles
 
     def check() -> bool:
         try:
-            outcome = search_articles(parse_params({"q": key, "size": "1", "site": "all"}), None)
+            params = parse_params({"q": key, "size": "1", "site": "" if site else "all"})
+            outcome = search_articles(params, site)
         except SearchInputError:
             return False
         return outcome.exact_total > 0  # the words themselves, not only their parts
 
     digest = hashlib.sha1(key.encode()).hexdigest()
-    return cache.get_or_set(f"{HOT_FOUND_CACHE_PREFIX}{digest}", check, HOT_FOUND_TTL)
+    scope = site.pk if site else "all"
+    return cache.get_or_set(f"{HOT_FOUND_CACHE_PREFIX}{scope}:{digest}", check, HOT_FOUND_TTL)
 
 
-def fit_to_show(key: str) -> bool:
-    """Whether a logged query may be shown to every reader as a 热搜.
+def fit_to_show(key: str, site: Site | None = None) -> bool:
+    """Whether a logged query may be shown to every reader of the site as a 热搜.
 
     Anyone can make a query popular by repeating it, so the list shows only queries with
     letters or digits, containing no 敏感词 (either tier, checked every time), whose words a
-    published article has. The search-terms report still lists every query for editors.
+    published article of the site has. The search-terms report still lists every query.
     """
     from articles.sensitive import find_sensitive
 
     if not any(ch.isalnum() for ch in key) or find_sensitive(key):
         return False
-    return _found(key)
+    return _found(key, site)
 
 
-def hot_searches(limit: int = 10) -> list[str]:
-    """热搜: the most searched queries of the last week fit to show (cached a few minutes).
+def _hot_cache_key(site_id: int | None) -> str:
+    return f"{HOT_SEARCHES_CACHE_KEY}:{site_id if site_id is not None else 'all'}"
 
-    One cached list of up to HOT_SEARCHES_MAX serves every caller (the search page shows
-    10, suggestions weigh 50); it is recomputed after each flush of the counts.
+
+def hot_searches(site: Site | None = None, limit: int = 10) -> list[str]:
+    """热搜 of a site: what its readers searched most in the last week, fit to show (cached
+    a few minutes). Each 院校 site has its own; None: the whole portal's.
+
+    One cached list of up to HOT_SEARCHES_MAX per site serves every caller (the search page
+    shows 10, suggestions weigh 50); it is recomputed after each flush of the counts.
     """
 
     def compute() -> list[str]:
         since = timezone.localdate() - timedelta(days=HOT_SEARCHES_DAYS)
-        candidates = Query.get_most_popular(date_since=since)[: HOT_SEARCHES_MAX * 3]
-        return [q.query_string for q in candidates if fit_to_show(q.query_string)][
-            :HOT_SEARCHES_MAX
-        ]
+        if site is None:
+            popular = Query.get_most_popular(date_since=since)[: HOT_SEARCHES_MAX * 3]
+            candidates = [q.query_string for q in popular]
+        else:
+            counts = (
+                SiteQueryDailyHits.objects.filter(site=site, date__gte=since)
+                .values("query__query_string")
+                .annotate(total=Sum("hits"))
+                .order_by("-total", "query__query_string")[: HOT_SEARCHES_MAX * 3]
+            )
+            candidates = [row["query__query_string"] for row in counts]
+        return [key for key in candidates if fit_to_show(key, site)][:HOT_SEARCHES_MAX]
 
-    return cache.get_or_set(HOT_SEARCHES_CACHE_KEY, compute, HOT_SEARCHES_TTL)[:limit]
+    return cache.get_or_set(_hot_cache_key(site.pk if site else None), compute, HOT_SEARCHES_TTL)[
+        :limit
+    ]
+
+
+def prune_query_log(days: int | None = None) -> int:
+    """Forget daily counts older than WAGTAILSEARCH_HITS_MAX_AGE days, then the queries left
+    with no count and no promotion (Wagtail's searchpromotions_garbage_collect, plus each
+    site's counts). Returns how many daily rows went."""
+    days = settings.WAGTAILSEARCH_HITS_MAX_AGE if days is None else days
+    before = timezone.localdate() - timedelta(days=days)
+    with transaction.atomic():
+        removed, _ = SiteQueryDailyHits.objects.filter(date__lt=before).delete()
+        portal, _ = QueryDailyHits.objects.filter(date__lt=before).delete()
+        Query.garbage_collect()
+    return removed + portal
 
 
 def promotions_for(query_string: str, within: Page | None = None) -> list[SearchPromotion]:

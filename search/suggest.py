@@ -95,7 +95,7 @@ def build_index(site: Site | None) -> SuggestionIndex:
         weights.update(seen)  # document frequency
     for word in DictionaryWord.objects.values_list("word", flat=True):
         weights[normalize(word)] += 5
-    for rank, query in enumerate(hot_searches(limit=50)):
+    for rank, query in enumerate(hot_searches(site, limit=50)):
         weights[query] += 50 - rank
     # Titles may contain 敏感词 (a report about them); suggestions never offer one.
     return SuggestionIndex(Counter({w: n for w, n in weights.items() if not find_sensitive(w)}))

@@ -2,6 +2,7 @@ from celery import shared_task
 from modelsearch.backends import get_search_backend
 
 from .outbox import replay_missed
+from .querylog import prune_query_log as prune
 from .reindex import reindex_articles_containing
 
 
@@ -15,3 +16,9 @@ def reindex_for_dictionary_change(words: list[str]) -> int:
 def replay_missed_index_updates() -> int:
     """Send the engine the index updates it missed while unreachable; return how many."""
     return replay_missed(get_search_backend("default"))
+
+
+@shared_task(name="search.tasks.prune_query_log")
+def prune_query_log() -> int:
+    """Forget search counts older than WAGTAILSEARCH_HITS_MAX_AGE days; return how many rows."""
+    return prune()

@@ -25,7 +25,7 @@ def search(request):
     except SearchInputError as exc:
         error = str(exc)
     if outcome and outcome.terms:
-        query_log.record(params.q)
+        query_log.record(params.q, site)
     return TemplateResponse(
         request,
         "search/search.html",
@@ -37,7 +37,7 @@ def search(request):
             "promotions": (
                 promotions_for(params.q, outcome.within) if outcome and outcome.terms else []
             ),
-            "hot_searches": hot_searches(),
+            "hot_searches": hot_searches(site),
         },
     )
 

@@ -211,6 +211,8 @@ if SEARCH_URL:
         "BACKEND": "search.backends.database",
         "AUTO_UPDATE": WAGTAILSEARCH_BACKENDS["default"]["AUTO_UPDATE"],
     }
+# Readers' search counts kept (days): the 搜索词报告's window; 热搜 reads the last week.
+WAGTAILSEARCH_HITS_MAX_AGE = env.int("SEARCH_HITS_MAX_AGE", default=90)
 
 # --- Redis / cache -----------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
@@ -272,6 +274,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # 育人号推荐 / 热门文章 move with views and time even when nothing is published.
     "refresh-feeds": {"task": "articles.tasks.refresh_all_feeds", "schedule": 300.0},
+    # Search counts older than WAGTAILSEARCH_HITS_MAX_AGE days (Wagtail leaves this to a
+    # management command nobody schedules; the counts would grow by a row per query a day).
+    "prune-query-log": {"task": "search.tasks.prune_query_log", "schedule": 86400.0},
 }
 
 # Wagtail's own background tasks (django-tasks): on Celery, after commit, where a Redis

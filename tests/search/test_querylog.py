@@ -125,3 +125,45 @@ def test_a_promoted_page_shows_only_where_its_site_is_searched_and_only_if_publi
     assert promoted("school.test") == {"学院思政课专题", "外部思政课资源"}
     assert promoted("national.test", site="all") == {"学院思政课专题", "外部思政课资源"}
     assert promoted("national.test", site="school.test") == {"学院思政课专题", "外部思政课资源"}
+
+
+def test_each_site_has_its_own_hot_searches(client, portal):
+    ArticlePageFactory(parent=portal.national_section, title="党建工作会议", body=[])
+    ArticlePageFactory(parent=portal.institution_section, title="学院党建活动", body=[])
+    for _ in range(3):
+        client.get("/search/", {"q": "党建"}, HTTP_HOST="school.test")
+    client.get("/search/", {"q": "工作会议"}, HTTP_HOST="national.test")
+    # Searched from the school's site across the portal: counted there, but the school has
+    # no article with these words, so its readers are not offered it.
+    for _ in range(5):
+        client.get("/search/", {"q": "工作会议", "site": "all"}, HTTP_HOST="school.test")
+    query_log.flush()
+    assert hot_searches(portal.institution) == ["党建"]
+    assert hot_searches(portal.national) == ["工作会议"]
+    assert hot_searches() == ["工作会议", "党建"]  # the portal's: 6 and 3 searches
+    assert Query.objects.get(query_string="工作会议").hits == 6  # 搜索词报告: the portal
+    html = client.get("/search/", {"q": "学院"}, HTTP_HOST="school.test").content.decode()
+    hot = html.split('class="hot-searches"', 1)[1].split("</aside>", 1)[0]
+    assert "党建" in hot and "工作会议" not in hot
+
+
+def test_old_search_counts_are_pruned_and_promoted_queries_kept(portal, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from wagtail.contrib.search_promotions.models import QueryDailyHits
+
+    from search.models import SiteQueryDailyHits
+    from search.tasks import prune_query_log
+
+    settings.WAGTAILSEARCH_HITS_MAX_AGE = 30
+    today = timezone.localdate()
+    old, recent, promoted = Query.get("旧查询"), Query.get("新查询"), Query.get("推荐查询")
+    SearchPromotion.objects.create(query=promoted, external_link_url="https://example.edu.cn/")
+    for query, age in [(old, 31), (recent, 29), (promoted, 40)]:
+        day = today - timedelta(days=age)
+        QueryDailyHits.objects.create(query=query, date=day, hits=2)
+        SiteQueryDailyHits.objects.create(site=portal.institution, query=query, date=day, hits=2)
+    assert prune_query_log() == 4  # two old days, each counted for the portal and the site
+    assert set(Query.objects.values_list("query_string", flat=True)) == {"新查询", "推荐查询"}
+    assert SiteQueryDailyHits.objects.get().query == recent
