@@ -80,7 +80,7 @@ class QueryLog(BatchCounter):
 query_log = QueryLog()
 
 
-def _found(key: str, site: Site | None) -> bool:
+def finds_articles(key: str, site: Site | None) -> bool:
     """Whether a published article of the site (None: the portal) has the query's words
     (cached: checked by a search)."""
     from .services import SearchInputError, parse_params, search_articles
@@ -109,7 +109,7 @@ def fit_to_show(key: str, site: Site | None = None) -> bool:
 
     if not any(ch.isalnum() for ch in key) or find_sensitive(key):
         return False
-    return _found(key, site)
+    return finds_articles(key, site)
 
 
 def _hot_cache_key(site_id: int | None) -> str:

@@ -1,3 +1,5 @@
+import re
+
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.timezone import localtime
@@ -5,9 +7,10 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
 from .query_parser import clean_query
-from .querylog import hot_searches, promotions_for, query_log
+from .querylog import finds_articles, hot_searches, promotions_for, query_log
 from .services import SearchInputError, SearchParams, parse_params, search_articles
-from .suggest import suggest
+from .suggest import pinyin_forms, suggest
+from .text import normalize
 
 MAX_SUGGEST_QUERY = 40
 
@@ -26,6 +29,9 @@ def search(request):
         error = str(exc)
     if outcome and outcome.terms:
         query_log.record(params.q, site)
+    did_you_mean = []
+    if outcome and outcome.terms and not outcome.total:
+        did_you_mean = did_you_mean_for(params.q, site)
     return TemplateResponse(
         request,
         "search/search.html",
@@ -38,8 +44,30 @@ def search(request):
                 promotions_for(params.q, outcome.within) if outcome and outcome.terms else []
             ),
             "hot_searches": hot_searches(site),
+            "did_you_mean": did_you_mean,
         },
     )
+
+
+DID_YOU_MEAN = 3
+
+
+HAN_WORD = re.compile(r"[\u3400-\u9fff]{2,8}")
+
+
+def did_you_mean_for(query: str, site: Site | None) -> list[str]:
+    """您是不是要找: for a query that found nothing, the site's words its pinyin or its start
+    spells (dangjian, djyl → 党建引领; 党建引 → 党建引领) and, for a Chinese word, those
+    sounding the same (党见 → 党建: the wrong candidate picked in a pinyin input method);
+    only words that find an article."""
+    text = clean_query(query)[:MAX_SUGGEST_QUERY]
+    candidates = suggest(text, site)
+    word = normalize(text).replace(" ", "")
+    if HAN_WORD.fullmatch(word):
+        _, spelled = pinyin_forms(word)
+        candidates += [c for c in suggest(spelled, site) if len(c) == len(word) and c != word]
+    found = [c for c in dict.fromkeys(candidates) if finds_articles(c, site)]
+    return found[:DID_YOU_MEAN]
 
 
 @require_GET

@@ -48,3 +48,24 @@ def test_suggestions_are_per_site_and_include_dictionary_words(client, portal):
 @pytest.mark.parametrize("q", ["", "   ", "！！", "😀", "x" * 500, '"', "\\"])
 def test_odd_input(client, portal, q):
     assert isinstance(suggestions(client, q), list)
+
+
+def test_a_query_that_finds_nothing_offers_words_its_pinyin_spells(client, portal):
+    from bs4 import BeautifulSoup
+
+    ArticlePageFactory(parent=portal.national_section, title="党建工作会议召开", body=[])
+    ArticlePageFactory(parent=portal.institution_section, title="党校培训开班", body=[])
+    DictionaryWord.objects.create(word="党建引领")  # in the dictionary, in no article
+
+    def offered(q, host="national.test"):
+        html = client.get("/search/", {"q": q}, HTTP_HOST=host).content
+        block = BeautifulSoup(html, "html.parser").select_one(".did-you-mean")
+        return [a.get_text() for a in block.select("a")] if block else []
+
+    assert "党建" in offered("dangjian") and "党建引领" not in offered("dangjian")
+    assert "党建" in offered("DJ")
+    assert offered("dangxiao") == []  # the other site's word
+    assert "党校" in offered("dangxiao", host="school.test")
+    assert offered("党建") == []  # found: nothing to offer
+    assert "党建" in offered("党见")  # same pinyin: the input method's wrong candidate
+    assert offered("档见") == ["党建"]
