@@ -368,3 +368,17 @@ def test_the_committed_catalogue_is_compiled_from_its_po_and_keeps_placeholders(
     stale = [key[1] for key, msgstr in po.items() if compiled[key] != msgstr]
     assert not stale, f"{domain}.mo is older than {domain}.po: run msgfmt (see its header)"
     assert len(mo._catalog) == len(po) + 1  # + the header
+
+
+def test_wagtails_default_groups_and_workflow_are_named_in_chinese(admin_client, portal):
+    # Created by Wagtail's migrations as data (Editors, Moderators, "Moderators approval"),
+    # which no translation catalogue reaches; renamed by articles' migration 0006.
+    groups = admin_client.get(reverse("wagtailusers_groups:index")).content.decode()
+    assert "编辑" in groups and "审核员" in groups
+    assert "Editors" not in groups and "Moderators" not in groups
+    workflows = admin_client.get(reverse("wagtailadmin_workflows:index"), {"show_disabled": "true"})
+    assert "Moderators approval" not in workflows.content.decode()
+    tasks = admin_client.get(
+        reverse("wagtailadmin_workflows:task_index"), {"show_disabled": "true"}
+    )
+    assert "审核员审批" in tasks.content.decode()
