@@ -50,8 +50,7 @@ def search(request):
 
 
 DID_YOU_MEAN = 3
-
-
+DID_YOU_MEAN_CHECKS = 8
 HAN_WORD = re.compile(r"[\u3400-\u9fff]{2,8}")
 
 
@@ -61,13 +60,21 @@ def did_you_mean_for(query: str, site: Site | None) -> list[str]:
     sounding the same (党见 → 党建: the wrong candidate picked in a pinyin input method);
     only words that find an article."""
     text = clean_query(query)[:MAX_SUGGEST_QUERY]
-    candidates = suggest(text, site)
+    candidates = []
     word = normalize(text).replace(" ", "")
     if HAN_WORD.fullmatch(word):
         _, spelled = pinyin_forms(word)
-        candidates += [c for c in suggest(spelled, site) if len(c) == len(word) and c != word]
-    found = [c for c in dict.fromkeys(candidates) if finds_articles(c, site)]
-    return found[:DID_YOU_MEAN]
+        sounding = suggest(spelled, site, limit=50)
+        candidates += [c for c in sounding if len(c) == len(word) and c != word]
+    candidates += suggest(text, site)
+    found = []
+    # Each check is a search (remembered an hour): a few, on a page that found nothing.
+    for candidate in list(dict.fromkeys(candidates))[:DID_YOU_MEAN_CHECKS]:
+        if finds_articles(candidate, site):
+            found.append(candidate)
+            if len(found) == DID_YOU_MEAN:
+                break
+    return found
 
 
 @require_GET
