@@ -90,8 +90,11 @@ def build_index(site: Site | None) -> SuggestionIndex:
         for i, word in enumerate(words):
             if len(word) >= 2:
                 seen.add(word)
-            if i + 1 < len(words) and len(word) + len(words[i + 1]) <= MAX_PHRASE_LENGTH:
-                seen.add(word + words[i + 1])
+            # Two-word phrases of real words only: 党建 + 引领, not 教育 + 的 or 人工智能 + 中.
+            following = words[i + 1] if i + 1 < len(words) else ""
+            if len(word) >= 2 and len(following) >= 2:
+                if len(word) + len(following) <= MAX_PHRASE_LENGTH:
+                    seen.add(word + following)
         weights.update(seen)  # document frequency
     for word in DictionaryWord.objects.values_list("word", flat=True):
         weights[normalize(word)] += 5

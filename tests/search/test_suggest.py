@@ -69,3 +69,12 @@ def test_a_query_that_finds_nothing_offers_words_its_pinyin_spells(client, porta
     assert offered("党建") == []  # found: nothing to offer
     assert "党建" in offered("党见")  # same pinyin: the input method's wrong candidate
     assert offered("档见") == ["党建"]
+
+
+def test_suggested_phrases_join_two_real_words_not_a_word_and_a_particle(client, portal):
+    ArticlePageFactory(parent=portal.national_section, title="人工智能中的教育的未来", body=[])
+    ArticlePageFactory(parent=portal.national_section, title="党建引领发展", body=[])
+    offered = suggestions(client, "rengong") + suggestions(client, "jiaoyu")
+    assert "人工智能" in offered and "教育" in offered
+    assert "人工智能中" not in offered and "教育的" not in offered
+    assert "党建引领" in suggestions(client, "djyl")  # 党建 + 引领
