@@ -22,7 +22,7 @@ from articles.models import ArticlePage
 from articles.sensitive import find_sensitive
 
 from .models import DictionaryWord
-from .querylog import hot_searches
+from .querylog import finds_articles, hot_searches
 from .text import get_segmenter, normalize
 
 SUGGEST_TTL = 600.0
@@ -30,6 +30,10 @@ TITLES_PER_SITE = 5000
 MAX_PHRASE_LENGTH = 8
 ASCII_QUERY = re.compile(r"^[a-z]+$")
 HAN = re.compile(r"[\u3400-\u9fff]")
+HAN_WORD = re.compile(r"[\u3400-\u9fff]{2,8}")
+MAX_SUGGEST_QUERY = 40
+DID_YOU_MEAN = 3
+DID_YOU_MEAN_CHECKS = 8
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -141,3 +145,25 @@ index_cache = _IndexCache()
 
 def suggest(query: str, site: Site | None, limit: int = 8) -> list[str]:
     return index_cache.get(site).suggest(query, limit)
+
+
+def did_you_mean_for(text: str, site: Site | None) -> list[str]:
+    """您是不是要找: for a query that found nothing, the site's words its pinyin or its start
+    spells (dangjian, djyl → 党建引领; 党建引 → 党建引领) and, for a Chinese word, those
+    sounding the same (党见 → 党建: the wrong candidate picked in a pinyin input method);
+    only words that find an article."""
+    candidates = []
+    word = normalize(text).replace(" ", "")
+    if HAN_WORD.fullmatch(word):
+        _, spelled = pinyin_forms(word)
+        sounding = suggest(spelled, site, limit=50)
+        candidates += [c for c in sounding if len(c) == len(word) and c != word]
+    candidates += suggest(text, site)
+    found = []
+    # Each check is a search (remembered an hour): a few, on a page that found nothing.
+    for candidate in list(dict.fromkeys(candidates))[:DID_YOU_MEAN_CHECKS]:
+        if finds_articles(candidate, site):
+            found.append(candidate)
+            if len(found) == DID_YOU_MEAN:
+                break
+    return found

@@ -1,5 +1,3 @@
-import re
-
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.timezone import localtime
@@ -7,12 +5,9 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
 from .query_parser import clean_query
-from .querylog import finds_articles, hot_searches, promotions_for, query_log
+from .querylog import hot_searches, promotions_for, query_log
 from .services import SearchInputError, SearchParams, parse_params, search_articles
-from .suggest import pinyin_forms, suggest
-from .text import normalize
-
-MAX_SUGGEST_QUERY = 40
+from .suggest import MAX_SUGGEST_QUERY, did_you_mean_for, suggest
 
 JSON_OPTIONS = {"ensure_ascii": False}
 
@@ -31,7 +26,7 @@ def search(request):
         query_log.record(params.q, site)
     did_you_mean = []
     if outcome and outcome.terms and not outcome.total:
-        did_you_mean = did_you_mean_for(params.q, site)
+        did_you_mean = did_you_mean_for(params.q[:MAX_SUGGEST_QUERY], site)
     return TemplateResponse(
         request,
         "search/search.html",
@@ -47,34 +42,6 @@ def search(request):
             "did_you_mean": did_you_mean,
         },
     )
-
-
-DID_YOU_MEAN = 3
-DID_YOU_MEAN_CHECKS = 8
-HAN_WORD = re.compile(r"[\u3400-\u9fff]{2,8}")
-
-
-def did_you_mean_for(query: str, site: Site | None) -> list[str]:
-    """您是不是要找: for a query that found nothing, the site's words its pinyin or its start
-    spells (dangjian, djyl → 党建引领; 党建引 → 党建引领) and, for a Chinese word, those
-    sounding the same (党见 → 党建: the wrong candidate picked in a pinyin input method);
-    only words that find an article."""
-    text = clean_query(query)[:MAX_SUGGEST_QUERY]
-    candidates = []
-    word = normalize(text).replace(" ", "")
-    if HAN_WORD.fullmatch(word):
-        _, spelled = pinyin_forms(word)
-        sounding = suggest(spelled, site, limit=50)
-        candidates += [c for c in sounding if len(c) == len(word) and c != word]
-    candidates += suggest(text, site)
-    found = []
-    # Each check is a search (remembered an hour): a few, on a page that found nothing.
-    for candidate in list(dict.fromkeys(candidates))[:DID_YOU_MEAN_CHECKS]:
-        if finds_articles(candidate, site):
-            found.append(candidate)
-            if len(found) == DID_YOU_MEAN:
-                break
-    return found
 
 
 @require_GET
