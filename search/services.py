@@ -9,11 +9,13 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as dtime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from articles.models import ArticlePage, PublishingAccount, SectionPage
 from portal.converters import MAX_ID
@@ -51,8 +53,8 @@ class SearchParams:
 class SearchHit:
     page: ArticlePage
     highlight: str
-    section: Page | None
-    site: Site | None
+    section: Page | None  # the parent page (its id, path and title)
+    site: str | None  # the hostname of the article's site
 
 
 @dataclass
@@ -172,8 +174,21 @@ def _scope_root(params: SearchParams, request_site: Site | None) -> Page | None:
     return request_site.root_page if request_site is not None else None
 
 
+def _public(articles):
+    """Wagtail's `.public()`, which joins the view restrictions to the page table. SQLite
+    plans that join as a scan of every page while no restriction exists (an empty table
+    has no planner statistics): 2.7 ms a search on the benchmark's 12,928 articles. Here the
+    restricted pages are read by id instead."""
+    restricted_ids = PageViewRestriction.objects.values("page_id")
+    restricted = Page.objects.filter(id__in=restricted_ids).only("path", "depth")
+    private = Q()
+    for page in restricted:
+        private |= articles.descendant_of_q(page, inclusive=True)
+    return articles.exclude(private) if private else articles
+
+
 def _scope(params: SearchParams, within: Page | None):
-    articles = ArticlePage.objects.live().public()
+    articles = _public(ArticlePage.objects.live().select_related("account"))
     if within is not None:
         articles = articles.descendant_of(within)
     if params.section:
@@ -271,12 +286,17 @@ class TieredResults:
         return items
 
 
-def _parents_and_sites(pages: list[ArticlePage]) -> tuple[dict[str, Page], list[Site]]:
-    steplen = Page.steplen
-    parent_paths = {page.path[:-steplen] for page in pages}
-    parents = {p.path: p for p in Page.objects.filter(path__in=parent_paths)}
-    sites = list(Site.objects.select_related("root_page"))
-    return parents, sites
+def _parents(pages: list[ArticlePage]) -> dict[str, Page]:
+    parent_paths = {page.path[: -Page.steplen] for page in pages}
+    return {p.path: p for p in Page.objects.filter(path__in=parent_paths).only("path", "title")}
+
+
+def _hostname_of(page: ArticlePage, site_roots) -> str | None:
+    """The hostname of the site the page belongs to (the deepest site root above it)."""
+    roots = [r for r in site_roots if page.url_path.startswith(r.root_path)]
+    if not roots:
+        return None
+    return urlsplit(max(roots, key=lambda r: len(r.root_path)).root_url).hostname
 
 
 def _page_of(results: TieredResults, params: SearchParams, outcome: SearchOutcome) -> list:
@@ -325,16 +345,16 @@ def search_articles(params: SearchParams, request_site: Site | None) -> SearchOu
     # (search.backends.opensearch); readers are told.
     if results.from_fallback:
         outcome.warning = _("搜索引擎暂时不可用，以下结果来自备用检索，可能不够完整。")
-    parents, sites = _parents_and_sites(pages)
+    parents = _parents(pages)
+    site_roots = Site.get_site_root_paths()  # cached by Wagtail: no query
     for page in pages:
         text = " ".join(filter(None, [page.summary, page.body_text()]))
-        site = next((s for s in sites if page.path.startswith(s.root_page.path)), None)
         outcome.hits.append(
             SearchHit(
                 page=page,
                 highlight=highlight(text, outcome.terms),
                 section=parents.get(page.path[: -Page.steplen]),
-                site=site,
+                site=_hostname_of(page, site_roots),
             )
         )
     outcome.took_ms = round((time.perf_counter() - started) * 1000, 1)

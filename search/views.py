@@ -61,7 +61,7 @@ def search_api(request):
                 localtime(hit.page.published_time).isoformat() if hit.page.published_time else None
             ),
             "section": hit.section.title if hit.section else None,
-            "site": hit.site.hostname if hit.site else None,
+            "site": hit.site,
             "account": hit.page.account.name if hit.page.account else None,
         }
         for hit in outcome.hits

@@ -102,6 +102,32 @@ def test_only_live_public_pages_are_found(client, portal):
     assert titles(client, "党建") == []
 
 
+def test_pages_behind_a_view_restriction_are_not_found(client, portal):
+    from wagtail.models import PageViewRestriction
+
+    closed = SectionPageFactory(parent=portal.national_section, title="内部", slug="internal")
+    ArticlePageFactory(parent=closed, title="党建工作 内部栏目", body=[])
+    own = ArticlePageFactory(parent=portal.national_section, title="党建工作 设了密码", body=[])
+    ArticlePageFactory(parent=portal.national_section, title="党建工作 公开", body=[])
+    assert len(titles(client, "党建")) == 3
+    for page in (closed, own):
+        PageViewRestriction.objects.create(
+            page=page, restriction_type=PageViewRestriction.PASSWORD, password="x"
+        )
+    assert titles(client, "党建") == ["党建工作 公开"]
+
+
+def test_portal_wide_results_name_each_articles_own_site_and_section(client, portal):
+    ArticlePageFactory(parent=portal.national_section, title="党建工作 门户", body=[])
+    ArticlePageFactory(parent=portal.institution_section, title="党建工作 院校", body=[])
+    status, body = api(client, q="党建", site="all")
+    assert status == 200
+    assert sorted((r["title"], r["site"], r["section"]) for r in body["results"]) == [
+        ("党建工作 门户", "national.test", "要闻"),
+        ("党建工作 院校", "school.test", "学校要闻"),
+    ]
+
+
 def test_api_shape_highlight_and_pagination(client, seed, portal):
     for n in range(3):
         ArticlePageFactory(parent=portal.national_section, title=f"红船工匠 第{n}篇", body=[])
