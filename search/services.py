@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, PageViewRestriction, Site
 
 from articles.models import ArticlePage, PublishingAccount, SectionPage
+from home.models import PortalSiteSettings
 from portal.converters import MAX_ID
 
 from .query_parser import clean_query, loosen, parse_query, positive_text
@@ -69,6 +70,8 @@ class SearchOutcome:
     notice: str = ""  # why nothing was searched
     warning: str = ""  # searched, but with a caveat (engine down, database fallback)
     within: Page | None = None  # the searched site's root page; None: the whole portal
+    section: Page | None = None  # the 栏目 searched within, when one is chosen
+    account: PublishingAccount | None = None  # the 育人号 searched within, when one is chosen
 
 
 # What readers see for each parameter; the API's parameter name follows in brackets.
@@ -187,15 +190,16 @@ def _public(articles):
     return articles.exclude(private) if private else articles
 
 
-def _scope(params: SearchParams, within: Page | None):
+def _scope(params: SearchParams, outcome: SearchOutcome):
     articles = _public(ArticlePage.objects.live().select_related("account"))
-    if within is not None:
-        articles = articles.descendant_of(within)
+    if outcome.within is not None:
+        articles = articles.descendant_of(outcome.within)
     if params.section:
         section = SectionPage.objects.live().filter(pk=params.section).first()
         if section is None:
             raise SearchInputError(_("未知栏目：%(id)s") % {"id": params.section})
         articles = articles.descendant_of(section)
+        outcome.section = section
     if params.account:
         account = PublishingAccount.objects.filter(slug=params.account).first()
         if account is None and re.fullmatch(r"[0-9]{1,10}", params.account):
@@ -203,6 +207,7 @@ def _scope(params: SearchParams, within: Page | None):
         if account is None:
             raise SearchInputError(_("未知育人号：%(a)s") % {"a": params.account})
         articles = articles.filter(account=account)
+        outcome.account = account
     tz = ZoneInfo(settings.TIME_ZONE)
     if params.date_from:
         articles = articles.filter(
@@ -213,6 +218,47 @@ def _scope(params: SearchParams, within: Page | None):
             display_time__lte=datetime.combine(params.date_to, dtime.max, tz)
         )
     return articles
+
+
+@dataclass
+class SectionChoice:
+    id: int
+    title: str
+    level: int  # 0 for a site's top-level 栏目, 1 for its sub-栏目 …
+
+    @property
+    def label(self) -> str:
+        return "\u3000" * self.level + ("└ " if self.level else "") + self.title
+
+
+def section_choices(params: SearchParams, request_site: Site | None) -> list[tuple[str, list]]:
+    """The 栏目 a reader can narrow a search to, in the order of the site's tree: those of
+    the site searched, or of every site (grouped by site) for the whole portal.
+    [(site name, [SectionChoice …]) …]; the site name is "" when only one site is listed.
+    """
+    try:
+        within = _scope_root(params, request_site)
+    except SearchInputError:
+        within = _scope_root(SearchParams(), request_site)
+    if within is not None:
+        sites = [(None, within)]
+    else:
+        sites = [
+            (site, site.root_page)
+            for site in Site.objects.select_related("root_page").order_by(
+                "-is_default_site", "hostname"
+            )
+        ]
+    sections = _public(SectionPage.objects.live()).only("id", "title", "path", "depth")
+    groups = []
+    for site, root in sites:
+        choices = [
+            SectionChoice(id=section.pk, title=section.title, level=section.depth - root.depth - 1)
+            for section in sections.descendant_of(root).order_by("path")
+        ]
+        if choices:
+            groups.append((str(PortalSiteSettings.for_site(site)) if site else "", choices))
+    return groups
 
 
 def highlight(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
@@ -338,7 +384,7 @@ def search_articles(params: SearchParams, request_site: Site | None) -> SearchOu
     parts = [p for w in words for p in segmenter.parts(w)] if looser is not None else []
     outcome.terms = [w for w in (normalize(wanted).split() + words + parts) if w]
     outcome.within = _scope_root(params, request_site)
-    articles = _scope(params, outcome.within)
+    articles = _scope(params, outcome)
     results = _run(articles, query, looser, params)
     pages = _page_of(results, params, outcome)
     # An unreachable engine: the OpenSearch backend answered from the database backend

@@ -6,7 +6,13 @@ from wagtail.models import Site
 
 from .query_parser import clean_query
 from .querylog import hot_searches, promotions_for, query_log
-from .services import SearchInputError, SearchParams, parse_params, search_articles
+from .services import (
+    SearchInputError,
+    SearchParams,
+    parse_params,
+    search_articles,
+    section_choices,
+)
 from .suggest import MAX_SUGGEST_QUERY, did_you_mean_for, suggest
 
 JSON_OPTIONS = {"ensure_ascii": False}
@@ -40,6 +46,7 @@ def search(request):
             ),
             "hot_searches": hot_searches(site),
             "did_you_mean": did_you_mean,
+            "section_groups": section_choices(params, site),
         },
     )
 

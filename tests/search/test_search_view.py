@@ -1,8 +1,9 @@
 """The search page never fails on odd input (Chinese-aware ranking comes with the search issue)."""
 
 import pytest
+from bs4 import BeautifulSoup
 
-from tests.factories import ArticlePageFactory
+from tests.factories import ArticlePageFactory, PublishingAccountFactory, SectionPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,3 +24,67 @@ def test_results_come_only_from_the_requests_site(client, portal):
     html = client.get("/search/", {"q": "wagtail"}, HTTP_HOST="school.test").content.decode()
     assert "Wagtail school" in html
     assert "Wagtail national" not in html
+
+
+def _submit(client, form, host, q):
+    """GET the form's action with its fields (hidden ones included) and q typed in."""
+    fields = {i["name"]: i.get("value", "") for i in form.find_all("input") if i.get("name")}
+    fields["q"] = q
+    return BeautifulSoup(client.get(form["action"], fields, HTTP_HOST=host).content, "html.parser")
+
+
+def _titles(soup):
+    return sorted(a.get_text() for a in soup.select(".search-results h2 a"))
+
+
+def test_a_sections_search_box_finds_only_its_articles_and_says_so(client, portal):
+    topic = SectionPageFactory(parent=portal.national_section, title="专题")
+    sub = SectionPageFactory(parent=topic, title="子专题")
+    ArticlePageFactory(parent=topic, title="党建工作 专题", body=[])
+    ArticlePageFactory(parent=sub, title="党建工作 子专题", body=[])
+    ArticlePageFactory(parent=portal.national_section, title="党建工作 要闻", body=[])
+    page = BeautifulSoup(client.get(topic.url, HTTP_HOST="national.test").content, "html.parser")
+    soup = _submit(client, page.select_one("form.scoped-search"), "national.test", "党建")
+    assert _titles(soup) == ["党建工作 专题", "党建工作 子专题"]
+    assert "栏目“专题”" in soup.select_one(".search-scope").get_text()
+    assert soup.select_one("select[name=section] option[selected]")["value"] == str(topic.pk)
+    # The scope can be dropped: its link searches the site again.
+    unscoped = soup.select_one(".search-scope a")["href"]
+    wider = BeautifulSoup(
+        client.get("/search/" + unscoped, HTTP_HOST="national.test").content, "html.parser"
+    )
+    assert len(_titles(wider)) == 3 and wider.select_one(".search-scope") is None
+
+
+def test_an_accounts_search_box_finds_only_its_articles(client, portal):
+    account = PublishingAccountFactory(name="嘉兴职业技术学院", slug="jx")
+    ArticlePageFactory(parent=portal.national_section, title="党建 育人号文章", account=account)
+    ArticlePageFactory(parent=portal.national_section, title="党建 其他文章")
+    page = BeautifulSoup(
+        client.get("/yurenhao/jx/", HTTP_HOST="national.test").content, "html.parser"
+    )
+    soup = _submit(client, page.select_one("form.scoped-search"), "national.test", "党建")
+    assert _titles(soup) == ["党建 育人号文章"]
+    assert "育人号“嘉兴职业技术学院”" in soup.select_one(".search-scope").get_text()
+
+
+def test_the_section_menu_lists_the_searched_sites_sections_in_tree_order(client, portal):
+    topic = SectionPageFactory(parent=portal.national_section, title="专题")
+    SectionPageFactory(parent=topic, title="子专题")
+    hidden = SectionPageFactory(parent=portal.national_section, title="未发布栏目")
+    hidden.unpublish()
+
+    def menu(**params):
+        soup = BeautifulSoup(
+            client.get("/search/", {"q": "党建", **params}, HTTP_HOST="national.test").content,
+            "html.parser",
+        )
+        select = soup.select_one("select[name=section]")
+        groups = [g["label"] for g in select.find_all("optgroup")]
+        return groups, [o.get_text() for o in select.find_all("option")][1:]
+
+    groups, options = menu()
+    assert groups == [] and options == ["要闻", "\u3000└ 专题", "\u3000\u3000└ 子专题"]
+    groups, options = menu(site="all")  # every site's, under its name
+    assert groups == ["全国高校思想政治工作网", "嘉兴职业技术学院"]
+    assert options[-1] == "学校要闻"
