@@ -53,9 +53,10 @@ class SearchParams:
 @dataclass
 class SearchHit:
     page: ArticlePage
-    highlight: str
+    highlight: str  # a snippet of the text, or the title where the article has no text
     section: Page | None  # the parent page (its id, path and title)
     site: str | None  # the hostname of the article's site
+    title: str = ""  # the title, HTML-escaped, the words searched for marked
 
 
 @dataclass
@@ -272,16 +273,22 @@ def highlight(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
     snippet = text[start : start + length]
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + length < len(text) else ""
+    return prefix + mark(snippet, ordered) + suffix
+
+
+def mark(text: str, terms: list[str]) -> str:
+    """The whole text HTML-escaped, every term (longest first) wrapped in <mark>."""
+    ordered = sorted({t for t in terms if t}, key=len, reverse=True)
     if not ordered:
-        return prefix + html.escape(snippet) + suffix
+        return html.escape(text)
     pattern = re.compile("|".join(re.escape(t) for t in ordered), re.I)
     out, pos = [], 0
-    for m in pattern.finditer(snippet):
-        out.append(html.escape(snippet[pos : m.start()]))
+    for m in pattern.finditer(text):
+        out.append(html.escape(text[pos : m.start()]))
         out.append(f"<mark>{html.escape(m.group())}</mark>")
         pos = m.end()
-    out.append(html.escape(snippet[pos:]))
-    return prefix + "".join(out) + suffix
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
 
 
 class TieredResults:
@@ -398,7 +405,10 @@ def search_articles(params: SearchParams, request_site: Site | None) -> SearchOu
         outcome.hits.append(
             SearchHit(
                 page=page,
-                highlight=highlight(text, outcome.terms),
+                # A headline-only article (a news flash, an imported title) has only its
+                # title to show the words in.
+                highlight=highlight(text or page.title, outcome.terms),
+                title=mark(page.title, outcome.terms),
                 section=parents.get(page.path[: -Page.steplen]),
                 site=_hostname_of(page, site_roots),
             )

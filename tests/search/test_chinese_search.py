@@ -148,6 +148,12 @@ def test_api_shape_highlight_and_pagination(client, seed, portal):
     assert seed_hit["url"].endswith("/seed-000/")
 
 
+def test_a_headline_only_article_is_highlighted_in_its_title(client, portal):
+    ArticlePageFactory(parent=portal.national_section, title="全国高校党建工作会议召开", body=[])
+    status, body = api(client, q="党建")
+    assert [r["highlight"] for r in body["results"]] == ["全国高校<mark>党建</mark>工作会议召开"]
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [

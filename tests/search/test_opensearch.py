@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.management import call_command
 from modelsearch.backends import get_search_backend
 
@@ -217,7 +218,10 @@ def test_engine_stopped_falls_back_to_the_database_and_replays_missed_updates(
         assert response.status_code == 200
         assert [r["title"] for r in body["results"]] == ["停机期间发布的党建文章"]
         assert "搜索引擎暂时不可用" in body["notice"]
-        page = client.get("/search/", {"q": "党建"}, HTTP_HOST="national.test").content.decode()
+        page = BeautifulSoup(
+            client.get("/search/", {"q": "党建"}, HTTP_HOST="national.test").content,
+            "html.parser",
+        ).get_text()
         assert "搜索引擎暂时不可用" in page and "停机期间发布的党建文章" in page
     finally:
         engine_script("start")

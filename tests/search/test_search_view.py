@@ -21,9 +21,21 @@ def test_odd_queries_render_a_normal_page(client, portal, query):
 def test_results_come_only_from_the_requests_site(client, portal):
     ArticlePageFactory(parent=portal.national_section, title="Wagtail national")
     ArticlePageFactory(parent=portal.institution_section, title="Wagtail school")
-    html = client.get("/search/", {"q": "wagtail"}, HTTP_HOST="school.test").content.decode()
-    assert "Wagtail school" in html
-    assert "Wagtail national" not in html
+    soup = BeautifulSoup(
+        client.get("/search/", {"q": "wagtail"}, HTTP_HOST="school.test").content, "html.parser"
+    )
+    assert _titles(soup) == ["Wagtail school"]
+
+
+def test_the_words_searched_are_marked_in_titles(client, portal):
+    ArticlePageFactory(parent=portal.national_section, title="坚持党建引领 <b>培养</b>工匠")
+    soup = BeautifulSoup(
+        client.get("/search/", {"q": "党建 工匠"}, HTTP_HOST="national.test").content,
+        "html.parser",
+    )
+    title = soup.select_one(".search-results h2 a")
+    assert [m.get_text() for m in title.find_all("mark")] == ["党建", "工匠"]
+    assert title.get_text() == "坚持党建引领 <b>培养</b>工匠"  # the title's text, escaped
 
 
 def _submit(client, form, host, q):
