@@ -1,9 +1,13 @@
 """Chinese search benchmark: relevance, segmentation traps, API latency, indexing throughput.
 
     .venv/bin/python bench/search_bench.py [--corpus ../shared/dev-corpus] [--queries N]
+                                           [--engines ours-db,…] [--postgres]
 
 Imports the corpus WITHOUT keywords (as the held-out evaluation does) into its own SQLite
-database under var/bench/ (once; reused while the corpus file is unchanged), then for each
+database under var/bench/ (once; reused while the corpus file is unchanged), or with
+--postgres into a PostgreSQL database of its own (`portal_search_bench`, on the server the test
+command starts, started here the same way), so that the database engines' columns are the
+PostgreSQL backend's. Then for each
 engine: rebuilds the search index (indexing throughput), runs every judged query and trap
 through GET /search/api/ in-process, and prints one table with every engine side by side.
 Engines: this project's Chinese-aware database and OpenSearch backends, and three baselines:
@@ -22,6 +26,7 @@ import json
 import math
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -29,6 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+POSTGRES_DATABASE = "portal_search_bench"
 OPENSEARCH_URL = os.environ.get("PORTAL_BENCH_OPENSEARCH_URL", "http://127.0.0.1:9200")
 ENGINES = {
     "ours-db": {"BACKEND": "search.backends.database"},
@@ -62,8 +68,8 @@ TARGETS = {
 }
 
 
-def setup_django(db_path: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
     os.environ["SEARCH_AUTO_UPDATE"] = "false"  # the benchmark indexes explicitly, per engine
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
     os.environ["DEBUG"] = "false"
@@ -82,16 +88,33 @@ def corpus_without_keywords(corpus: Path, out: Path) -> str:
     return digest
 
 
-def ensure_corpus_imported(corpus: Path, work: Path) -> tuple[int, float | None]:
+def postgres_database() -> str:
+    """The URL of the benchmark's PostgreSQL database, server started and database created
+    (kept between runs, so the corpus is imported once) as scripts/lib.sh does for tests."""
+    import psycopg
+
+    server_url = subprocess.run(
+        ["bash", "-c", 'source scripts/lib.sh; start_postgres; echo "$PORTAL_TEST_DATABASE_URL"'],
+        cwd=REPO, check=True, capture_output=True, text=True,
+    ).stdout.split()[-1]  # fmt: skip
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        if not conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [POSTGRES_DATABASE]
+        ).fetchone():
+            conn.execute(f"CREATE DATABASE {POSTGRES_DATABASE}")
+    return server_url.rsplit("/", 1)[0] + "/" + POSTGRES_DATABASE
+
+
+def ensure_corpus_imported(corpus: Path, work: Path, stamp: Path) -> tuple[int, float | None]:
     from django.core.management import call_command
 
     from articles.models import ArticlePage
 
-    stamp = work / "imported.stamp"
     digest = hashlib.sha256(corpus.read_bytes()).hexdigest()[:16]
     call_command("migrate", verbosity=0)  # the cached database follows the code's models
-    if stamp.exists() and stamp.read_text() == digest:
-        return ArticlePage.objects.filter(external_id__startswith="dev-").count(), None
+    imported = ArticlePage.objects.filter(external_id__startswith="dev-").count()
+    if imported and stamp.exists() and stamp.read_text() == digest:
+        return imported, None
     call_command("load_demo", "--no-admin", stdout=io.StringIO())
     nokw = work / "corpus-nokw.jsonl"
     corpus_without_keywords(corpus, nokw)
@@ -251,12 +274,19 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "dev-corpus")
     parser.add_argument("--queries", type=int, default=0, help="use only the first N queries")
     parser.add_argument("--engines", default=",".join([*ENGINES, "jieba-bm25"]))
+    parser.add_argument("--postgres", action="store_true",
+                        help="PostgreSQL instead of the embedded SQLite database")  # fmt: skip
     args = parser.parse_args()
 
     work = REPO / "var" / "bench"
     work.mkdir(parents=True, exist_ok=True)
-    setup_django(work / "dev-corpus.sqlite3")
-    docs, import_seconds = ensure_corpus_imported(args.corpus / "corpus.jsonl", work)
+    if args.postgres:
+        setup_django(postgres_database())
+        stamp = work / "imported-postgres.stamp"
+    else:
+        setup_django(f"sqlite:///{work / 'dev-corpus.sqlite3'}")
+        stamp = work / "imported.stamp"
+    docs, import_seconds = ensure_corpus_imported(args.corpus / "corpus.jsonl", work, stamp)
     queries = [json.loads(line) for line in (args.corpus / "queries.jsonl").open(encoding="utf-8")]
     traps = [json.loads(line) for line in (args.corpus / "traps.jsonl").open(encoding="utf-8")]
     if args.queries:
@@ -275,7 +305,9 @@ def main() -> None:
         rate = rebuild_index(ENGINES[name])
         results[name] = {**run_queries(ENGINES[name], queries, traps), "indexing articles/s": rate}
 
-    print(f"\ncorpus: {docs} documents (imported without keywords"
+    from django.db import connection
+
+    print(f"\ndatabase: {connection.vendor}; corpus: {docs} documents (imported without keywords"
           + (f", import took {import_seconds:.0f} s" if import_seconds else ", cached import")
           + f"); {len(queries)} queries, {len(traps)} traps; API called in-process")  # fmt: skip
     header = ["metric", *engines, "target"]
