@@ -97,6 +97,7 @@ def test_the_section_menu_lists_the_searched_sites_sections_in_tree_order(client
 
     groups, options = menu()
     assert groups == [] and options == ["要闻", "\u3000└ 专题", "\u3000\u3000└ 子专题"]
+    assert menu(site="nowhere.test") == ([], options)  # an unknown site: this site's menu
     groups, options = menu(site="all")  # every site's, under its name
     assert groups == ["全国高校思想政治工作网", "嘉兴职业技术学院"]
     assert options[-1] == "学校要闻"
