@@ -12,8 +12,8 @@ from __future__ import annotations
 import functools
 
 from django.conf import settings
-from django.db import DatabaseError, connection
-from django.db.models import FloatField, prefetch_related_objects
+from django.db import DatabaseError, ProgrammingError, connection
+from django.db.models import Count, FloatField, Window, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from modelsearch.index import AutocompleteField, RelatedFields, SearchField
 from modelsearch.utils import get_content_type_pk
@@ -332,8 +332,38 @@ def _postgres_backend():
                     built = built | PostgresSearchQuery(word, search_type="phrase", config=config)
             return built
 
+    class SearchResults(base.PostgresSearchResults):
+        matched: int | None = None
+
+        def _do_search(self):
+            """The page and, in the same query, how many matched (COUNT(*) OVER ()): the
+            search service reads `matched` instead of a second query that runs the match
+            and the ranking again (search.services.TieredResults)."""
+            compiler = self.query_compiler
+            if not isinstance(compiler, QueryCompiler) or self.start == 0 and not self.stop:
+                return super()._do_search()
+            unsliced = compiler.search(
+                compiler.get_config(self.backend),
+                0,
+                None,
+                score_field=self._score_field,
+                backend=self.backend,
+            )
+            window = unsliced.annotate(_portal_matched=Window(Count("pk")))
+            try:
+                rows = list(window[self.start : self.stop])
+            except ProgrammingError as exc:  # a fuzzy search without pg_trgm: a clear error
+                self._handle_missing_postgres_extension(exc)
+                raise
+            if rows:
+                self.matched = rows[0]._portal_matched
+            elif self.start == 0:
+                self.matched = 0
+            return rows
+
     class ChinesePostgresSearchBackend(base.PostgresSearchBackend):
         index_class = Index
+        results_class = SearchResults
         query_compiler_class = QueryCompiler
         autocomplete_query_compiler_class = AutocompleteQueryCompiler
 
