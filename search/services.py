@@ -259,6 +259,13 @@ def section_choices(params: SearchParams, request_site: Site | None) -> list[tup
         ]
         if choices:
             groups.append((str(PortalSiteSettings.for_site(site)) if site else "", choices))
+    listed = {choice.id for _, choices in groups for choice in choices}
+    if params.section and params.section not in listed:
+        # The 栏目 searched lies outside the menu (another site's, reached by a link): it
+        # stays chosen, so sending the form again keeps the search within it.
+        section = SectionPage.objects.live().filter(pk=params.section).only("title").first()
+        if section is not None:
+            groups.insert(0, ("", [SectionChoice(id=section.pk, title=section.title, level=0)]))
     return groups
 
 

@@ -98,6 +98,16 @@ def test_the_section_menu_lists_the_searched_sites_sections_in_tree_order(client
     groups, options = menu()
     assert groups == [] and options == ["要闻", "\u3000└ 专题", "\u3000\u3000└ 子专题"]
     assert menu(site="nowhere.test") == ([], options)  # an unknown site: this site's menu
+    # Another site's 栏目 reached by a link stays chosen, so the form keeps the search in it.
+    soup = BeautifulSoup(
+        client.get(
+            "/search/", {"q": "党建", "section": portal.institution_section.pk},
+            HTTP_HOST="national.test",
+        ).content,
+        "html.parser",
+    )  # fmt: skip
+    chosen = soup.select_one("select[name=section] option[selected]")
+    assert (chosen["value"], chosen.get_text()) == (str(portal.institution_section.pk), "学校要闻")
     groups, options = menu(site="all")  # every site's, under its name
     assert groups == ["全国高校思想政治工作网", "嘉兴职业技术学院"]
     assert options[-1] == "学校要闻"
