@@ -11,22 +11,7 @@ A no-op on SQLite, which has its own full-text table.
 
 from django.db import migrations
 
-INDEX = "search_indexentry_title_body_gin"
-
-
-def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = apps.get_model("wagtailsearch", "IndexEntry")._meta.db_table
-    schema_editor.execute(
-        f'CREATE INDEX CONCURRENTLY IF NOT EXISTS {INDEX} ON "{table}" '
-        'USING gin (("title" || "body"))'
-    )
-
-
-def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX}")
+from search.migrations._postgres_index import postgres_index
 
 
 class Migration(migrations.Migration):
@@ -37,4 +22,11 @@ class Migration(migrations.Migration):
         ("wagtailsearch", "0010_add_text_fields"),
     ]
 
-    operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
+    operations = [
+        postgres_index(
+            "search_indexentry_title_body_gin",
+            "wagtailsearch",
+            "IndexEntry",
+            'USING gin (("title" || "body"))',
+        )
+    ]

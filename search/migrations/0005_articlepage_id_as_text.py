@@ -13,22 +13,7 @@ table gets it. Built CONCURRENTLY; a no-op on SQLite, whose backend joins differ
 
 from django.db import migrations
 
-INDEX = "search_articlepage_id_as_text"
-
-
-def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = apps.get_model("articles", "ArticlePage")._meta.db_table
-    schema_editor.execute(
-        f'CREATE INDEX CONCURRENTLY IF NOT EXISTS {INDEX} ON "{table}" '
-        '((page_ptr_id::varchar(50)::text))'
-    )
-
-
-def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX}")
+from search.migrations._postgres_index import postgres_index
 
 
 class Migration(migrations.Migration):
@@ -39,4 +24,11 @@ class Migration(migrations.Migration):
         ("articles", "0006_chinese_default_groups"),
     ]
 
-    operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
+    operations = [
+        postgres_index(
+            "search_articlepage_id_as_text",
+            "articles",
+            "ArticlePage",
+            "((page_ptr_id::varchar(50)::text))",
+        )
+    ]
