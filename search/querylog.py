@@ -175,7 +175,11 @@ def promotions_for(query_string: str, within: Page | None = None) -> list[Search
         for promo in SearchPromotion.objects.select_related("page", "query").order_by("sort_order")
         if query_key(promo.query.query_string) == key
     ]
-    pages = Page.objects.live().public().filter(pk__in={p.page_id for p in promos if p.page_id})
+    if not promos:
+        return []  # the common case: no page query at all
+    from .services import public
+
+    pages = public(Page.objects.live()).filter(pk__in={p.page_id for p in promos if p.page_id})
     if within is not None:
         pages = pages.descendant_of(within, inclusive=True)
     shown = set(pages.values_list("pk", flat=True))
