@@ -46,9 +46,6 @@ PAIR_MARK = "\uf900"
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
 # A unit of a character pair: one Han character, or a run of other letters and digits (ai, 5g).
 _UNIT = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+")
-# A number or code with a point or hyphen inside (1.5, 97-91, covid-19): jieba keeps it whole
-# as one word, and so does the index; runs(joined=True) keeps it in one run.
-CODE = re.compile(rf"[^\W_{_HAN}]+(?:[.\-][^\W_{_HAN}]+)+")
 # jieba's dictionary words rarer than this are cut inconsistently (教师资格, frequency 4, is
 # 教师 / 资格证 inside 教师资格证): they are matched as characters too, like unknown words.
 RELIABLE_WORD_FREQ = 10
@@ -92,13 +89,25 @@ def _joins(previous: str, gap: str, unit: str) -> bool:
     return gap == "%" and previous[-1].isdigit()
 
 
+# What a word may end in besides letters and digits: a percent sign after a number (12%),
+# plus or hash signs after letters (c++, c#; jieba keeps them where its dictionary has the word).
+_WORD_END = re.compile(r"(?<=\d)%|(?<=[a-z])[+#]+")
+
+
+def _suffix(previous: str, gap: str) -> str:
+    """The start of the gap after a unit that belongs to its word (0.82% → %, c++ → ++)."""
+    found = _WORD_END.match(previous[-1:] + gap, 1)
+    return found.group() if found else ""
+
+
 def runs(text: str, joined: bool = False) -> list[str]:
     """The runs of adjacent units in normalised text: what a query string's words and
     characters are matched within (a space or a punctuation mark ends a run): 红船，精神 →
     红船, 精神.
 
     joined=True keeps numbers and codes whole, as jieba does and so the index's words:
-    1.7秒 is one run (words 1.7, 秒), 0.82% keeps its percent sign, 97-91 its hyphen.
+    1.7秒 is one run (words 1.7, 秒), 0.82% keeps its percent sign, 97-91 its hyphen, c++
+    its plus signs.
     """
     normalized = normalize(text)
     found: list[str] = []
@@ -111,13 +120,30 @@ def runs(text: str, joined: bool = False) -> list[str]:
         elif found and joined and _joins(previous, gap, unit):
             found[-1] += gap + unit
         else:
-            if found and joined and previous[-1].isdigit() and gap.startswith("%"):
-                found[-1] += "%"
+            if found and joined:
+                found[-1] += _suffix(previous, gap)
             found.append(unit)
         previous, end = unit, match.end()
-    if found and joined and previous[-1].isdigit() and normalized[end : end + 1] == "%":
-        found[-1] += "%"
+    if found and joined:
+        found[-1] += _suffix(previous, normalized[end:])
     return found
+
+
+# The punctuation jieba keeps inside a word (1.7, 97-91, 0.82%, c++, c#, a&b, a_b), each
+# written as a letter no normalised text contains (CJK compatibility ideographs, which NFKC
+# maps to other characters, as PAIR_MARK). The databases' tokenisers split words at
+# punctuation (SQLite held 1.2.3 as 1 / 2 / 3 and c++ as c; PostgreSQL dropped the % of
+# 0.82%), while OpenSearch's whitespace tokeniser keeps each word whole: written this way, the
+# databases hold the same words as OpenSearch.
+_DATABASE_LETTERS = str.maketrans(
+    {".": "\uf901", "-": "\uf902", "%": "\uf903", "+": "\uf904", "#": "\uf905", "&": "\uf906",
+     "_": "\uf907"}
+)  # fmt: skip
+
+
+def for_database(words: str) -> str:
+    """Space-separated index or query words as a database's tokeniser must see them."""
+    return words.translate(_DATABASE_LETTERS)
 
 
 def _is_word(token: str) -> bool:

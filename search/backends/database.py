@@ -18,9 +18,9 @@ from django.db.models.expressions import RawSQL
 from modelsearch.index import AutocompleteField, RelatedFields, SearchField
 from modelsearch.utils import get_content_type_pk
 
-from search.text import segment_for_index
+from search.text import for_database, segment_for_index
 
-from .query import segment_query
+from .query import for_database_query, segment_query
 
 
 def _segmented(prepare_field):
@@ -41,7 +41,9 @@ def _segmented(prepare_field):
                 cache[key] = [
                     (
                         *item[:-1],
-                        segment_for_index(item[-1], pairs=isinstance(item[0], SearchField)),
+                        for_database(
+                            segment_for_index(item[-1], pairs=isinstance(item[0], SearchField))
+                        ),
                     )
                     if isinstance(item[0], SearchField | AutocompleteField)
                     else item
@@ -65,10 +67,15 @@ def prefetch_search_relations(model, objs: list) -> None:
 class ChineseQueryCompilerMixin:
     # Autocomplete fields hold words only (prefixes of words), no character pairs.
     match_characters = True
+    # The databases' tokenisers split words at punctuation; their index writes it as letters
+    # (search.text.for_database). OpenSearch's whitespace tokeniser keeps words as they are.
+    letters_for_punctuation = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.query = segment_query(self.query, characters=self.match_characters)
+        if self.letters_for_punctuation:
+            self.query = for_database_query(self.query)
 
 
 def _as_int(value) -> int:
@@ -269,27 +276,9 @@ def _postgres_backend():
             self._refresh_title_norms()
 
     from django.contrib.postgres.search import SearchQuery as PostgresSearchQuery
-    from modelsearch.query import And, Not, Or, Phrase, PlainText
+    from modelsearch.query import And, Not, Phrase, PlainText
 
-    class HyphenatedWordsMixin:
-        def build_tsquery_content(self, query, config=None, invert=False):
-            # modelsearch cuts words at hyphens, but the index holds 97-91 as PostgreSQL's
-            # parser reads it ('97', '-91'): a word with a hyphen is matched as that phrase.
-            if isinstance(query, PlainText) and "-" in query.query_string:
-                words = query.query_string.split()
-                parts = [Phrase(w) if "-" in w else PlainText(w) for w in words]
-                if len(parts) > 1:
-                    query = And(parts) if query.operator == "and" else Or(parts)
-                elif parts:
-                    query = parts[0]
-                # From the top again: the compiler's own rules apply to the new parts
-                # (a negated phrase, above all); none of them holds a hyphenated PlainText.
-                return self.build_tsquery_content(query, config=config, invert=invert)
-            return super().build_tsquery_content(query, config=config, invert=invert)
-
-    class QueryCompiler(
-        HyphenatedWordsMixin, ChineseQueryCompilerMixin, base.PostgresSearchQueryCompiler
-    ):
+    class QueryCompiler(ChineseQueryCompilerMixin, base.PostgresSearchQueryCompiler):
         def build_tsquery_content(self, query, config=None, invert=False):
             # modelsearch negates each word of a Not(PlainText) but keeps its operator, so
             # Not("a b", and) became !a & !b (neither word). De Morgan: !a | !b.
@@ -319,18 +308,6 @@ def _postgres_backend():
         ChineseQueryCompilerMixin, base.PostgresAutocompleteQueryCompiler
     ):
         match_characters = False
-
-        def build_tsquery_content(self, query, config=None, invert=False):
-            built = super().build_tsquery_content(query, config=config, invert=invert)
-            if invert or not isinstance(query, PlainText) or "-" not in query.query_string:
-                return built
-            # modelsearch matches a hyphenated word's parts as prefixes (Poseidon-1234 finds
-            # Poseidon-1234ABC); the index also holds 97-91 as '97', '-91', which that misses:
-            # the phrase PostgreSQL's parser makes of the word is the alternative.
-            for word in query.query_string.split():
-                if "-" in word:
-                    built = built | PostgresSearchQuery(word, search_type="phrase", config=config)
-            return built
 
     class SearchResults(base.PostgresSearchResults):
         matched: int | None = None

@@ -121,6 +121,7 @@ class QueryCompiler(
     RemembersRequestMixin, ChineseQueryCompilerMixin, OpenSearch3SearchQueryCompiler
 ):
     mapping_class = ChineseMapping
+    letters_for_punctuation = False
 
     def _join_and_compile_queries(self, query, fields, boost=1.0):
         # modelsearch compiles And(…, Not(x)) once per field and takes the best: the title
@@ -145,6 +146,7 @@ class AutocompleteQueryCompiler(
 ):
     mapping_class = ChineseMapping
     match_characters = False
+    letters_for_punctuation = False
 
 
 class SearchResults(OpenSearch3SearchResults):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText, SearchQuery
 
-from search.text import CODE, character_pairs, get_segmenter, normalize, runs
+from search.text import character_pairs, for_database, get_segmenter, normalize, runs
 
 # A query that can match nothing: a term no segmented index contains (tokens never hold spaces
 # or this private-use character).
@@ -34,10 +34,11 @@ def _terms(tokens_with_synonyms: list[tuple[str, ...]], operator: str) -> Search
 
 def _characters(text: str) -> SearchQuery:
     """The phrase of the text's character pairs. A run kept whole for its numbers or codes
-    (97-91胜, 约1.5万人) is a phrase per part, since the index breaks the pairs at the
-    punctuation, and each number or code is also required as the word the index holds
-    (1.5, 97-91): its part before the point or hyphen has no pair of its own."""
-    parts: list[SearchQuery] = [PlainText(code) for code in CODE.findall(normalize(text))]
+    (97-91胜, 约1.5万人, 用c++) is a phrase per part, since the index breaks the pairs at the
+    punctuation, and each word with punctuation inside is also required as the word the
+    index holds (1.5, 97-91, c++): its letters and digits have no pair of their own."""
+    inner = [word for word in get_segmenter().cut(text) if not word.isalnum()]
+    parts: list[SearchQuery] = [PlainText(word) for word in dict.fromkeys(inner)]
     parts += [Phrase(" ".join(p)) for r in runs(text) if (p := character_pairs(normalize(r)))]
     if not parts:
         return PlainText(NOTHING)
@@ -102,6 +103,23 @@ def _phrase(query: Phrase, characters: bool) -> SearchQuery:
         return parts[0] if len(parts) == 1 else And(parts)
     tokens = segmenter.cut(query.query_string)
     return Phrase(" ".join(tokens) if tokens else NOTHING)
+
+
+def for_database_query(query: SearchQuery) -> SearchQuery:
+    """A segmented query's words as the database backends index them (search.text.for_database)."""
+    if isinstance(query, PlainText):
+        return PlainText(for_database(query.query_string), operator=query.operator)
+    if isinstance(query, Phrase):
+        return Phrase(for_database(query.query_string))
+    if isinstance(query, Boost):
+        return Boost(for_database_query(query.subquery), query.boost)
+    if isinstance(query, Not):
+        return Not(for_database_query(query.subquery))
+    if isinstance(query, And):
+        return And([for_database_query(q) for q in query.subqueries])
+    if isinstance(query, Or):
+        return Or([for_database_query(q) for q in query.subqueries])
+    return query  # MatchAll; Fuzzy, which modelsearch matches on the raw text
 
 
 def segment_query(query: SearchQuery, characters: bool = True) -> SearchQuery:

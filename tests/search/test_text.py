@@ -7,6 +7,7 @@ from search.text import (
     PAIR_MARK,
     Segmenter,
     character_pairs,
+    for_database,
     get_segmenter,
     normalize,
     runs,
@@ -161,6 +162,26 @@ def test_editor_words_match_as_words():
     assert not get_segmenter().is_reliable("红船工匠")
     DictionaryWord.objects.create(word="红船工匠")
     assert get_segmenter().is_reliable("红船工匠")
+
+
+def test_runs_keep_the_punctuation_jieba_keeps_in_words():
+    assert runs("用c++和c#写，涨0.82%。1.7秒", joined=True) == [
+        "用c++",
+        "和c#",
+        "写",
+        "涨0.82%",
+        "1.7秒",
+    ]
+    assert runs("微博#热搜 c ++", joined=True) == ["微博", "热搜", "c"]
+
+
+def test_database_words_write_punctuation_as_letters():
+    index = Segmenter().cut_for_index("学c++与c语言，增长0.82%，版本1.2.3")
+    assert {"c++", "c", "0.82%", "1.2.3"} <= set(index)
+    words = for_database(" ".join(index)).split()
+    # One word each to SQLite's and PostgreSQL's tokenisers, which split at punctuation.
+    assert len(words) == len(index) and all(word.isalnum() for word in words)
+    assert len(set(words)) == len(set(index))  # c++ is not c, 1.2.3 not 123
 
 
 def test_runs_end_at_spaces_and_punctuation():
