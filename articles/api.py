@@ -4,6 +4,8 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 from wagtail.models import Page, Site
 
+from home.pages import public
+
 from . import feeds
 from .models import ArticlePage
 
@@ -54,7 +56,7 @@ def account(request, slug: str):
 @require_GET
 def slots(request, page_id: int):
     site = _site(request)
-    page = Page.objects.live().public().filter(pk=page_id).first()
+    page = public(Page.objects.live()).filter(pk=page_id).first()
     if site is None or page is None or not page.path.startswith(site.root_page.path):
         return _error("页面不存在或未发布。")
     by_position = feeds.slots_for(page)

@@ -10,6 +10,8 @@ from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from wagtail.models import Site
 
+from home.pages import public
+
 from .models import ArticlePage, PublishingAccount, SectionPage
 
 FEED_SIZE = 20
@@ -84,7 +86,7 @@ class _ArticleFeed(Feed):
 class SectionFeed(_ArticleFeed):
     def get_object(self, request, section_id: int) -> Source:
         site = _site(request)
-        section = SectionPage.objects.live().public().filter(pk=section_id).first()
+        section = public(SectionPage.objects.live()).filter(pk=section_id).first()
         if section is None or not section.path.startswith(site.root_page.path):
             raise Http404("栏目不存在")
         return Source(section, site, request)

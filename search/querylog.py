@@ -19,6 +19,7 @@ from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, Sear
 from wagtail.models import Page, Site
 from wagtail.search.utils import normalise_query_string
 
+from home.pages import public
 from portal.batching import BatchCounter
 
 from .models import SiteQueryDailyHits
@@ -177,8 +178,6 @@ def promotions_for(query_string: str, within: Page | None = None) -> list[Search
     ]
     if not promos:
         return []  # the common case: no page query at all
-    from .services import public
-
     pages = public(Page.objects.live()).filter(pk__in={p.page_id for p in promos if p.page_id})
     if within is not None:
         pages = pages.descendant_of(within, inclusive=True)

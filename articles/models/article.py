@@ -9,10 +9,11 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page, PageManager, PageQuerySet, Site
+from wagtail.models import Orderable, Page, PageManager, Site
 from wagtail.search import index
 
 from home.blocks import BodyStreamBlock
+from home.pages import PublicPageQuerySet
 from portal.page_forms import PortalPageForm
 from portal.validators import plausible_time
 
@@ -26,15 +27,18 @@ class ArticlePageTag(TaggedItemBase):
     )
 
 
-class ArticleQuerySet(PageQuerySet):
+# Reading order: 置顶 first, then by 发布时间, newest first.
+LISTING_ORDER = (
+    models.F("is_pinned").desc(),
+    models.F("display_time").desc(nulls_last=True),
+    models.F("pk").desc(),
+)
+
+
+class ArticleQuerySet(PublicPageQuerySet):
     def for_listing(self):
-        """What readers may see, in reading order: 置顶 first, then by 发布时间, newest first."""
-        return (
-            self.live()
-            .public()
-            .select_related("account")
-            .order_by("-is_pinned", models.F("display_time").desc(nulls_last=True), "-pk")
-        )
+        """What readers may see, in reading order."""
+        return self.live().public().select_related("account").order_by(*LISTING_ORDER)
 
 
 class ArticleManager(PageManager.from_queryset(ArticleQuerySet)):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from home.pages import public
 from portal.page_forms import PortalPageForm
 
 
@@ -34,7 +35,7 @@ class SectionPage(Page):
         context = super().get_context(request, *args, **kwargs)
         paginator = Paginator(self.articles(), settings.PORTAL_SECTION_PAGE_SIZE)
         context["articles"] = paginator.get_page(request.GET.get("page"))
-        context["subsections"] = self.get_children().live().public().type(SectionPage)
+        context["subsections"] = public(self.get_children().live().type(SectionPage))
         from articles.feeds import feed_context
 
         context.update(feed_context(self, request))

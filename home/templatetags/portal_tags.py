@@ -1,6 +1,8 @@
 from django import template
 from wagtail.models import Page, Site
 
+from home.pages import public
+
 register = template.Library()
 
 
@@ -18,7 +20,7 @@ def main_menu(context) -> list[Page]:
     root = site_root(context)
     if root is None:
         return []
-    return list(root.get_children().live().public().in_menu())
+    return list(public(root.get_children().live().in_menu()))
 
 
 @register.simple_tag

@@ -13,7 +13,7 @@ from wagtail.models import PageViewRestriction
 from articles import feeds
 from articles.models import ArticleViewCount, FeaturedSlot
 from articles.views_counter import view_counter
-from tests.factories import ArticlePageFactory, PublishingAccountFactory
+from tests.factories import ArticlePageFactory, PublishingAccountFactory, SectionPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +116,48 @@ def test_editor_slots_override_the_featured_flag_and_respect_their_window(client
     assert feeds.slots_for(section)["carousel"] == []  # its window has ended
     page = BeautifulSoup(client.get(section.url, HTTP_HOST="national.test").content, "html.parser")
     assert page.select_one(".slot-headline a").get_text() == "编辑头条"
+
+
+def test_home_lists_each_sections_own_articles_pinned_first_then_newest(portal):
+    home = portal.national.root_page
+    news = portal.national_section
+    theory = SectionPageFactory(parent=home, title="理论", slug="theory")
+    deep = SectionPageFactory(parent=SectionPageFactory(parent=theory, slug="t1"), slug="t2")
+    for days, title in [(1, "要闻1"), (3, "要闻3"), (2, "要闻2"), (4, "要闻4")]:
+        ArticlePageFactory(parent=news, title=title, display_time=ago(days=days))
+    ArticlePageFactory(parent=news, title="置顶旧文", is_pinned=True, display_time=ago(days=9))
+    ArticlePageFactory(parent=news, title="推荐旧文", is_featured=True, display_time=ago(days=8))
+    ArticlePageFactory(parent=deep, title="理论新文", display_time=ago(days=5))
+    ArticlePageFactory(parent=theory, title="理论旧文", display_time=ago(days=6))
+    ArticlePageFactory(parent=portal.institution_section, title="院校文章")
+
+    blocks = feeds.section_blocks_for_home(home, per_section=3)
+    assert [b.section.title for b in blocks] == ["要闻", "理论"]
+    assert blocks[0].featured.title == "推荐旧文"
+    assert [a.title for a in blocks[0].latest] == ["置顶旧文", "要闻1", "要闻2"]
+    assert blocks[1].featured is None
+    assert [a.title for a in blocks[1].latest] == ["理论新文", "理论旧文"]
+
+
+def test_home_section_lists_take_as_many_queries_for_many_sections_as_for_one(portal):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    home = portal.national.root_page
+    ArticlePageFactory(parent=portal.national_section, is_featured=True)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            feeds.section_blocks_for_home(home, per_section=6)
+        return len(captured)
+
+    one = queries()
+    for n in range(5):
+        section = SectionPageFactory(parent=home, slug=f"s{n}")
+        ArticlePageFactory(parent=section, is_featured=True)
+        ArticlePageFactory(parent=section)
+    assert len(feeds.section_blocks_for_home(home, per_section=6)) == 6
+    assert queries() == one
 
 
 def test_feed_api_json(client, portal):

@@ -74,3 +74,31 @@ def test_500_page_renders_without_context():
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert "服务器暂时出现问题" in response.content.decode()
+
+
+def test_pages_under_a_view_restriction_are_left_out_of_menus_and_lists(client, portal):
+    from wagtail.models import PageViewRestriction
+
+    public = SectionPageFactory(parent=portal.national_section, title="公开子栏目", slug="open")
+    private = SectionPageFactory(parent=portal.national_section, title="内部子栏目", slug="staff")
+    hidden = SectionPageFactory(parent=portal.national.root_page, title="内部栏目", slug="inner")
+    for section in (hidden, portal.national_section):
+        section.show_in_menus = True
+        section.save_revision().publish()
+    ArticlePageFactory(parent=hidden, title="内部栏目文章")
+    ArticlePageFactory(parent=private, title="内部文章")
+    ArticlePageFactory(parent=public, title="公开文章")
+    for page in (hidden, private):
+        PageViewRestriction.objects.create(page=page, restriction_type="login")
+
+    home = BeautifulSoup(get(client, "/", "national.test").content, "html.parser")
+    assert [a.get_text() for a in home.select("nav.main-nav a")].count("内部栏目") == 0
+    assert "要闻" in [a.get_text() for a in home.select("nav.main-nav a")]
+    headings = [h.get_text(strip=True) for h in home.select("section.section-block h2")]
+    assert "要闻" in headings and "内部栏目" not in headings
+    assert "公开文章" in home.get_text() and "内部文章" not in home.get_text()
+
+    section = BeautifulSoup(get(client, "/news/", "national.test").content, "html.parser")
+    text = section.get_text()
+    assert "公开子栏目" in text and "公开文章" in text
+    assert "内部子栏目" not in text and "内部文章" not in text
