@@ -253,26 +253,35 @@ def _postgres_backend():
 
     class Index(base.PostgresIndex):
         def add_items(self, model, objs):
+            """A batch in one statement (INSERT … ON CONFLICT DO UPDATE), not an update,
+            then an insert, per object."""
             if not model.get_search_fields():
                 return
             content_type_pk = get_content_type_pk(model)
-            entries = self.entries.filter(content_type_id=content_type_pk)
             objs = list(objs)
             prefetch_search_relations(model, objs)
+            entries = {}
             for obj in objs:
                 indexer = ObjectIndexer(obj, self.backend)
-                values = {
-                    "title": indexer.title,
-                    "autocomplete": indexer.autocomplete,
-                    "body": indexer.body,
-                    "title_text": indexer.title_text,
-                    "body_text": indexer.body_text,
-                    "title_norm": 1.0,
-                }
-                if not entries.filter(object_id=indexer.id).update(**values):
-                    base.IndexEntry._default_manager.create(
-                        content_type_id=content_type_pk, object_id=indexer.id, **values
-                    )
+                entries[indexer.id] = base.IndexEntry(
+                    content_type_id=content_type_pk,
+                    object_id=indexer.id,
+                    title=indexer.title,
+                    autocomplete=indexer.autocomplete,
+                    body=indexer.body,
+                    title_text=indexer.title_text,
+                    body_text=indexer.body_text,
+                    title_norm=1.0,
+                )
+            if not entries:
+                return
+            fields = ["title", "autocomplete", "body", "title_text", "body_text", "title_norm"]
+            self.entries.bulk_create(
+                entries.values(),
+                update_conflicts=True,
+                unique_fields=["content_type", "object_id"],
+                update_fields=fields,
+            )
             self._refresh_title_norms()
 
     from django.contrib.postgres.search import SearchQuery as PostgresSearchQuery
