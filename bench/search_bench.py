@@ -125,6 +125,20 @@ def ensure_corpus_imported(corpus: Path, work: Path, stamp: Path) -> tuple[int, 
     return ArticlePage.objects.filter(external_id__startswith="dev-").count(), elapsed
 
 
+def open_benchmark_database(corpus_dir: Path, postgres: bool) -> tuple[int, float | None]:
+    """Django set up on the benchmarks' database (SQLite under var/bench/, or PostgreSQL's
+    `portal_search_bench`), the corpus imported into it once: (documents, import seconds)."""
+    work = REPO / "var" / "bench"
+    work.mkdir(parents=True, exist_ok=True)
+    if postgres:
+        setup_django(postgres_database())
+        stamp = work / "imported-postgres.stamp"
+    else:
+        setup_django(f"sqlite:///{work / 'dev-corpus.sqlite3'}")
+        stamp = work / "imported.stamp"
+    return ensure_corpus_imported(corpus_dir / "corpus.jsonl", work, stamp)
+
+
 def rebuild_index(conf: dict) -> float:
     """Index every article into a fresh index of this engine; return articles per second."""
     from django.db import connection
@@ -278,15 +292,7 @@ def main() -> None:
                         help="PostgreSQL instead of the embedded SQLite database")  # fmt: skip
     args = parser.parse_args()
 
-    work = REPO / "var" / "bench"
-    work.mkdir(parents=True, exist_ok=True)
-    if args.postgres:
-        setup_django(postgres_database())
-        stamp = work / "imported-postgres.stamp"
-    else:
-        setup_django(f"sqlite:///{work / 'dev-corpus.sqlite3'}")
-        stamp = work / "imported.stamp"
-    docs, import_seconds = ensure_corpus_imported(args.corpus / "corpus.jsonl", work, stamp)
+    docs, import_seconds = open_benchmark_database(args.corpus, args.postgres)
     queries = [json.loads(line) for line in (args.corpus / "queries.jsonl").open(encoding="utf-8")]
     traps = [json.loads(line) for line in (args.corpus / "traps.jsonl").open(encoding="utf-8")]
     if args.queries:
