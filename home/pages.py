@@ -26,8 +26,7 @@ def private_q(pages: PageQuerySet) -> Q:
 
 def public(pages: PageQuerySet) -> PageQuerySet:
     """`pages.public()` for any page queryset (Wagtail's Page, 栏目, articles)."""
-    private = private_q(pages)
-    return pages if private == Q(pk__in=[]) else pages.exclude(private)
+    return pages.exclude(private_q(pages))  # excluding pk__in=[] adds no condition
 
 
 class PublicPageQuerySet(PageQuerySet):
