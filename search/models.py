@@ -107,6 +107,9 @@ class PendingIndexUpdate(models.Model):
     action = models.CharField(max_length=10, choices=ACTIONS, default="update")
     backend_name = models.CharField(max_length=64, default="default")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Changes with every update recorded for the object: a replay removes only the row as it
+    # read it (search.outbox.replay_missed).
+    updated_at = models.DateTimeField(auto_now=True)
     attempts = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.apps import apps
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -14,36 +14,65 @@ def record_missed(obj, action: str, backend_name: str = "default") -> None:
     from .models import PendingIndexUpdate
 
     try:
-        PendingIndexUpdate.objects.update_or_create(
-            backend_name=backend_name,
-            app_label=obj._meta.app_label,
-            model_name=obj._meta.model_name,
-            object_pk=str(obj.pk),
-            defaults={"action": action},
-        )
-    except DatabaseError:  # never let bookkeeping break a publish
+        # A savepoint: on PostgreSQL a failed statement would otherwise abort the publish's
+        # own transaction, which this must never break.
+        with transaction.atomic():
+            PendingIndexUpdate.objects.update_or_create(
+                backend_name=backend_name,
+                app_label=obj._meta.app_label,
+                model_name=obj._meta.model_name,
+                object_pk=str(obj.pk),
+                defaults={"action": action},
+            )
+    except DatabaseError:
         logger.exception("could not record a missed index update for %r", obj)
 
 
 def replay_missed(backend, backend_name: str = "default", limit: int = 1000) -> int:
-    """Re-send missed updates (latest state of each object); return how many were applied."""
+    """Re-send missed updates (latest state of each object); return how many were applied.
+
+    Stops at the first sign that the engine is still unreachable (the backend's
+    `unreachable_errors`). Any other failure (the engine refuses one document) is counted on
+    that row and the replay goes on: the rows that failed most wait at the back, so one bad
+    document never holds up the rest.
+    """
     from .models import PendingIndexUpdate
 
+    unreachable = getattr(backend, "unreachable_errors", ())
     done = 0
-    pending = PendingIndexUpdate.objects.filter(backend_name=backend_name).order_by("pk")
-    for item in pending[:limit]:
-        model = apps.get_model(item.app_label, item.model_name)
+    pending = PendingIndexUpdate.objects.filter(backend_name=backend_name)
+    for item in pending.order_by("attempts", "pk")[:limit]:
+        try:
+            model = apps.get_model(item.app_label, item.model_name)
+        except LookupError:  # the model is gone (an app removed): nothing left to send
+            logger.error("missed index update for an unknown model dropped: %s", item)
+            item.delete()
+            continue
         obj = model._default_manager.filter(pk=item.object_pk).first()
         try:
-            if obj is None or item.action == "delete":
-                if obj is not None:
-                    backend.delete(obj, _replaying=True)
+            if obj is None:
+                # Deleted since: the engine may still hold it. A stand-in with the same
+                # key is all the backend needs to remove the document.
+                backend.delete(model(pk=item.object_pk), _replaying=True)
+            elif item.action == "delete":
+                backend.delete(obj, _replaying=True)
             else:
                 backend.add(obj, _replaying=True)
-        except Exception:  # still down: keep it for the next run
+        except unreachable:  # still down: keep it (and the rest) for the next run
             PendingIndexUpdate.objects.filter(pk=item.pk).update(attempts=item.attempts + 1)
             logger.warning("search engine still unreachable; %s kept", item)
             break
-        item.delete()
+        except Exception:
+            PendingIndexUpdate.objects.filter(pk=item.pk).update(attempts=item.attempts + 1)
+            logger.exception("search engine refused a missed index update; %s kept", item)
+            continue
+        # Only the row as it was read: an update recorded meanwhile stays for the next run.
+        PendingIndexUpdate.objects.filter(pk=item.pk, updated_at=item.updated_at).delete()
         done += 1
     return done
+
+
+def pending_count(backend_name: str = "default") -> int:
+    from .models import PendingIndexUpdate
+
+    return PendingIndexUpdate.objects.filter(backend_name=backend_name).count()

@@ -274,6 +274,8 @@ class ChineseOpenSearchBackend(OpenSearch3SearchBackend):
     results_class = SearchResults
     query_compiler_class = QueryCompiler
     autocomplete_query_compiler_class = AutocompleteQueryCompiler
+    # What says the engine cannot be reached (search.outbox stops its replay on these).
+    unreachable_errors = ENGINE_DOWN
 
     def __init__(self, params):
         params = dict(params)

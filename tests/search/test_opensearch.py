@@ -208,11 +208,15 @@ def test_engine_stopped_falls_back_to_the_database_and_replays_missed_updates(
         **settings.WAGTAILSEARCH_BACKENDS,
         "database": {"BACKEND": "search.backends.database"},
     }
+    withdrawn = ArticlePageFactory(parent=portal.national_section, title="停机期间撤下的党建文章")
+    refresh(opensearch)
     engine_script("stop")
     try:
         article = ArticlePageFactory(parent=portal.national_section, title="停机期间发布的党建文章")
         article.save_revision().publish()  # publishing keeps working
         assert PendingIndexUpdate.objects.filter(object_pk=str(article.pk)).exists()
+        withdrawn.delete()  # deleting too; the engine still holds it
+        assert PendingIndexUpdate.objects.filter(object_pk=str(withdrawn.pk)).exists()
         response = client.get("/search/api/", {"q": "党建"}, HTTP_HOST="national.test")
         body = json.loads(response.content)
         assert response.status_code == 200
@@ -226,13 +230,52 @@ def test_engine_stopped_falls_back_to_the_database_and_replays_missed_updates(
     finally:
         engine_script("start")
 
-    # The engine is back: the missed update is replayed and the engine finds the article.
-    assert replay_missed_index_updates() >= 1
+    # The engine is back: the missed updates are replayed; the engine finds the new article
+    # and no longer holds the deleted one (counted, then missing from the page).
+    assert replay_missed_index_updates() >= 2
     assert not PendingIndexUpdate.objects.exists()
     refresh(opensearch)
     body = json.loads(client.get("/search/api/", {"q": "党建"}, HTTP_HOST="national.test").content)
     assert [r["title"] for r in body["results"]] == ["停机期间发布的党建文章"]
+    assert body["total"] == 1
     assert "notice" not in body
+    assert engine_holds(opensearch, article) and not engine_holds(opensearch, withdrawn)
+
+
+def engine_holds(backend, article) -> bool:
+    index = backend.get_index_for_model(ArticlePage).name
+    return backend.es.exists(index=index, id=str(article.pk))
+
+
+def test_replay_command_removes_what_was_deleted_and_skips_what_it_cannot_send(
+    client, opensearch, portal
+):
+    """Deleted while the engine was marked unreachable: the replay (the operators' command)
+    removes it from the engine; a row for a model that no longer exists does not stop it."""
+    from search.models import PendingIndexUpdate
+
+    kept = ArticlePageFactory(parent=portal.national_section, title="补发后仍在的文章")
+    gone = ArticlePageFactory(parent=portal.national_section, title="补发后删除的文章")
+    refresh(opensearch)
+    assert engine_holds(opensearch, gone)
+    PendingIndexUpdate.objects.create(app_label="articles", model_name="gonemodel", object_pk="1")
+    opensearch.mark_engine_down(ConnectionRefusedError())
+    try:
+        gone_pk = gone.pk
+        gone.delete()
+        kept.title = "补发后改名的文章"
+        kept.save_revision().publish()
+        assert PendingIndexUpdate.objects.count() == 3
+    finally:
+        opensearch.engine_answered()
+    out = io.StringIO()
+    call_command("replay_index_updates", stdout=out)
+    assert "已补发 2 条，剩余 0 条" in out.getvalue()
+    assert not PendingIndexUpdate.objects.exists()
+    refresh(opensearch)
+    index = opensearch.get_index_for_model(ArticlePage).name
+    assert not opensearch.es.exists(index=index, id=str(gone_pk))
+    assert titles(client, "补发后") == ["补发后改名的文章"]
 
 
 def test_numbers_and_codes_are_found_as_typed(client, opensearch, portal):
