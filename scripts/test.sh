@@ -6,6 +6,9 @@ source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
 ensure_debian_packages postgresql redis-server chromium chromium-driver
+# OpenSearch comes from Maven Central (scripts/opensearch.sh); Maven is on these machines,
+# Debian's package where it is not. Java 21+ must be (Debian 12 packages only 17).
+command -v mvn >/dev/null || ensure_debian_packages maven
 ensure_venv "[test]"
 # axe-core (accessibility checks injected into Chromium), pinned in package-lock.json.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -15,7 +18,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 start_postgres
 start_redis
-export PORTAL_TEST_OPENSEARCH_URL="$(bash scripts/opensearch.sh start)"
+# Assigned, then exported: `export X="$(…)"` would hide a failed start from `set -e`.
+PORTAL_TEST_OPENSEARCH_URL="$(bash scripts/opensearch.sh start)"
+export PORTAL_TEST_OPENSEARCH_URL
 if [ "${PORTAL_KEEP_SERVICES:-}" != "1" ]; then
   trap 'stop_redis; stop_postgres; bash scripts/opensearch.sh stop' EXIT
 fi

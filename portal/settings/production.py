@@ -1,10 +1,25 @@
 """Production: every secret and service address comes from the environment."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without one
+if len(SECRET_KEY) < 32:  # an empty or toy key signs sessions anyone could forge
+    raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 32 characters")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+# Off unless the site is served over HTTPS end to end: HSTS cannot be taken back from browsers
+# that saw it, and a redirect loop follows if the proxy does not set X-Forwarded-Proto.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Wagtail's review notifications (三审) and password resets: SMTP, e.g.
+# smtp+tls://user:password@smtp.example.edu.cn:587 (django-environ's email URL).
+globals().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

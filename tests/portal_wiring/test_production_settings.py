@@ -1,0 +1,80 @@
+"""portal.settings.production as an operator starts it: from the environment alone."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def manage(tmp_path, *args, **env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "SECURE_", "SECRET_"))
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **env,
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deployment_checks_pass_with_the_documented_https_settings(tmp_path):
+    done = manage(
+        tmp_path,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="www.example.edu.cn",
+        SECURE_HSTS_SECONDS="31536000",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="true",
+        SECURE_HSTS_PRELOAD="true",
+        SECURE_SSL_REDIRECT="true",
+        EMAIL_URL="smtp+tls://portal:secret@smtp.example.edu.cn:587",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout
+
+
+def test_mail_goes_to_the_configured_smtp_server(tmp_path):
+    done = manage(
+        tmp_path,
+        "shell",
+        "-c",
+        "from django.conf import settings as s;"
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL)",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        EMAIL_URL="smtp+tls://portal:secret@smtp.example.edu.cn:587",
+        DEFAULT_FROM_EMAIL="思政网 <noreply@example.edu.cn>",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1].split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.edu.cn",
+        "587",
+        "True",
+        "思政网",
+        "<noreply@example.edu.cn>",
+    ]
+
+
+def test_refuses_to_start_without_a_real_secret_key(tmp_path):
+    for key in ["", "short-key"]:
+        done = manage(tmp_path, "check", SECRET_KEY=key)
+        assert done.returncode != 0
+        assert "SECRET_KEY must be a random string" in done.stderr
+    done = manage(tmp_path, "check")  # not set at all
+    assert done.returncode != 0 and "SECRET_KEY" in done.stderr
