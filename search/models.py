@@ -18,6 +18,15 @@ def _is_one_word(text: str) -> bool:
     return all(ch.isalnum() for ch in text)
 
 
+def _check_word(word: str, field: str) -> None:
+    if len(word) < 2:  # a single character is a word of its own already
+        raise ValidationError({field: _("词语至少要有两个字：%(w)s") % {"w": word}})
+    if len(word) > WORD_MAX_LENGTH:  # normalising can lengthen it (㍿ → 株式会社)
+        raise ValidationError(
+            {field: _("词语不能超过 %(n)s 个字：%(w)s") % {"n": WORD_MAX_LENGTH, "w": word}}
+        )
+
+
 @register_snippet
 class DictionaryWord(models.Model):
     """A word the segmenter must keep whole (红船精神, 三全育人, 立德树人 …)."""
@@ -42,6 +51,8 @@ class DictionaryWord(models.Model):
         return self.word
 
     def clean(self):
+        if not self.word:  # the field's own check (required, too long) has said why
+            return
         self.word = normalize(self.word.strip())
         if not self.word:
             raise ValidationError({"word": _("请填写词语")})
@@ -49,8 +60,7 @@ class DictionaryWord(models.Model):
             raise ValidationError(
                 {"word": _("一个词语中不能含有空格或标点，只能由汉字、字母和数字组成")}
             )
-        if len(self.word) > WORD_MAX_LENGTH:  # normalising can lengthen it (㍿ → 株式会社)
-            raise ValidationError({"word": _("词语不能超过 %(n)s 个字") % {"n": WORD_MAX_LENGTH}})
+        _check_word(self.word, "word")
 
 
 @register_snippet
@@ -83,6 +93,8 @@ class SynonymGroup(models.Model):
         return tuple(seen)
 
     def clean(self):
+        if not self.words:  # the field's own check (required, too long) has said why
+            return
         words = self.normalized_words()
         if len(words) < 2:
             raise ValidationError({"words": _("同义词组至少需要两个不同的词语")})
@@ -91,6 +103,19 @@ class SynonymGroup(models.Model):
             raise ValidationError(
                 {"words": _("同义词只能由汉字、字母和数字组成：%(w)s") % {"w": "、".join(odd)}}
             )
+        for word in words:
+            _check_word(word, "words")
+        # A word in two groups would take the meanings of only one of them (the segmenter
+        # keeps one group per word): the editor extends the existing group instead.
+        for other in SynonymGroup.objects.exclude(pk=self.pk):
+            shared = [w for w in words if w in other.normalized_words()]
+            if shared:
+                raise ValidationError(
+                    {
+                        "words": _("“%(w)s”已在同义词组“%(g)s”中，请编辑那一组")
+                        % {"w": "、".join(shared), "g": other}
+                    }
+                )
         self.words = "，".join(words)
         if len(self.words) > self._meta.get_field("words").max_length:
             raise ValidationError({"words": _("同义词组太长，请拆成几组")})

@@ -2,37 +2,63 @@
 
 from __future__ import annotations
 
-from modelsearch.backends import get_search_backends
+from collections.abc import Iterator
 
-from articles.models import ArticlePage
+from django.db.models import Manager, QuerySet
+from modelsearch.backends import get_search_backends
+from modelsearch.index import AutocompleteField, RelatedFields, SearchField, get_indexed_models
 
 from .text import invalidate_segmenter, normalize
 
 CHUNK = 500
 
 
-def reindex_articles_containing(words: list[str]) -> int:
-    """Scan live articles for the words (rare, so a scan is fine) and re-index the matches."""
+def indexed_text(obj, fields=None) -> Iterator[str]:
+    """Every text value the search index holds for obj: its search fields, and those of the
+    objects it relates to (an article's 作者 and 关键词), as the index reads them."""
+    for field in obj.get_search_fields() if fields is None else fields:
+        if isinstance(field, RelatedFields):
+            value = field.get_value(obj)
+            if isinstance(value, Manager):
+                value = value.all()
+            related = value if isinstance(value, QuerySet | list | tuple) else [value]
+            for item in related:
+                if item is not None:
+                    yield from indexed_text(item, field.fields)
+        elif isinstance(field, SearchField | AutocompleteField):
+            value = field.get_value(obj)
+            if isinstance(value, list | tuple):
+                yield from (str(v) for v in value if v is not None)
+            elif value is not None:
+                yield str(value)
+
+
+def reindex_objects_containing(words: list[str]) -> int:
+    """Re-index whatever holds one of the words in an indexed field: articles whatever their
+    state (the admin searches drafts too), 育人号, images, documents … A dictionary change is
+    rare, so a scan is fine. Returns how many objects were re-indexed."""
     wanted = [normalize(w) for w in words if normalize(w)]
     if not wanted:
         return 0
     invalidate_segmenter()  # this worker must segment with the new dictionary
     backends = list(get_search_backends(with_auto_update=True))
     matched = 0
-    batch: list[ArticlePage] = []
-    for page in ArticlePage.objects.live().order_by("pk").iterator(chunk_size=CHUNK):
-        text = normalize(" ".join([page.title, page.summary, page.body_text()]))
-        if any(word in text for word in wanted):
-            batch.append(page)
-        if len(batch) >= CHUNK:
-            matched += _index(backends, batch)
-            batch = []
-    if batch:
-        matched += _index(backends, batch)
+    for model in get_indexed_models():
+        batch = []
+        objects = model.get_indexed_objects().order_by("pk")
+        for obj in objects.iterator(chunk_size=CHUNK):
+            text = normalize(" ".join(indexed_text(obj)))
+            if any(word in text for word in wanted):
+                batch.append(obj)
+            if len(batch) >= CHUNK:
+                matched += _index(backends, model, batch)
+                batch = []
+        if batch:
+            matched += _index(backends, model, batch)
     return matched
 
 
-def _index(backends, pages: list[ArticlePage]) -> int:
+def _index(backends, model, objs: list) -> int:
     for backend in backends:
-        backend.add_bulk(ArticlePage, pages)
-    return len(pages)
+        backend.add_bulk(model, objs)
+    return len(objs)

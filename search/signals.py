@@ -1,9 +1,25 @@
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .models import DictionaryWord, SynonymGroup
-from .text import invalidate_segmenter
+from .text import DICTIONARY_RECHECK_SECONDS, invalidate_segmenter
+
+
+def _words(instance) -> list[str]:
+    return (
+        [instance.word]
+        if isinstance(instance, DictionaryWord)
+        else list(instance.normalized_words())
+    )
+
+
+@receiver(pre_save, sender=DictionaryWord)
+@receiver(pre_save, sender=SynonymGroup)
+def remember_words_before_edit(sender, instance, **kwargs) -> None:
+    """An edited word's old form: the articles holding it are segmented differently now too."""
+    old = sender.objects.filter(pk=instance.pk).first() if instance.pk else None
+    instance._portal_words_before = _words(old) if old else []
 
 
 @receiver([post_save, post_delete], sender=DictionaryWord)
@@ -13,5 +29,14 @@ def dictionary_changed(sender, instance, **kwargs) -> None:
 
     # This process sees the change at once; the others within DICTIONARY_RECHECK_SECONDS.
     invalidate_segmenter()
-    words = [instance.word] if sender is DictionaryWord else list(instance.normalized_words())
-    transaction.on_commit(lambda: reindex_for_dictionary_change.delay(words))
+    words = list(dict.fromkeys([*_words(instance), *getattr(instance, "_portal_words_before", [])]))
+
+    def enqueue() -> None:
+        reindex_for_dictionary_change.delay(words)
+        # Once more when every process has read the new dictionary: an article another
+        # process indexed meanwhile with the old one is re-indexed then.
+        reindex_for_dictionary_change.apply_async(
+            (words,), countdown=2 * DICTIONARY_RECHECK_SECONDS
+        )
+
+    transaction.on_commit(enqueue)

@@ -3,13 +3,13 @@ from modelsearch.backends import get_search_backend
 
 from .outbox import replay_missed
 from .querylog import prune_query_log as prune
-from .reindex import reindex_articles_containing
+from .reindex import reindex_objects_containing
 
 
 @shared_task(name="search.tasks.reindex_for_dictionary_change")
 def reindex_for_dictionary_change(words: list[str]) -> int:
-    """Re-index the articles an editor's dictionary change affects; return how many."""
-    return reindex_articles_containing(words)
+    """Re-index what an editor's dictionary change affects; return how many objects."""
+    return reindex_objects_containing(words)
 
 
 @shared_task(name="search.tasks.replay_missed_index_updates")

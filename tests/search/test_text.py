@@ -80,6 +80,39 @@ def test_dictionary_input_is_validated_in_chinese():
     with pytest.raises(ValidationError, match="只能由汉字、字母和数字组成：a.b"):
         SynonymGroup(words="思政，a.b").full_clean()
     DictionaryWord(word="5G网络").full_clean()  # letters and digits are fine
+    # One character is a word already (党 would re-index nearly every article).
+    with pytest.raises(ValidationError, match="词语至少要有两个字：党"):
+        DictionaryWord(word="党").full_clean()
+    with pytest.raises(ValidationError, match="词语至少要有两个字：党"):
+        SynonymGroup(words="党，党组织").full_clean()
+    with pytest.raises(ValidationError, match="不能超过 40 个字"):
+        SynonymGroup(words="思政，" + "思" * 41).full_clean()
+
+
+@pytest.mark.django_db
+def test_a_word_belongs_to_one_synonym_group():
+    from django.core.exceptions import ValidationError
+
+    SynonymGroup.objects.create(words="思政，思想政治")
+    for words in ["思政，思政课", "思想政治，思想政治理论"]:
+        with pytest.raises(ValidationError, match="已在同义词组“思政 ↔ 思想政治”中"):
+            SynonymGroup(words=words).full_clean()
+    group = SynonymGroup.objects.get()
+    group.words = "思政，思想政治，思政工作"  # extending the group itself is fine
+    group.full_clean()
+    SynonymGroup(words="党建，党的建设").full_clean()
+
+
+@pytest.mark.django_db
+def test_admin_says_once_why_a_word_is_refused(admin_client):
+    for url, field, value, message in [
+        ("/admin/snippets/search/dictionaryword/add/", "word", "红" * 41, "40"),
+        ("/admin/snippets/search/synonymgroup/add/", "words", "思政，" + "思" * 400, "400"),
+    ]:
+        response = admin_client.post(url, {field: value})
+        assert response.status_code == 200
+        errors = response.context["form"].errors[field]
+        assert len(errors) == 1 and message in errors[0], errors
 
 
 def test_index_adds_edge_parts_but_not_inner_accidents():
