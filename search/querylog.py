@@ -37,9 +37,14 @@ HOT_FOUND_CACHE_PREFIX = "portal:search:hot-found:"
 HOT_FOUND_TTL = 3600
 
 
+# Marks around a query that do not change what a reader looks for: "红船精神", “红船精神”,
+# 红船精神！ are counted and promoted as 红船精神 (a leading - excludes a word, so it stays).
+EDGE_MARKS = "\"'“”‘’「」『』《》〈〉()[]【】!?。.,、;:~…· "
+
+
 def query_key(query_string: str) -> str:
     """The form queries are counted and promoted under (黨建 and 党建 are one query)."""
-    return normalise_query_string(normalize(query_string))
+    return normalise_query_string(normalize(query_string)).strip(EDGE_MARKS)
 
 
 def _write_counts(pending: Counter) -> None:

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
-from search.querylog import QueryLog, hot_searches, query_log
+from search.querylog import QueryLog, hot_searches, query_key, query_log
 from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +95,40 @@ def test_a_promotion_typed_in_traditional_or_full_width_characters_is_shown(clie
     ]:
         html = client.get("/search/", {"q": q}, HTTP_HOST="national.test").content.decode()
         assert 'class="search-promotions"' in html and title in html, q
+
+
+def test_a_promotion_is_stored_under_the_query_readers_are_counted_under(
+    admin_client, client, portal
+):
+    """Typed as 紅船學院 in the admin, it is the 红船学院 the report counts; quoted or
+    punctuated searches count as, and show the promotion of, the same query."""
+
+    pinned = ArticlePageFactory(parent=portal.national_section, title="红船学院专题", body=[])
+    response = admin_client.post(
+        reverse("wagtailsearchpromotions:add"),
+        {
+            "query_string": "  紅船學院！",
+            "editors_picks-TOTAL_FORMS": 1,
+            "editors_picks-INITIAL_FORMS": 0,
+            "editors_picks-MAX_NUM_FORMS": 1000,
+            "editors_picks-0-DELETE": "",
+            "editors_picks-0-ORDER": 0,
+            "editors_picks-0-page": pinned.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert list(Query.objects.values_list("query_string", flat=True)) == ["红船学院"]
+    for q in ["红船学院", '"红船学院"', "“红船学院”", "红船学院！", "《红船学院》"]:
+        html = client.get("/search/", {"q": q}, HTTP_HOST="national.test").content.decode()
+        assert 'class="search-promotions"' in html, q
+    query_log.flush()
+    assert list(Query.objects.values_list("query_string", flat=True)) == ["红船学院"]
+    assert Query.objects.get().daily_hits.get().hits == 5
+    # The admin's query chooser finds it typed either way.
+    chooser = admin_client.get(reverse("wagtailsearchpromotions:chooserresults"), {"q": "紅船"})
+    assert "红船学院" in chooser.content.decode()
+    # Marks that mean something stay: an exclusion, c++, c#.
+    assert [query_key(q) for q in ["-红船", "c++", "C#", "“1.2.”"]] == ["-红船", "c++", "c#", "1.2"]
 
 
 def test_a_promoted_page_shows_only_where_its_site_is_searched_and_only_if_public(client, portal):
