@@ -51,10 +51,22 @@ def test_promoted_results_show_first_for_a_chinese_query(client, portal):
     SearchPromotion.objects.create(
         query=Query.get("思政课"), page=pinned, description="编辑精选", sort_order=0
     )
+    SearchPromotion.objects.create(
+        query=Query.get("思政课"),
+        external_link_url="https://www.moe.gov.cn/szk/",
+        external_link_text="教育部思政课专栏",
+        sort_order=1,
+    )
     html = client.get("/search/", {"q": "思政课"}, HTTP_HOST="national.test").content.decode()
     text = BeautifulSoup(html, "html.parser").get_text()
     assert text.index("编辑推荐的专题") < text.index("思政课改革")
     assert "编辑精选" in text
+    # Each promotion links to its page, or to its external address.
+    links = BeautifulSoup(html, "html.parser").select(".search-promotions a")
+    assert [(a.get_text(), a["href"]) for a in links] == [
+        ("编辑推荐的专题", pinned.relative_url(portal.national)),
+        ("教育部思政课专栏", "https://www.moe.gov.cn/szk/"),
+    ]
 
 
 def test_search_terms_report_lists_chinese_queries(admin_client, portal):
