@@ -109,11 +109,15 @@ def fit_to_show(key: str, site: Site | None = None) -> bool:
 
     Anyone can make a query popular by repeating it, so the list shows only queries with
     letters or digits, containing no 敏感词 (either tier, checked every time), whose words a
-    published article of the site has. The search-terms report still lists every query.
+    published article of the site has. Queries written in search syntax (a quoted phrase
+    inside, a -exclusion) are not offered as words to search. The search-terms report still
+    lists every query.
     """
     from articles.sensitive import find_sensitive
 
     if not any(ch.isalnum() for ch in key) or find_sensitive(key):
+        return False
+    if '"' in key or any(word.startswith("-") for word in key.split()):
         return False
     return finds_articles(key, site)
 

@@ -84,11 +84,23 @@ def test_hot_searches_show_no_sensitive_words_junk_or_queries_that_find_nothing(
     ArticlePageFactory(parent=portal.national_section, title="党建工作会议", body=[])
     ArticlePageFactory(parent=portal.national_section, title="坏词测试文章", body=[])
     SensitiveWord.objects.create(word="坏词", tier=SensitiveWord.REVIEW)
-    for q, times in [("坏词测试", 5), ("!!!", 5), ("^", 5), ("没有这篇文章", 4), ("党建", 2)]:
+    ArticlePageFactory(parent=portal.national_section, title="党建引领发展", body=[])
+    for q, times in [
+        ("坏词测试", 5),
+        ("!!!", 5),
+        ("^", 5),
+        ("没有这篇文章", 4),
+        ("党建 -会议", 4),  # search syntax: not a word to offer
+        ('"党建" 引领', 4),
+        ('"党建引领"', 3),  # quotes around the whole query dropped: 党建引领
+        ("党建", 2),
+    ]:
         for _ in range(times):
             client.get("/search/", {"q": q}, HTTP_HOST="national.test")
     query_log.flush()
-    assert hot_searches() == ["党建"]
+    assert hot_searches() == ["党建引领", "党建"]
+    suggestions = client.get("/search/suggest/", {"q": "党建"}, HTTP_HOST="national.test").json()
+    assert not any("-" in s or '"' in s for s in suggestions["suggestions"])
     report = Query.objects.values_list("query_string", flat=True)
     assert {"坏词测试", "没有这篇文章", "党建"} <= set(report)  # editors still see them all
     suggestions = client.get("/search/suggest/", {"q": "hc"}, HTTP_HOST="national.test").json()
