@@ -70,6 +70,12 @@ def _words_of(query: SearchQuery | None) -> PlainText | None:
     return None
 
 
+def _latin_and_chinese(text: str) -> bool:
+    return any(ch.isascii() and ch.isalnum() for ch in text) and any(
+        not ch.isascii() and ch.isalnum() for ch in text
+    )
+
+
 def loosen(query: SearchQuery | None) -> SearchQuery | None:
     """The second tier of a search: what the exact query missed that shares some of its words.
 
@@ -95,7 +101,15 @@ def loosen(query: SearchQuery | None) -> SearchQuery | None:
     single = len(chunks) == 1
     if not loose or (not single and len(tokens) < 2):
         return None
-    if single and loose == tokens and (len(tokens) == 1 or segmenter.is_reliable(chunks[0])):
+    # Letters typed against Chinese (A股市场, K线图, 党建x): jieba cuts the letter off alone,
+    # so the Chinese words left are looser than what was typed, even when only one is left.
+    mixed = single and _latin_and_chinese(chunks[0])
+    if (
+        single
+        and not mixed
+        and loose == tokens
+        and (len(tokens) == 1 or segmenter.is_reliable(chunks[0]))
+    ):
         return None  # one word with no parts (生计, 学霸): nothing looser than itself
     others = [q for q in query.subqueries if q is not words] if isinstance(query, And) else []
     excluded = [Not(words)]

@@ -268,6 +268,16 @@ def test_the_looser_tier_keeps_the_characters_of_unknown_strings(client, portal)
     assert sorted(found[1:]) == ["学霸们的笔记", "网络安全教育"]
 
 
+def test_letters_typed_against_chinese_still_find_the_chinese_words(client, portal):
+    """jieba cuts A股市场 into a / 股 / 市场: no article holds 股市场, yet 市场 is found as
+    a partial match, as for A股行情 (was: nothing, and no hint)."""
+    articles(portal, "A股今日收涨", "新兴市场开年不利", "党建引领发展")
+    for q, found in [("A股市场", ["新兴市场开年不利"]), ("党建x", ["党建引领发展"])]:
+        status, body = api(client, q=q)
+        assert (status, body["exact_total"]) == (200, 0), q
+        assert [r["title"] for r in body["results"]] == found, q
+
+
 def test_english_words_and_stop_words_are_matched_as_typed(client, portal):
     # No stemming or stop-word list on any backend (PostgreSQL's default configuration
     # would drop "and" and find "teach" in "teaching", unlike SQLite and OpenSearch).
