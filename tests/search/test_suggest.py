@@ -37,6 +37,29 @@ def test_initials_full_pinyin_and_chinese_prefix(client, portal, shared_dir):
     assert "红船工匠" in suggestions(client, "红船")
 
 
+def test_older_articles_and_keywords_are_offered_too(client, portal, monkeypatch):
+    """A word only in the site's older titles, or only in an article's 关键词, is offered
+    (5,000 titles were read: on a site of 12,900 articles djyl found nothing)."""
+    import search.suggest
+
+    monkeypatch.setattr(search.suggest, "TITLES_PER_SITE", 3)
+    old = ArticlePageFactory(parent=portal.national_section, title="党建引领发展", body=[])
+    old.display_time = old.display_time.replace(year=2020)
+    old.save()
+    tagged = ArticlePageFactory(parent=portal.national_section, title="一篇新文章", body=[])
+    tagged.tags.add("红船精神")
+    tagged.save()
+    for n in range(3):
+        ArticlePageFactory(parent=portal.national_section, title=f"校园新闻{n}", body=[])
+    assert "党建引领" not in suggestions(client, "djyl")  # past the limit: left out
+    assert "红船精神" not in suggestions(client, "hcjs")  # its article is not among the newest
+    monkeypatch.setattr(search.suggest, "TITLES_PER_SITE", 20000)
+    search.suggest.index_cache.clear()
+    assert "党建引领" in suggestions(client, "djyl")
+    assert "红船精神" in suggestions(client, "hcjs")
+    assert suggestions(client, "hc")[:1] == ["红船精神"]
+
+
 def test_suggestions_are_per_site_and_include_dictionary_words(client, portal):
     ArticlePageFactory(parent=portal.institution_section, title="学校召开三全育人推进会", body=[])
     DictionaryWord.objects.create(word="立德树人")
