@@ -3,8 +3,12 @@ checked by axe-core in Chromium."""
 
 import pytest
 from django.core.management import call_command
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from articles.models import Comment
+from search.suggest import index_cache
 from tests.factories import ArticlePageFactory, PublishingAccountFactory
 
 # WCAG 2.1 A/AA rules (contrast, names, keyboard focus …) plus axe's best practices, which
@@ -12,8 +16,10 @@ from tests.factories import ArticlePageFactory, PublishingAccountFactory
 RULE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
-def axe_violations(browser, axe_script, url) -> list[str]:
-    browser.get(url)
+def axe_violations(browser, axe_script, url=None) -> list[str]:
+    """axe's violations on url, or on the page as it is now (url None)."""
+    if url is not None:
+        browser.get(url)
     browser.execute_script(axe_script)
     result = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
@@ -52,4 +58,16 @@ def test_reader_pages_have_no_wcag_21_aa_violations(
         found = axe_violations(browser, axe_script, live_site + "/" + path.lstrip("/"))
         if found:
             problems[name] = found
+    # The search box's suggestions, open, one of them active (ARIA combobox and listbox).
+    index_cache.clear()
+    browser.get(live_site + "/")
+    box = browser.find_element(By.ID, "site-search")
+    box.send_keys("djyl")
+    WebDriverWait(browser, 40).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, "#search-suggestions [role=option]")
+    )
+    box.send_keys(Keys.ARROW_DOWN)
+    found = axe_violations(browser, axe_script)
+    if found:
+        problems["搜索建议"] = found
     assert problems == {}

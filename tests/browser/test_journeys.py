@@ -5,6 +5,7 @@ test_editor_journey.py)."""
 import pytest
 from django.contrib.auth import get_user_model
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -109,3 +110,31 @@ def reader_comments_and_editor_approves(browser, live_site, title) -> None:
     browser.get(article_url)
     assert browser.find_element(By.CSS_SELECTOR, ".comment-count").text == "已有 1 条评论"
     assert "受教了" in browser.find_element(By.CSS_SELECTOR, ".comment-list").text
+
+
+def test_pinyin_initials_offer_the_word_and_search_it(browser, live_site, portal):
+    """djyl lists 党建引领 under the box (a <datalist> hid it: browsers show only options
+    containing what was typed); the arrow keys and Enter search it."""
+    from search.suggest import index_cache
+    from tests.factories import ArticlePageFactory
+
+    ArticlePageFactory(parent=portal.national_section, title="党建引领高质量发展")
+    index_cache.clear()
+    browser.get(live_site + "/")
+    box = browser.find_element(By.ID, "site-search")
+    box.send_keys("djyl")
+    option = wait(browser).until(
+        ec.visibility_of_element_located(
+            (By.XPATH, "//ul[@id='search-suggestions']/li[normalize-space()='党建引领']")
+        )
+    )
+    assert box.get_attribute("aria-expanded") == "true"
+    options = browser.find_elements(By.CSS_SELECTOR, "#search-suggestions [role=option]")
+    box.send_keys(Keys.ARROW_DOWN * (options.index(option) + 1))
+    assert box.get_attribute("aria-activedescendant") == option.get_attribute("id")
+    assert option.get_attribute("aria-selected") == "true"
+    box.send_keys(Keys.ENTER)
+    wait(browser).until(ec.url_contains("/search/"))
+    assert browser.find_element(By.ID, "site-search").get_attribute("value") == "党建引领"
+    results = browser.find_element(By.CSS_SELECTOR, ".search-results").text
+    assert "党建引领高质量发展" in results
