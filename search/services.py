@@ -180,12 +180,24 @@ def _scope_root(params: SearchParams, request_site: Site | None) -> Page | None:
 
 def _scope(params: SearchParams, outcome: SearchOutcome):
     articles = ArticlePage.objects.live().public().select_related("account")
-    if outcome.within is not None:
-        articles = articles.descendant_of(outcome.within)
+    section = None
     if params.section:
         section = SectionPage.objects.live().filter(pk=params.section).first()
         if section is None:
             raise SearchInputError(_("未知栏目：%(id)s") % {"id": params.section})
+        if outcome.within is not None and not section.is_descendant_of(outcome.within):
+            if params.site:  # a site named, and a 栏目 of another: nothing could be found
+                raise SearchInputError(
+                    _("栏目“%(title)s”不在所选站点中；请把范围改为“全部站点”或它所在的站点")
+                    % {"title": section.title}
+                )
+            # Another site's 栏目 chosen while searching this site (a link, or the whole
+            # portal's list): the reader asked for that 栏目, so its site is searched.
+            site = section.get_site()
+            outcome.within = site.root_page if site else None
+    if outcome.within is not None:
+        articles = articles.descendant_of(outcome.within)
+    if section is not None:
         articles = articles.descendant_of(section)
         outcome.section = section
     if params.account:
@@ -217,6 +229,15 @@ class SectionChoice:
     @property
     def label(self) -> str:
         return "\u3000" * self.level + ("└ " if self.level else "") + self.title
+
+
+def named_site(params: SearchParams) -> tuple[str, str] | None:
+    """(hostname, name) of the site a search names (site=<hostname>), to keep it chosen in
+    the search form; None for this site, the whole portal or an unknown hostname."""
+    if params.site in ("", "all"):
+        return None
+    site = Site.objects.filter(hostname=params.site).first()
+    return (site.hostname, str(PortalSiteSettings.for_site(site))) if site else None
 
 
 def section_choices(params: SearchParams, request_site: Site | None) -> list[tuple[str, list]]:

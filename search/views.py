@@ -9,6 +9,7 @@ from .querylog import hot_searches, promotions_for, query_log
 from .services import (
     SearchInputError,
     SearchParams,
+    named_site,
     parse_params,
     search_articles,
     section_choices,
@@ -47,6 +48,7 @@ def search(request):
             "hot_searches": hot_searches(site),
             "did_you_mean": did_you_mean,
             "section_groups": section_choices(params, site),
+            "named_site": named_site(params),
         },
     )
 

@@ -111,3 +111,30 @@ def test_the_section_menu_lists_the_searched_sites_sections_in_tree_order(client
     groups, options = menu(site="all")  # every site's, under its name
     assert groups == ["全国高校思想政治工作网", "嘉兴职业技术学院"]
     assert options[-1] == "学校要闻"
+
+
+def test_a_named_site_stays_chosen_and_another_sites_section_is_searched(client, portal):
+    """范围 kept at the site the search named (it fell back to 本站, and sending the form
+    again with that site's 栏目 found nothing); another site's 栏目 searched from this one
+    searches that 栏目; a 栏目 outside an explicitly named site is a clear error."""
+    ArticlePageFactory(parent=portal.institution_section, title="学校党建工作会议", body=[])
+    ArticlePageFactory(parent=portal.national_section, title="全国党建工作会议", body=[])
+    html = client.get(
+        "/search/", {"q": "党建", "site": "school.test"}, HTTP_HOST="national.test"
+    ).content
+    chosen = BeautifulSoup(html, "html.parser").select_one("select[name=site] option[selected]")
+    assert (chosen["value"], chosen.get_text()) == ("school.test", "嘉兴职业技术学院")
+    section = portal.institution_section.pk
+    for params in [{"site": "school.test"}, {}, {"site": "all"}]:
+        response = client.get(
+            "/search/api/", {"q": "党建", "section": section, **params}, HTTP_HOST="national.test"
+        )
+        assert response.status_code == 200, params
+        assert [r["title"] for r in response.json()["results"]] == ["学校党建工作会议"], params
+    response = client.get(
+        "/search/api/",
+        {"q": "党建", "section": section, "site": "national.test"},
+        HTTP_HOST="national.test",
+    )
+    assert response.status_code == 400
+    assert "不在所选站点中" in response.json()["error"]
