@@ -283,7 +283,8 @@ def highlight(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
     if not text:
         return ""
     ordered = sorted(set(terms), key=len, reverse=True)
-    anchor = next((m.start() for t in ordered if (m := re.search(re.escape(t), text, re.I))), 0)
+    haystack = _comparable(text)
+    anchor = next((m.start() for t in ordered if (m := re.search(re.escape(t), haystack, re.I))), 0)
     start = max(0, anchor - length // 4)
     snippet = text[start : start + length]
     prefix = "…" if start > 0 else ""
@@ -291,16 +292,25 @@ def highlight(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
     return prefix + mark(snippet, ordered) + suffix
 
 
+def _comparable(text: str) -> str:
+    """The text as search compares it (Traditional → Simplified, full-width → half-width,
+    case folded), where that keeps every character in its place (the usual case), so a
+    match in it marks the same characters of the text; else the text as it is."""
+    folded = normalize(text)
+    return folded if len(folded) == len(text) else text
+
+
 def mark(text: str, terms: list[str]) -> str:
-    """The whole text HTML-escaped, every term (longest first) wrapped in <mark>."""
+    """The whole text HTML-escaped, every term (longest first) wrapped in <mark>; terms are
+    in search's normalised form, so 黨建 and ＡＩ in the text are marked for 党建 and ai."""
     ordered = sorted({t for t in terms if t}, key=len, reverse=True)
     if not ordered:
         return html.escape(text)
     pattern = re.compile("|".join(re.escape(t) for t in ordered), re.I)
     out, pos = [], 0
-    for m in pattern.finditer(text):
+    for m in pattern.finditer(_comparable(text)):
         out.append(html.escape(text[pos : m.start()]))
-        out.append(f"<mark>{html.escape(m.group())}</mark>")
+        out.append(f"<mark>{html.escape(text[m.start() : m.end()])}</mark>")
         pos = m.end()
     out.append(html.escape(text[pos:]))
     return "".join(out)
@@ -403,8 +413,13 @@ def search_articles(params: SearchParams, request_site: Site | None) -> SearchOu
     # Highlight what was typed where it appears whole, else its words and their parts.
     words = segment_query(wanted)
     segmenter = get_segmenter()
+    # The editors' synonyms found too (思政 finds 思想政治); the parts of a word a looser
+    # match may hold, but no single character (课 of 思政课 would mark 任课).
+    synonyms = [w for group in segmenter.expand(words) for w in group]
     parts = [p for w in words for p in segmenter.parts(w)] if looser is not None else []
-    outcome.terms = [w for w in (normalize(wanted).split() + words + parts) if w]
+    typed = normalize(wanted).split()
+    found = [w for w in words + synonyms + parts if len(w) >= 2 or w in typed]
+    outcome.terms = [w for w in typed + found if w]
     outcome.within = _scope_root(params, request_site)
     articles = _scope(params, outcome)
     results = _run(articles, query, looser, params)

@@ -154,6 +154,24 @@ def test_a_headline_only_article_is_highlighted_in_its_title(client, portal):
     assert [r["highlight"] for r in body["results"]] == ["全国高校<mark>党建</mark>工作会议召开"]
 
 
+def test_what_was_found_is_marked_in_traditional_full_width_and_synonym_spellings(client, portal):
+    """Search matches 黨建 for 党建, ＡＩ for ai and 思想政治 for 思政; the snippet marks
+    them as written (they were found but left unmarked), and no lone character of a word."""
+    from search.models import SynonymGroup
+
+    SynonymGroup.objects.create(words="思政，思想政治")
+    articles(portal, "香港大學黨建與ＡＩ教育", "高校思想政治工作", "思政课教师与任课安排")
+    for q, expected in [
+        ("党建", "香港大學<mark>黨建</mark>與ＡＩ教育"),
+        ("ai", "香港大學黨建與<mark>ＡＩ</mark>教育"),
+        ("思政", "高校<mark>思想政治</mark>工作"),
+    ]:
+        status, body = api(client, q=q)
+        assert expected in [r["highlight"] for r in body["results"]], (q, body["results"])
+    status, body = api(client, q="思政课")
+    assert body["results"][0]["highlight"] == "<mark>思政课</mark>教师与任课安排"
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
