@@ -67,7 +67,6 @@ class SuggestionIndex:
             Candidate(text, weight, *(forms.get(text) or pinyin_forms(text)))
             for text, weight in weights.items()
         ]
-        self.candidates = sorted(candidates, key=self._rank)
         self._sorted = {
             key: sorted(((getattr(c, key), c) for c in candidates), key=lambda kc: kc[0])
             for key in ("text", "initials", "full")
