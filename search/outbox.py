@@ -72,6 +72,14 @@ def replay_missed(backend, backend_name: str = "default", limit: int = 1000) -> 
     return done
 
 
+def replay_all_missed(backend, backend_name: str = "default") -> int:
+    """Replay round after round (1,000 a round) until a round gets nothing through."""
+    done = 0
+    while applied := replay_missed(backend, backend_name):
+        done += applied
+    return done
+
+
 def pending_count(backend_name: str = "default") -> int:
     from .models import PendingIndexUpdate
 

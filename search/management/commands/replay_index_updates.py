@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from modelsearch.backends import get_search_backend
 
-from search.outbox import pending_count, replay_missed
+from search.outbox import pending_count, replay_all_missed
 
 
 class Command(BaseCommand):
@@ -13,12 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         backend = get_search_backend("default")
         before = pending_count()
-        done = 0
-        while True:  # 1,000 a round, until a round gets nothing through
-            applied = replay_missed(backend)
-            done += applied
-            if not applied:
-                break
+        done = replay_all_missed(backend)
         left = pending_count()
         self.stdout.write(f"待补索引更新 {before} 条：已补发 {done} 条，剩余 {left} 条。")
         if left:
