@@ -124,11 +124,16 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# The portal's one way of showing a moment: 2022-02-24 09:17:32.
-DATETIME_FORMAT = "Y-m-d H:i:s"
-SHORT_DATETIME_FORMAT = "Y-m-d H:i"
-DATE_FORMAT = "Y-m-d"
-SHORT_DATE_FORMAT = "Y-m-d"
+# The portal's one way of showing a moment: 2022-02-24 09:17:32. Localised values read the
+# format modules under portal/formats/ (Django's zh_Hans ones would show 2022年2月24日 09:17).
+FORMAT_MODULE_PATH = ["portal.formats"]
+from portal.formats import (  # noqa: E402, F401 (the fallback where nothing is localised)
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    SHORT_DATE_FORMAT,
+    SHORT_DATETIME_FORMAT,
+)
+
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"

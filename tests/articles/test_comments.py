@@ -1,5 +1,7 @@
 """Readers' comments: posting, moderation, 敏感词, abuse and bad input."""
 
+from datetime import UTC, datetime
+
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
@@ -185,6 +187,17 @@ def test_all_comments_are_paginated(client, article, settings):
     assert [c.get_text() for c in page.select(".comment-content")] == ["评论0"]
     assert "第 3 / 3 页" in page.select_one(".comments .pagination").get_text()
     assert client.get(article.url, {"cpage": "x"}, HTTP_HOST="national.test").status_code == 200
+
+
+def test_the_admin_queue_shows_times_as_the_portal_writes_them(admin_client, article):
+    """2022-02-24 09:17:32, Beijing time: not Django's zh_Hans 2022年2月24日 09:17."""
+    comment = Comment.objects.create(article=article, content="写得好")
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=datetime(2022, 2, 24, 1, 17, 32, tzinfo=UTC)
+    )
+    queue = admin_client.get("/admin/snippets/articles/comment/").content.decode()
+    assert "2022-02-24 09:17:32" in queue
+    assert "2022年2月24日" not in queue
 
 
 def test_editors_bulk_approve_in_the_admin_queue(client, article):

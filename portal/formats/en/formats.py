@@ -1,0 +1,1 @@
+from portal.formats import *  # noqa: F403 (the same formats in every language)
