@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.snippets.models import register_snippet
 
 from .text import normalize
 
@@ -27,7 +26,6 @@ def _check_word(word: str, field: str) -> None:
         )
 
 
-@register_snippet
 class DictionaryWord(models.Model):
     """A word the segmenter must keep whole (红船精神, 三全育人, 立德树人 …)."""
 
@@ -63,7 +61,6 @@ class DictionaryWord(models.Model):
         _check_word(self.word, "word")
 
 
-@register_snippet
 class SynonymGroup(models.Model):
     """Words that mean the same for search (思政 ↔ 思想政治)."""
 
