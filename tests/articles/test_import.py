@@ -178,6 +178,22 @@ def test_html_body_becomes_blocks(tmp_path, portal):
     assert "尾段" in last and "script" not in last and "onclick" not in last
 
 
+def test_a_table_reaches_readers_as_a_table(tmp_path, portal, client):
+    """Not the block's data printed as text ({'data': [['项目', …): 表格 blocks render."""
+    table = (
+        "<table><caption>2021年主要成绩</caption><tr><th>项目</th><th>数量</th></tr>"
+        "<tr><td>活动</td><td>26</td></tr></table>"
+    )
+    import_file(write_jsonl(tmp_path / "t.jsonl", {"id": "t-1", "title": "表格", "body": table}))
+    figure = render(client, ArticlePage.objects.get(external_id="t-1")).select_one(
+        ".article-body figure.body-table"
+    )
+    assert figure.figcaption.get_text(strip=True) == "2021年主要成绩"
+    rows = [[c.get_text(strip=True) for c in row.select("th, td")] for row in figure.select("tr")]
+    assert rows == [["项目", "数量"], ["活动", "26"]]
+    assert "first_row_is_table_header" not in figure.get_text()
+
+
 def test_plain_text_body_splits_on_blank_lines(tmp_path, portal, client):
     import_file(
         write_jsonl(
