@@ -1,3 +1,5 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -9,6 +11,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from . import admin_views
 from .comments import moderate
 from .models import Comment
+from .workflow import must_go_through_review
 
 
 @hooks.register("register_admin_urls")
@@ -113,3 +116,64 @@ def warn_about_sensitive_words(request, page):
         messages.warning(
             request, f"敏感词检查：文章含有“{'、'.join(found.words)}”，请在发布前确认。"
         )
+
+
+# --- 三审: publishing goes through the review workflow ---------------------------------------
+
+REVIEW_NOTICE = "本站实行三审：文章经初审、复审、终审通过后发布。"
+
+
+def _publish_becomes_submit(request, page) -> None:
+    """A publish that must go through review is taken as 提交审核 instead: the editor's
+    changes are saved as a draft and submitted, nothing is lost."""
+    if request.method != "POST" or not request.POST.get("action-publish"):
+        return
+    if not must_go_through_review(request.user, page):
+        return
+    data = request.POST.copy()
+    del data["action-publish"]
+    data["action-submit"] = "1"
+    request.POST = data
+    messages.warning(request, REVIEW_NOTICE + "已改为提交审核。")
+
+
+@hooks.register("before_create_page")
+def review_new_pages(request, parent_page, page_class):
+    _publish_becomes_submit(request, parent_page)
+
+
+@hooks.register("before_edit_page")
+def review_edited_pages(request, page):
+    _publish_becomes_submit(request, page)
+
+
+@hooks.register("construct_page_action_menu")
+def no_publish_button_past_review(menu_items, request, context):
+    page = context.get("parent_page") if context.get("view") == "create" else context.get("page")
+    if page is not None and must_go_through_review(request.user, page):
+        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+
+
+@hooks.register("before_copy_page")
+def copies_are_not_published_past_review(request, page):
+    if request.method == "POST" and request.POST.get("publish_copies"):
+        if must_go_through_review(request.user, page):
+            data = request.POST.copy()
+            del data["publish_copies"]
+            request.POST = data
+            messages.warning(request, REVIEW_NOTICE + "副本保存为草稿。")
+
+
+@hooks.register("before_bulk_action")
+def no_bulk_publishing_past_review(request, action_type, objects, action_class_instance):
+    if action_type != "publish" or request.method != "POST":
+        return None
+    held = [page for page in objects if must_go_through_review(request.user, page)]
+    if not held:
+        return None
+    messages.error(
+        request,
+        REVIEW_NOTICE + "以下页面须提交审核，未发布：" + "、".join(p.title for p in held[:10]),
+    )
+    back = action_class_instance.next_url
+    return redirect(back if back != request.path else reverse("wagtailadmin_explore_root"))

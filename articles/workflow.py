@@ -80,6 +80,18 @@ def ensure_review_workflow(home_pages):
     return workflow
 
 
+def must_go_through_review(user, page) -> bool:
+    """三审 holds for everyone but the operators: where a page (or the parent of a new one) is
+    under an active workflow, a user who is not a superuser publishes it only by the last
+    stage's approval. Wagtail lets anyone with publish permission publish past a workflow,
+    and 终审编辑 (and Wagtail's 审核员) hold that permission, which they keep for 撤稿
+    (unpublishing)."""
+    if user.is_superuser:
+        return False
+    workflow = page.get_workflow()
+    return workflow is not None and workflow.active
+
+
 def publish_approved(workflow_state, user=None) -> None:
     """WAGTAIL_FINISH_WORKFLOW_ACTION: record the final approver, then publish or schedule."""
     from .models import ArticlePage

@@ -123,3 +123,57 @@ def test_rejection_returns_it_with_the_comment_and_leaves_nothing_scheduled(revi
     assert state.current_task_state.comment == "标题不准确，请修改"
     assert not Revision.objects.filter(approved_go_live_at__isnull=False).exists()
     assert ArticlePage.objects.get(pk=article.pk).go_live_at is None
+
+
+def _publish_button(client, url: str) -> bool:
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    return page.find(attrs={"name": "action-publish"}) is not None
+
+
+@pytest.mark.parametrize("who", ["终审", "审核员"])
+def test_publishing_past_the_review_becomes_a_submission(client, reviewers, portal, who):
+    """终审编辑 (and Wagtail's 审核员) hold publish permission, which Wagtail lets publish past a
+    workflow: their 发布 is taken as 提交审核, the changes kept as a draft, nothing live."""
+    from tests.articles.test_page_rules import article_form_data
+
+    if who == "审核员":
+        user = get_user_model().objects.create_user(username="moderator", password="x")
+        user.groups.add(Group.objects.get(name="审核员"))
+    else:
+        user = reviewers[who]
+    client.force_login(user)
+    section = portal.national_section
+    add_url = f"/admin/pages/add/articles/articlepage/{section.pk}/"
+    assert not _publish_button(client, add_url)
+    data = {**article_form_data("未经三审的稿件", "unreviewed"), "action-publish": "1"}
+    assert client.post(add_url, data).status_code == 302
+    article = ArticlePage.objects.get(slug="unreviewed")
+    assert not article.live
+    assert article.workflow_states.get().status == WorkflowState.STATUS_IN_PROGRESS
+
+    published = ArticlePageFactory(parent=section, title="已发布的文章")
+    edit_url = f"/admin/pages/{published.pk}/edit/"
+    assert not _publish_button(client, edit_url)
+    data = {**article_form_data("改过的标题", published.slug), "action-publish": "1"}
+    assert client.post(edit_url, data).status_code == 302
+    published.refresh_from_db()
+    assert published.title == "已发布的文章"  # the live version is unchanged
+    assert published.get_latest_revision().content["title"] == "改过的标题"  # kept as a draft
+    assert published.workflow_states.get().status == WorkflowState.STATUS_IN_PROGRESS
+
+    response = client.post(
+        f"/admin/bulk/wagtailcore/page/publish/?id={article.pk}", {}, follow=True
+    )
+    assert "须提交审核" in response.content.decode()
+    assert not ArticlePage.objects.get(pk=article.pk).live
+
+
+def test_operators_still_publish_directly(client, reviewers, portal):
+    from tests.articles.test_page_rules import article_form_data
+
+    client.force_login(reviewers["author"])  # a superuser
+    add_url = f"/admin/pages/add/articles/articlepage/{portal.national_section.pk}/"
+    assert _publish_button(client, add_url)
+    data = {**article_form_data("运维直接发布", "direct"), "action-publish": "1"}
+    assert client.post(add_url, data).status_code == 302
+    assert ArticlePage.objects.get(slug="direct").live
