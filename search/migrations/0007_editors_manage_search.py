@@ -3,45 +3,19 @@
 the groups are Wagtail's Editors and Moderators, renamed 编辑 and 审核员 by articles 0006.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUPS = ["编辑", "审核员"]
-MODELS = [
-    ("search", "dictionaryword"),
-    ("search", "synonymgroup"),
-    ("wagtailsearchpromotions", "searchpromotion"),
-]
-ACTIONS = ["add", "change", "delete", "view"]
+from articles.migrations._group_permissions import grant
 
-
-def _permissions(apps):
-    # On a new database Django creates permissions only after every migration (post_migrate):
-    # created here for these apps (the migration state's app configs have no models module,
-    # which create_permissions checks for).
-    for app_label in sorted({app for app, _ in MODELS}):
-        app_config = apps.get_app_config(app_label)
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-    Permission = apps.get_model("auth", "Permission")
-    return Permission.objects.filter(
-        content_type__app_label__in=[app for app, _ in MODELS],
-        content_type__model__in=[model for _, model in MODELS],
-        codename__in=[f"{action}_{model}" for action in ACTIONS for _, model in MODELS],
-    )
-
-
-def forwards(apps, schema_editor):
-    permissions = list(_permissions(apps))
-    for group in apps.get_model("auth", "Group").objects.filter(name__in=GROUPS):
-        group.permissions.add(*permissions)
-
-
-def backwards(apps, schema_editor):
-    permissions = list(_permissions(apps))
-    for group in apps.get_model("auth", "Group").objects.filter(name__in=GROUPS):
-        group.permissions.remove(*permissions)
+forwards, backwards = grant(
+    groups=["编辑", "审核员"],
+    models=[
+        ("search", "dictionaryword"),
+        ("search", "synonymgroup"),
+        ("wagtailsearchpromotions", "searchpromotion"),
+    ],
+    actions=["add", "change", "delete", "view"],
+)
 
 
 class Migration(migrations.Migration):

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from wagtail.models import PageViewRestriction
 
@@ -187,6 +188,22 @@ def test_all_comments_are_paginated(client, article, settings):
     assert [c.get_text() for c in page.select(".comment-content")] == ["评论0"]
     assert "第 3 / 3 页" in page.select_one(".comments .pagination").get_text()
     assert client.get(article.url, {"cpage": "x"}, HTTP_HOST="national.test").status_code == 200
+
+
+@pytest.mark.parametrize("group", ["编辑", "审核员"])
+def test_editors_and_moderators_moderate_comments(client, article, group):
+    """Not only superusers: the groups 编辑 and 审核员 open 评论审核 and approve."""
+    user = get_user_model().objects.create_user(username="xiaoli", password="x")
+    user.groups.add(Group.objects.get(name=group))
+    client.force_login(user)
+    comment = Comment.objects.create(article=article, content="待审的评论")
+    queue = client.get("/admin/snippets/articles/comment/")
+    assert queue.status_code == 200 and "待审的评论" in queue.content.decode()
+    assert "/admin/snippets/articles/comment/" in client.get("/admin/").content.decode()  # menu
+    assert client.get("/admin/snippets/articles/sensitiveword/add/").status_code == 200
+    response = client.post(f"/admin/bulk/articles/comment/approve/?id={comment.pk}")
+    assert response.status_code == 302
+    assert Comment.objects.get(pk=comment.pk).status == Comment.APPROVED
 
 
 def test_the_admin_queue_shows_times_as_the_portal_writes_them(admin_client, article):
