@@ -191,4 +191,11 @@ def promotions_for(query_string: str, within: Page | None = None) -> list[Search
     if within is not None:
         pages = pages.descendant_of(within, inclusive=True)
     shown = set(pages.values_list("pk", flat=True))
-    return [promo for promo in promos if promo.page_id is None or promo.page_id in shown]
+    # The same page or link promoted more than once for one query (entered as 紅船學院 and as
+    # 红船学院, say, which are one query here) is offered once, where it ranks first.
+    offered: dict[tuple, SearchPromotion] = {}
+    for promo in promos:
+        if promo.page_id is None or promo.page_id in shown:
+            target = ("page", promo.page_id) if promo.page_id else ("link", promo.external_link_url)
+            offered.setdefault(target, promo)
+    return list(offered.values())

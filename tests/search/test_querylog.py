@@ -121,6 +121,24 @@ def test_a_promotion_typed_in_traditional_or_full_width_characters_is_shown(clie
         assert 'class="search-promotions"' in html and title in html, q
 
 
+def test_a_page_promoted_twice_for_one_query_is_offered_once(client, portal):
+    """紅船學院 and 红船学院 are one query: promoting the same page (or link) under both, as an
+    editor who does not see the other entry does, lists it once."""
+    pinned = ArticlePageFactory(parent=portal.national_section, title="红船学院专题", body=[])
+    for typed in ["紅船學院", "红船学院", "“红船学院”"]:
+        SearchPromotion.objects.create(query=Query.get(typed), page=pinned, sort_order=0)
+    for _ in range(2):
+        SearchPromotion.objects.create(
+            query=Query.get("红船学院"),
+            external_link_url="https://example.edu.cn/hongchuan",
+            external_link_text="红船学院官网",
+            sort_order=1,
+        )
+    html = client.get("/search/", {"q": "红船学院"}, HTTP_HOST="national.test").content
+    offered = BeautifulSoup(html, "html.parser").select(".search-promotions li a")
+    assert [a.get_text() for a in offered] == ["红船学院专题", "红船学院官网"]
+
+
 def test_a_promotion_is_stored_under_the_query_readers_are_counted_under(
     admin_client, client, portal
 ):
