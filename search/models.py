@@ -59,6 +59,13 @@ class DictionaryWord(models.Model):
                 {"word": _("一个词语中不能含有空格或标点，只能由汉字、字母和数字组成")}
             )
         _check_word(self.word, "word")
+        if DictionaryWord.objects.exclude(pk=self.pk).filter(word=self.word).exists():
+            raise ValidationError(
+                {
+                    "word": _("词典中已有“%(w)s”（繁体与简体、全角与半角、大小写视为同一个词）")
+                    % {"w": self.word}
+                }
+            )
 
 
 class SynonymGroup(models.Model):

@@ -115,6 +115,23 @@ def test_admin_says_once_why_a_word_is_refused(admin_client):
         assert len(errors) == 1 and message in errors[0], errors
 
 
+@pytest.mark.django_db
+def test_a_word_already_in_the_dictionary_is_named_when_refused(admin_client):
+    """壞詞 is 坏词 to search: the message says so and names the entry, not Django's generic
+    “具有 词语 的 搜索词典词语 已存在。”."""
+    DictionaryWord.objects.create(word="坏词")
+    other = DictionaryWord.objects.create(word="红色")
+    for url in [
+        "/admin/snippets/search/dictionaryword/add/",
+        f"/admin/snippets/search/dictionaryword/edit/{other.pk}/",
+    ]:
+        response = admin_client.post(url, {"word": "壞詞", "note": "留言"})
+        assert response.status_code == 200
+        errors = response.context["form"].errors["word"]
+        assert errors == ["词典中已有“坏词”（繁体与简体、全角与半角、大小写视为同一个词）"]
+    assert sorted(DictionaryWord.objects.values_list("word", flat=True)) == ["坏词", "红色"]
+
+
 def test_index_adds_edge_parts_but_not_inner_accidents():
     seg = Segmenter()
     assert "制作" not in seg.cut_for_index("抑制作用")
