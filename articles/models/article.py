@@ -45,6 +45,14 @@ class ArticleManager(PageManager.from_queryset(ArticleQuerySet)):
     pass
 
 
+class ImportIdPanel(FieldPanel):
+    """外部编号, read-only: an article written in the admin has none, shown as such (Wagtail
+    prints the Python value None)."""
+
+    def format_value_for_display(self, value):
+        return value or _("无（非导入文章）")
+
+
 class ArticlePage(Page):
     base_form_class = PortalPageForm
     kicker = models.CharField(_("引题"), max_length=200, blank=True)
@@ -133,7 +141,7 @@ class ArticlePage(Page):
     settings_panels = [
         *Page.settings_panels,
         FieldPanel("comments_open"),
-        FieldPanel("external_id", read_only=True),
+        ImportIdPanel("external_id", read_only=True),
     ]
 
     search_fields = [

@@ -115,6 +115,21 @@ def test_a_search_promotion_without_search_terms_is_refused_in_chinese(admin_cli
     assert not Query.objects.exists()
 
 
+def test_an_article_without_an_import_id_shows_none_in_chinese(admin_client, portal):
+    """外部编号 is read-only; an article written in the admin showed the Python value None."""
+    from bs4 import BeautifulSoup
+
+    from tests.factories import ArticlePageFactory
+
+    written = ArticlePageFactory(parent=portal.national_section)
+    imported = ArticlePageFactory(parent=portal.national_section, external_id="dev-0001")
+    for article, shown in [(written, "无（非导入文章）"), (imported, "dev-0001")]:
+        page = admin_client.get(reverse("wagtailadmin_pages:edit", args=[article.pk]))
+        outputs = BeautifulSoup(page.content, "html.parser").select(".w-field__textoutput")
+        assert shown in [output.get_text(strip=True) for output in outputs]
+        assert "None" not in [output.get_text(strip=True) for output in outputs]
+
+
 def test_the_search_terms_report_is_in_chinese(admin_client):
     Query.get("思政课").add_hit()
 
