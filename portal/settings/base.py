@@ -135,7 +135,7 @@ from portal.formats import (  # noqa: E402, F401 (the fallback where nothing is 
 )
 
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
-WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # the editor keeps a go-live time's seconds
 WAGTAIL_TIME_FORMAT = "%H:%M"
 
 STATICFILES_FINDERS = [

@@ -226,3 +226,29 @@ def test_after_scheduled_publish_and_expiry_the_editor_can_save_again(client, po
     assert ArticlePage.objects.get(pk=article.pk).get_latest_revision().content["title"] == (
         "修改后的标题"
     )
+
+
+@pytest.mark.django_db
+def test_the_editor_keeps_a_go_live_times_seconds(client, portal):
+    """The form showed 2027-01-05 10:00 for 10:00:30; saving any other change moved the
+    go-live time to 10:00:00."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bs4 import BeautifulSoup
+    from django.contrib.auth import get_user_model
+
+    from tests.articles.test_page_rules import article_form_data
+
+    client.force_login(get_user_model().objects.create_superuser(username="ed", password="x"))
+    when = datetime(2027, 1, 5, 10, 0, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    article = ArticlePageFactory(parent=portal.national_section, live=False)
+    article.go_live_at = when
+    article.save_revision()
+    edit_url = f"/admin/pages/{article.pk}/edit/"
+    form = BeautifulSoup(client.get(edit_url).content, "html.parser")
+    shown = form.find("input", attrs={"name": "go_live_at"})["value"]
+    assert shown == "2027-01-05 10:00:30"
+    data = {**article_form_data("只改了标题", article.slug), "go_live_at": shown}
+    assert client.post(edit_url, data).status_code == 302
+    assert article.get_latest_revision().as_object().go_live_at == when
