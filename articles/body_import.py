@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from home.blocks import RICH_TEXT_FEATURES
 
 HTML_TAG = re.compile(r"<\s*[a-zA-Z][a-zA-Z0-9]*(\s[^>]*)?/?>")
 BLANK_LINE = re.compile(r"\n\s*\n")
+NOT_SHOWN = ["script", "style", "noscript", "iframe", "template", "head", "title"]
 CONTAINERS = {"div", "section", "article", "main", "body", "html", "center", "span", "font"}
 HEADINGS = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h4"}
 
@@ -162,8 +164,6 @@ class _Builder:
                 self.add_quote(node)
             elif name == "table":
                 self.add_table(node)
-            elif name in {"script", "style", "noscript", "iframe"}:
-                continue
             elif name in CONTAINERS or (name == "p" and node.find(["img", *HEADINGS])):
                 # Unwrap layout containers (and paragraphs holding images or headings) so the
                 # blocks inside them become blocks of their own.
@@ -199,9 +199,16 @@ def body_to_blocks(body: str, resolve_image: ImageResolver | None = None) -> Bod
     if not body:
         return builder.result
     if HTML_TAG.search(body):
-        builder.walk(BeautifulSoup(body, "html.parser").children)
+        soup = BeautifulSoup(body, "html.parser")
+        # What a browser never shows, at any depth (inside <p> or <head> too): its text would
+        # become article text, shown to readers and searchable (tracker code, CSS rules).
+        for hidden in soup.find_all(NOT_SHOWN):
+            hidden.decompose()
+        builder.walk(soup.children)
     else:
-        for para in BLANK_LINE.split(body):
+        # Plain text written out of an HTML page still carries its entities (AT&amp;T,
+        # &nbsp;): decoded, so that readers see AT&T, not the entity.
+        for para in BLANK_LINE.split(html.unescape(body)):
             lines = [line.strip() for line in para.splitlines() if line.strip()]
             if lines:
                 escaped = "<br/>".join(_escape(line) for line in lines)

@@ -194,6 +194,36 @@ def test_a_table_reaches_readers_as_a_table(tmp_path, portal, client):
     assert "first_row_is_table_header" not in figure.get_text()
 
 
+def test_what_a_browser_never_shows_is_dropped_at_any_depth(tmp_path, portal, client):
+    """<script>, <style>, <title> inside <head> or <p> left their text in the article."""
+    body = (
+        "<html><head><title>页面标题</title><style>p{color:red}</style>"
+        "<script>var tracker='UA-123';</script></head><body><p>正文内容。</p>"
+        "<p>段落<script>alert(2)</script><noscript>请启用脚本</noscript></p></body></html>"
+    )
+    import_file(write_jsonl(tmp_path / "s.jsonl", {"id": "s-1", "title": "网页", "body": body}))
+    page = ArticlePage.objects.get(external_id="s-1")
+    text = page.body_text()
+    assert "正文内容" in text and "段落" in text
+    for hidden in ["页面标题", "color", "tracker", "alert", "请启用脚本"]:
+        assert hidden not in text, hidden
+    shown = render(client, page).select_one(".article-body").get_text()
+    assert "tracker" not in shown and "color:red" not in shown
+
+
+def test_entities_left_in_titles_and_plain_text_are_decoded(tmp_path, portal, client):
+    import_file(
+        write_jsonl(
+            tmp_path / "e.jsonl",
+            {"id": "e-1", "title": "三雄&#8226;极光&nbsp;专题", "body": "AT&amp;T 与&nbsp;华为"},
+        )
+    )
+    page = ArticlePage.objects.get(external_id="e-1")
+    assert page.title == "三雄•极光 专题"
+    paragraph = render(client, page).select_one(".article-body p").get_text()
+    assert paragraph.replace("\xa0", " ") == "AT&T 与 华为"
+
+
 def test_plain_text_body_splits_on_blank_lines(tmp_path, portal, client):
     import_file(
         write_jsonl(
