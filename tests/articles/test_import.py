@@ -224,6 +224,41 @@ def test_entities_left_in_titles_and_plain_text_are_decoded(tmp_path, portal, cl
     assert paragraph.replace("\xa0", " ") == "AT&T 与 华为"
 
 
+def test_imported_articles_are_searchable_at_once_and_a_failed_line_is_not(
+    tmp_path, portal, settings
+):
+    """The import indexes each batch's articles together (not on each of their three saves):
+    every imported line is found right after the command, across batches; a line that failed
+    (rolled back) leaves nothing in the index; a re-import with new text is found by it."""
+    from modelsearch.backends import get_search_backend
+
+    from articles import importer
+
+    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database"}}
+    lines = [
+        {"id": f"b-{i}", "title": f"批量导入第{i}篇", "body": "红船精神代代传"} for i in range(5)
+    ]
+    lines.insert(2, {"id": "b-bad", "title": "坏行", "published_at": "2022年2月24日"})
+    importer_batch = importer.COMMIT_EVERY
+    importer.COMMIT_EVERY = 2  # three batches
+    try:
+        report = import_file(write_jsonl(tmp_path / "b.jsonl", *lines))
+    finally:
+        importer.COMMIT_EVERY = importer_batch
+    assert report.count("created") == 5 and report.count("failed") == 1
+    backend = get_search_backend()
+
+    def found(query):
+        return sorted(p.external_id for p in backend.search(query, ArticlePage))
+
+    assert found("红船精神") == [f"b-{i}" for i in range(5)]
+    assert found("坏行") == []
+    lines[0] = {**lines[0], "body": "三全育人新篇章"}
+    import_file(write_jsonl(tmp_path / "b2.jsonl", lines[0]))
+    assert found("三全育人") == ["b-0"]
+    assert "b-0" not in found("红船精神")
+
+
 def test_plain_text_body_splits_on_blank_lines(tmp_path, portal, client):
     import_file(
         write_jsonl(
