@@ -37,6 +37,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.utils.file import hash_filelike
 
 from home.models import HomePage
+from home.services import ensure_site, remove_wagtail_welcome_page
 from portal.validators import plausible_time
 from search.indexing import index_in_bulk, saves_not_indexed
 
@@ -44,6 +45,7 @@ from .body_import import body_to_blocks
 from .models import ArticleAuthor, ArticlePage, ArticlePageTag, PublishingAccount, SectionPage
 
 DEFAULT_SECTION = "综合"
+DEFAULT_SITE_NAME = "高校思政门户"
 COMMIT_EVERY = 100
 # Part of every line's digest: raised when the same line is stored differently, so that
 # re-importing a file re-checks what an earlier version stored. 2: values are no longer cut to
@@ -305,8 +307,24 @@ class ArticleImporter:
 
     def home_for(self, site: Site) -> HomePage:
         home = site.root_page.specific
+        if not isinstance(home, HomePage) and _is_wagtail_welcome_page(site.root_page):
+            # A database just migrated: the site shows Wagtail's placeholder page. It becomes a
+            # portal site with a 首页 of its own, so an import needs no other setup first.
+            site = ensure_site(
+                hostname=site.hostname,
+                port=site.port,
+                site_name=site.site_name or DEFAULT_SITE_NAME,
+                slug=slugify(site.hostname) or "portal",
+                is_default=site.is_default_site,
+            )
+            remove_wagtail_welcome_page()
+            self._sites = {key: site if s.pk == site.pk else s for key, s in self._sites.items()}
+            home = site.root_page.specific
         if not isinstance(home, HomePage):
-            raise LineError(f"站点 {site.hostname} 的根页面不是首页（HomePage），无法建立栏目")
+            raise LineError(
+                f"站点 {site.hostname} 的根页面不是首页（HomePage），无法建立栏目："
+                "请在后台“设置 → 站点”中把根页面设为一个首页，或运行 manage.py load_demo"
+            )
         return home
 
     def section_for(self, home: HomePage, path: list[str]) -> SectionPage:
@@ -661,6 +679,11 @@ def import_file(
                 if progress:
                     progress(done, total, outcome)
     return report
+
+
+def _is_wagtail_welcome_page(page: Page) -> bool:
+    """The plain Page Wagtail's first migration puts under the root, still empty."""
+    return page.depth == 2 and page.specific_class is Page and page.numchild == 0
 
 
 def _index_batch(page_ids: list[int]) -> None:

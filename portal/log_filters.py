@@ -19,3 +19,12 @@ class UnreachableEngineWithoutTraceback(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+class BrokerWithoutHostname(logging.Filter):
+    """kombu warns "No hostname was supplied. Reverting to default 'localhost'" whenever it
+    connects to a broker URL without a host. The embedded default's `filesystem://` broker has
+    none by design, so each command that queues a task (an import, load_demo) ended with it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("No hostname was supplied.")

@@ -310,7 +310,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "engine_unreachable": {"()": "portal.log_filters.UnreachableEngineWithoutTraceback"}
+        "engine_unreachable": {"()": "portal.log_filters.UnreachableEngineWithoutTraceback"},
+        "broker_without_hostname": {"()": "portal.log_filters.BrokerWithoutHostname"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
@@ -318,5 +319,6 @@ LOGGING = {
         "portal": {"level": "INFO"},
         "articles": {"level": "INFO"},
         "opensearch": {"filters": ["engine_unreachable"]},
+        "kombu.connection": {"filters": ["broker_without_hostname"]},
     },
 }

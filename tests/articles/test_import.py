@@ -259,6 +259,31 @@ def test_imported_articles_are_searchable_at_once_and_a_failed_line_is_not(
     assert "b-0" not in found("红船精神")
 
 
+def test_an_import_into_a_database_just_migrated_needs_no_other_setup(tmp_path, portal):
+    """After `migrate` alone the default site shows Wagtail's welcome page: every line failed
+    (根页面不是首页). It becomes a portal site with its own 首页 and the lines import."""
+    from wagtail.models import Page, Site
+
+    from home.models import HomePage
+
+    Site.objects.all().delete()
+    for page in Page.objects.filter(depth=2):
+        page.delete()
+    welcome = Page.get_first_root_node().add_child(
+        instance=Page(title="Welcome to your new Wagtail site!", slug="home")
+    )
+    Site.objects.create(hostname="localhost", port=80, root_page=welcome, is_default_site=True)
+    report = import_file(
+        write_jsonl(tmp_path / "f.jsonl", {"id": "f-1", "title": "新库第一篇", "section": "要闻"})
+    )
+    assert report.count("created") == 1, report.outcomes
+    site = Site.objects.get()
+    assert isinstance(site.root_page.specific, HomePage) and site.is_default_site
+    assert not Page.objects.filter(pk=welcome.pk).exists()
+    article = ArticlePage.objects.get(external_id="f-1")
+    assert article.get_parent().title == "要闻" and article.get_site() == site
+
+
 def test_plain_text_body_splits_on_blank_lines(tmp_path, portal, client):
     import_file(
         write_jsonl(
