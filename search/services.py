@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
@@ -44,7 +45,8 @@ class SearchParams:
     size: int = DEFAULT_PAGE_SIZE
     site: str = ""  # "" this site, "all" the whole portal, or a hostname
     section: int | None = None
-    account: str = ""
+    section_name: str = ""  # a 栏目 given by title or path (要闻, 典型经验/党建统战) instead of id
+    account: str = ""  # slug, id or name
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"  # or "newest"
@@ -146,12 +148,14 @@ def parse_params(data) -> SearchParams:
             _("搜索词语太多：最多 %(n)s 组（以空格或标点分隔），请精简后再搜索")
             % {"n": MAX_QUERY_RUNS}
         )
+    section = _text(data.get("section"), "section")
     params = SearchParams(
         q=q,
         page=_int(data.get("page"), "page", 1, 1, 10_000),
         size=_int(data.get("size"), "size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
         site=_text(data.get("site"), "site").lower(),
-        section=_int(data.get("section"), "section", 0, 0, MAX_ID) or None,
+        section=_int(section, "section", 0, 0, MAX_ID) or None if section.isdigit() else None,
+        section_name="" if section.isdigit() else section,
         account=_text(data.get("account"), "account"),
         date_from=_date(data.get("from"), "from"),
         date_to=_date(data.get("to"), "to"),
@@ -178,10 +182,52 @@ def _scope_root(params: SearchParams, request_site: Site | None) -> Page | None:
     return request_site.root_page if request_site is not None else None
 
 
+def _sections_named(params: SearchParams, outcome: SearchOutcome) -> list[SectionPage]:
+    """The 栏目 a title or path names (学校要闻, 典型经验/党建统战/喜迎党代会: what the import
+    format and the API's results call a 栏目), in the site searched; when this site has none
+    and no site was named, in any site, whose site is then searched (all of them, if several)."""
+    path = [part.strip() for part in params.section_name.split("/") if part.strip()]
+    if not path:
+        return []
+
+    def matching(within: Page | None) -> list[SectionPage]:
+        candidates = SectionPage.objects.live().filter(title=path[-1]).order_by("path")
+        if within is not None:
+            candidates = candidates.descendant_of(within)
+        found = []
+        for candidate in candidates[:50]:
+            if len(path) > 1:
+                parents = (
+                    candidate.get_ancestors().type(SectionPage).values_list("title", flat=True)
+                )
+                if list(parents)[-(len(path) - 1) :] != path[:-1]:
+                    continue
+            found.append(candidate)
+        return found
+
+    sections = matching(outcome.within)
+    if not sections and outcome.within is not None and not params.site:
+        sections = matching(None)
+        roots = {site.root_page_id for site in filter(None, (s.get_site() for s in sections))}
+        outcome.within = Page.objects.get(pk=roots.pop()) if len(roots) == 1 else None
+    if not sections:
+        raise SearchInputError(_("未知栏目：%(id)s") % {"id": params.section_name})
+    if len(sections) == 1:
+        params.section = sections[0].pk  # the page's 栏目 menu keeps it chosen
+    return sections
+
+
 def _scope(params: SearchParams, outcome: SearchOutcome):
     articles = ArticlePage.objects.live().public().select_related("account")
     section = None
-    if params.section:
+    if params.section_name:
+        sections = _sections_named(params, outcome)
+        within = Q()
+        for named in sections:
+            within |= Q(path__startswith=named.path, depth__gt=named.depth)
+        articles = articles.filter(within)
+        outcome.section = sections[0]
+    if params.section and not params.section_name:
         section = SectionPage.objects.live().filter(pk=params.section).first()
         if section is None:
             raise SearchInputError(_("未知栏目：%(id)s") % {"id": params.section})
@@ -204,6 +250,8 @@ def _scope(params: SearchParams, outcome: SearchOutcome):
         account = PublishingAccount.objects.filter(slug=params.account).first()
         if account is None and re.fullmatch(r"[0-9]{1,10}", params.account):
             account = PublishingAccount.objects.filter(pk=int(params.account)).first()
+        if account is None:  # its name, as the API's results and the import format give it
+            account = PublishingAccount.objects.filter(name=params.account).order_by("pk").first()
         if account is None:
             raise SearchInputError(_("未知育人号：%(a)s") % {"a": params.account})
         articles = articles.filter(account=account)

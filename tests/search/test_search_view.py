@@ -138,3 +138,37 @@ def test_a_named_site_stays_chosen_and_another_sites_section_is_searched(client,
     )
     assert response.status_code == 400
     assert "不在所选站点中" in response.json()["error"]
+
+
+def test_the_api_filters_by_the_section_and_account_its_results_name(client, portal):
+    """Results name a 栏目 by title and a 育人号 by name; the filters take those (and a 栏目
+    path, as the import format writes it), not only a page id and a slug."""
+    topic = SectionPageFactory(parent=portal.national_section, title="专题")
+    sub = SectionPageFactory(parent=topic, title="综合")
+    other = SectionPageFactory(parent=portal.national_section, title="综合")
+    elsewhere = SectionPageFactory(parent=portal.institution_section, title="院校专题")
+    account = PublishingAccountFactory(name="THU 清华大学·新闻中心", slug="thu")
+    ArticlePageFactory(parent=sub, title="党建 专题综合", body=[], account=account)
+    ArticlePageFactory(parent=other, title="党建 要闻综合", body=[])
+    ArticlePageFactory(parent=topic, title="党建 专题", body=[])
+    ArticlePageFactory(parent=elsewhere, title="党建 院校", body=[])
+
+    def titles(**params):
+        response = client.get("/search/api/", {"q": "党建", **params}, HTTP_HOST="national.test")
+        assert response.status_code == 200, response.json()
+        return sorted(r["title"] for r in response.json()["results"])
+
+    assert titles(section="专题") == ["党建 专题", "党建 专题综合"]
+    assert titles(section="综合") == ["党建 专题综合", "党建 要闻综合"]  # both 综合 of this site
+    assert titles(section="要闻/专题/综合") == ["党建 专题综合"]
+    assert titles(section="专题/综合") == ["党建 专题综合"]
+    assert titles(section=str(sub.pk)) == ["党建 专题综合"]
+    assert titles(section="院校专题") == ["党建 院校"]  # another site's, as for an id
+    assert titles(account="THU 清华大学·新闻中心") == ["党建 专题综合"]
+    assert titles(account="thu") == ["党建 专题综合"]
+    missing = client.get("/search/api/", {"q": "党建", "section": "没有的栏目"},
+                         HTTP_HOST="national.test")  # fmt: skip
+    assert missing.status_code == 400 and "没有的栏目" in missing.json()["error"]
+    wrong_site = client.get("/search/api/", {"q": "党建", "section": "院校专题",
+                            "site": "national.test"}, HTTP_HOST="national.test")  # fmt: skip
+    assert wrong_site.status_code == 400
