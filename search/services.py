@@ -374,9 +374,12 @@ class TieredResults:
     it from the database, the engine being unreachable.
     """
 
-    def __init__(self, exact, looser):
+    def __init__(self, exact, looser, looser_only_without_exact: bool = False):
         self.exact = exact
         self.looser = looser
+        # Sorted by time, the results are the exact matches alone (the looser tier when
+        # there are none): one list in time order, not two tiers each in time order.
+        self.looser_only_without_exact = looser_only_without_exact
         self.exact_count = 0
         self.looser_count = 0
         self.from_fallback = False
@@ -402,6 +405,10 @@ class TieredResults:
         """The results from start to stop; sets exact_count and looser_count."""
         items, self.exact_count = self._tier(self.exact, start, stop)
         if self.looser is None:
+            return items
+        if self.looser_only_without_exact:
+            if not self.exact_count:
+                items, self.looser_count = self._tier(self.looser, start, stop)
             return items
         n = self.exact_count
         if stop > n:
@@ -444,7 +451,11 @@ def _run(articles, query, looser, params: SearchParams, **kwargs) -> TieredResul
     def search(q):
         return articles.search(q, **kwargs)
 
-    return TieredResults(search(query), search(looser) if looser is not None else None)
+    return TieredResults(
+        search(query),
+        search(looser) if looser is not None else None,
+        looser_only_without_exact=params.sort == "newest",
+    )
 
 
 def search_articles(params: SearchParams, request_site: Site | None) -> SearchOutcome:

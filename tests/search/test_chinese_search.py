@@ -96,6 +96,25 @@ def test_filters_and_sorting(client, portal):
     assert titles(client, "党建", sort="newest") == ["党建工作 新", "党建工作 旧"]
 
 
+def test_sorted_by_time_the_results_are_in_time_order(client, portal):
+    """Newest first is one list in time order: the articles holding everything typed; an
+    article sharing only some of the words (the looser tier, newer here) is not put after
+    them as a second list in its own time order. With no exact match, the looser tier alone."""
+    section = portal.national_section
+    for title, year in [("党史学习教育动员", 2021), ("党史学习教育总结", 2022), ("学习强国", 2024)]:
+        ArticlePageFactory(parent=section, title=title, body=[],
+                           display_time=datetime(year, 1, 1, 9, tzinfo=SHANGHAI))  # fmt: skip
+    status, body = api(client, q="党史学习教育", sort="newest")
+    assert [r["title"] for r in body["results"]] == ["党史学习教育总结", "党史学习教育动员"]
+    times = [r["published_at"] for r in body["results"]]
+    assert times == sorted(times, reverse=True) and body["total"] == 2
+    relevance = titles(client, "党史学习教育")
+    assert relevance[:2] == ["党史学习教育动员", "党史学习教育总结"] or relevance[:2] == [
+        "党史学习教育总结", "党史学习教育动员"]  # fmt: skip
+    assert "学习强国" in relevance  # by relevance the looser tier still follows
+    assert titles(client, "学习教育强国", sort="newest")[0] == "学习强国"
+
+
 def test_only_live_public_pages_are_found(client, portal):
     draft = ArticlePageFactory(parent=portal.national_section, title="草稿里的党建", body=[])
     draft.unpublish()
