@@ -10,6 +10,7 @@ class SearchConfig(AppConfig):
         from . import signals  # noqa: F401
 
         self._promotions_keyed_like_counts()
+        self._promotion_lists_searched_like_counts()
 
     @staticmethod
     def _promotions_keyed_like_counts() -> None:
@@ -25,3 +26,24 @@ class SearchConfig(AppConfig):
 
         models.normalise_query_string = query_key
         views.normalise_query_string = query_key
+
+    @staticmethod
+    def _promotion_lists_searched_like_counts() -> None:
+        """The 推广搜索结果 list and the 搜索词报告 hold queries in that normalised form, and
+        their search boxes compare what the editor types (icontains): 紅船學院 or ＡＩ found
+        nothing. The typed text is normalised first; the views are Wagtail's, registered by
+        its own hooks, so their search method is wrapped (as the function above is pointed)."""
+        from wagtail.contrib.search_promotions.views.reports import SearchTermsReportView
+        from wagtail.contrib.search_promotions.views.settings import IndexView
+
+        from .querylog import query_key
+
+        for view in (IndexView, SearchTermsReportView):
+            searched_as_typed = view.search_queryset
+
+            def search_queryset(self, queryset, _searched_as_typed=searched_as_typed):
+                if self.is_searching:
+                    self.search_query = query_key(self.search_query) or self.search_query
+                return _searched_as_typed(self, queryset)
+
+            view.search_queryset = search_queryset

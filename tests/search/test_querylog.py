@@ -245,3 +245,19 @@ def test_old_search_counts_are_pruned_and_promoted_queries_kept(portal, settings
     assert prune_query_log() == 4  # two old days, each counted for the portal and the site
     assert set(Query.objects.values_list("query_string", flat=True)) == {"新查询", "推荐查询"}
     assert SiteQueryDailyHits.objects.get().query == recent
+
+
+def test_the_promotion_list_and_search_terms_report_find_what_the_editor_types(
+    admin_client, portal
+):
+    """Both hold queries normalised (红船学院, ai); their search boxes compared the text as
+    typed, so 紅船學院 or ＡＩ found nothing."""
+    page = ArticlePageFactory(parent=portal.national_section, title="红船学院专题")
+    for query in ["红船学院", "ai教育", "党建"]:
+        SearchPromotion.objects.create(query=Query.get(query), page=page, sort_order=0)
+        Query.get(query).add_hit()
+    for typed, expected in [("紅船學院", ["红船学院"]), ("ＡＩ", ["ai教育"])]:
+        listed = admin_client.get(reverse("wagtailsearchpromotions:index"), {"q": typed})
+        assert [q.query_string for q in listed.context["queries"]] == expected, typed
+        report = admin_client.get(reverse("wagtailsearchpromotions:search_terms"), {"q": typed})
+        assert [q.query_string for q in report.context["object_list"]] == expected, typed
