@@ -53,6 +53,14 @@ def search(request):
     )
 
 
+def _absolute_url(page, request) -> str | None:
+    """On the request's own site, the address as the client reached it (scheme, host and
+    port: http://127.0.0.1:8000/… for the run command's server, where the Site record says
+    port 80); another site's page, from that Site record."""
+    url = page.get_url(request)
+    return request.build_absolute_uri(url) if url and url.startswith("/") else url
+
+
 @require_GET
 def search_api(request):
     """GET /search/api/?q=&page=&size=&site=&section=&account=&from=&to=&sort="""
@@ -64,7 +72,7 @@ def search_api(request):
         {
             "external_id": hit.page.external_id,
             "title": hit.page.title,
-            "url": hit.page.get_full_url(request),
+            "url": _absolute_url(hit.page, request),
             "highlight": hit.highlight,
             "published_at": (
                 localtime(hit.page.published_time).isoformat() if hit.page.published_time else None

@@ -147,6 +147,22 @@ def test_portal_wide_results_name_each_articles_own_site_and_section(client, por
     ]
 
 
+def test_result_urls_open_where_the_client_reached_the_portal(client, portal):
+    from urllib.parse import urlsplit
+
+    """The run command serves on :8000 while the Site record says port 80: a result on the
+    request's own site is addressed as the client reached it; another site's as its Site says."""
+    own = ArticlePageFactory(parent=portal.national_section, title="党建工作 门户", body=[])
+    ArticlePageFactory(parent=portal.institution_section, title="党建工作 院校", body=[])
+    response = client.get("/search/api/", {"q": "党建", "site": "all"},
+                          HTTP_HOST="national.test:8000")  # fmt: skip
+    urls = {r["title"]: r["url"] for r in response.json()["results"]}
+    path = urlsplit(own.get_full_url()).path
+    assert urls["党建工作 门户"] == "http://national.test:8000" + path
+    assert urls["党建工作 院校"].startswith("http://school.test/")
+    assert client.get(urls["党建工作 门户"], HTTP_HOST="national.test:8000").status_code == 200
+
+
 def test_api_shape_highlight_and_pagination(client, seed, portal):
     for n in range(3):
         ArticlePageFactory(parent=portal.national_section, title=f"红船工匠 第{n}篇", body=[])
