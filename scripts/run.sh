@@ -9,6 +9,9 @@ ensure_venv ""
 export DJANGO_SETTINGS_MODULE=portal.settings.dev
 HOST="${PORTAL_HOST:-127.0.0.1}"
 PORT="${PORTAL_PORT:-8000}"
+# Before any setup: a portal still running (or anything else) on the port is said at once.
+"$PY" -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((sys.argv[1], int(sys.argv[2])))' \
+  "$HOST" "$PORT" 2>/dev/null || die "端口 $HOST:$PORT 已被占用（门户已在运行？）；可用 PORTAL_PORT 换一个端口"
 mkdir -p var/celery-broker/queue var/celery-broker/processed var/media
 
 log "迁移数据库（var/portal.sqlite3）"
@@ -31,7 +34,9 @@ log "启动 Celery worker + beat（嵌入式文件系统 broker，日志 var/cel
 "$VENV/bin/celery" -A portal worker --beat --loglevel INFO --concurrency 1 \
   --schedule var/celerybeat-schedule > var/celery.log 2>&1 &
 CELERY_PID=$!
-trap 'kill "$CELERY_PID" 2>/dev/null || true; wait "$CELERY_PID" 2>/dev/null || true' EXIT
+SERVER_PID=""
+# Whatever ends this script (Ctrl-C, kill, a supervisor) stops the worker and the server too.
+trap 'kill $CELERY_PID $SERVER_PID 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 
 cat >&2 <<INFO
 
@@ -41,4 +46,7 @@ cat >&2 <<INFO
   管理员账号: admin   密码: $(cat var/admin-password)   （若已在后台修改，以修改后的为准）
 
 INFO
-"$PY" manage.py runserver "$HOST:$PORT" --noreload
+# Django's English "development server" warning is for developers; the banner above says where.
+DJANGO_RUNSERVER_HIDE_WARNING=true "$PY" manage.py runserver "$HOST:$PORT" --noreload &
+SERVER_PID=$!
+wait "$SERVER_PID"

@@ -22,4 +22,7 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 # smtp+tls://user:password@smtp.example.edu.cn:587 (django-environ's email URL).
 globals().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+# The links in those mails: no development default here, so a deployment without it gets
+# Wagtail's own check warning (wagtailadmin.W003) instead of mail pointing at 127.0.0.1:8000.
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=None)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

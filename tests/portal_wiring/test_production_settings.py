@@ -13,7 +13,7 @@ def manage(tmp_path, *args, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "SECURE_", "SECRET_"))
+        if not key.startswith(("DJANGO_", "DATABASE_", "SECURE_", "SECRET_", "WAGTAILADMIN_"))
     }
     environment.update(
         DJANGO_SETTINGS_MODULE="portal.settings.production",
@@ -44,9 +44,23 @@ def test_deployment_checks_pass_with_the_documented_https_settings(tmp_path):
         SECURE_HSTS_PRELOAD="true",
         SECURE_SSL_REDIRECT="true",
         EMAIL_URL="smtp+tls://portal:secret@smtp.example.edu.cn:587",
+        WAGTAILADMIN_BASE_URL="https://www.example.edu.cn",
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_a_deployment_without_the_admin_base_url_is_warned(tmp_path):
+    """Review mails and password resets link to WAGTAILADMIN_BASE_URL: production has no
+    default (it was the development server's http://127.0.0.1:8000), so the check says so."""
+    done = manage(tmp_path, "check", "--fail-level", "WARNING",
+                  SECRET_KEY=secrets.token_urlsafe(50))  # fmt: skip
+    assert done.returncode != 0 and "wagtailadmin.W003" in done.stderr + done.stdout
+    done = manage(tmp_path, "shell", "-c",
+                  "from django.conf import settings; print(settings.WAGTAILADMIN_BASE_URL)",
+                  SECRET_KEY=secrets.token_urlsafe(50),
+                  WAGTAILADMIN_BASE_URL="https://www.example.edu.cn")  # fmt: skip
+    assert done.stdout.splitlines()[-1] == "https://www.example.edu.cn"
 
 
 def test_mail_goes_to_the_configured_smtp_server(tmp_path):
