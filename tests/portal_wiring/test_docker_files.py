@@ -1,0 +1,72 @@
+"""docker/: the production image and compose file, checked without a Docker engine (none on
+these machines): what they run exists, what they set is read by the settings, and the
+example configuration passes Django's deployment checks."""
+
+import re
+import secrets
+from pathlib import Path
+
+import yaml
+
+from tests.portal_wiring.test_production_settings import manage
+
+REPO = Path(__file__).resolve().parents[2]
+DOCKER = REPO / "docker"
+READ_BY_SETTINGS = {
+    match
+    for path in (REPO / "portal" / "settings").glob("*.py")
+    for match in re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', path.read_text())
+} | {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+
+
+def compose() -> dict:
+    return yaml.safe_load((DOCKER / "compose.yaml").read_text())
+
+
+def example_env() -> dict[str, str]:
+    lines = (DOCKER / "portal.env.example").read_text().splitlines()
+    pairs = [line.split("=", 1) for line in lines if line and not line.startswith("#")]
+    return {key: value for key, value in pairs}
+
+
+def test_the_compose_file_runs_the_portal_its_services_and_one_beat():
+    services = compose()["services"]
+    assert set(services) == {"migrate", "web", "worker", "beat", "postgres", "redis", "opensearch"}
+    commands = {name: services[name].get("command") for name in ("migrate", "worker", "beat")}
+    assert commands["migrate"][:3] == ["python", "manage.py", "migrate"]
+    assert commands["worker"][:4] == ["celery", "-A", "portal", "worker"]
+    assert commands["beat"][:4] == ["celery", "-A", "portal", "beat"]
+    assert "deploy" not in services["beat"]  # one beat: two would queue every sweep twice
+    for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"]["migrate"]["condition"] == (
+            "service_completed_successfully"
+        )
+        assert services[name]["restart"] == "always"
+    dockerfile = (DOCKER / "Dockerfile").read_text()
+    assert '"gunicorn", "portal.wsgi"' in dockerfile and (REPO / "portal" / "wsgi.py").exists()
+
+
+def test_what_the_docker_files_set_is_what_the_settings_read():
+    portal = compose()["services"]["web"]
+    dockerfile = (DOCKER / "Dockerfile").read_text()
+    env_block = re.search(r"^ENV (.*?)\n\n", dockerfile, re.S | re.M).group(1)
+    portal_in_image = re.findall(r"([A-Z_]+)=", env_block)
+    set_for_portal = [*portal["environment"], *example_env(), *portal_in_image]
+    not_read = [
+        name
+        for name in set_for_portal
+        if name not in READ_BY_SETTINGS and not name.startswith(("PYTHON", "PIP_", "TZ"))
+    ]
+    assert not_read == []
+    assert portal["environment"]["DJANGO_SETTINGS_MODULE"] == "portal.settings.production"
+    for source in re.findall(r"^COPY (\S+(?: \S+)*) \S+$", dockerfile, re.M):
+        for path in source.split():
+            assert (REPO / path).exists() or path == ".", path
+
+
+def test_the_example_configuration_passes_the_deployment_checks(tmp_path):
+    settings = {**example_env(), "SECRET_KEY": secrets.token_urlsafe(50)}
+    settings.update(SECURE_SSL_REDIRECT="true", SECURE_HSTS_SECONDS="31536000",
+                    SECURE_HSTS_INCLUDE_SUBDOMAINS="true", SECURE_HSTS_PRELOAD="true")  # fmt: skip
+    done = manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **settings)
+    assert done.returncode == 0, done.stdout + done.stderr
