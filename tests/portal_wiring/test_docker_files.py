@@ -70,3 +70,10 @@ def test_the_example_configuration_passes_the_deployment_checks(tmp_path):
                     SECURE_HSTS_INCLUDE_SUBDOMAINS="true", SECURE_HSTS_PRELOAD="true")  # fmt: skip
     done = manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **settings)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_image_leaves_out_local_state():
+    """The build context is the repository root: the virtualenv, var/ (databases, media, the
+    broker) and a filled-in portal.env must not go into the image."""
+    ignored = (DOCKER / "Dockerfile.dockerignore").read_text().split()
+    assert {".venv", "var", "node_modules", ".git", "docker/portal.env"} <= set(ignored)
