@@ -42,7 +42,10 @@ ensure_venv() {
       || [ "$REPO_ROOT/requirements/constraints.txt" -nt "$stamp" ]; then
     log "安装 Python 依赖（PyPI，版本见 requirements/constraints.txt）"
     "$PY" -m pip install -q --upgrade pip
-    "$PY" -m pip install -q -c "$REPO_ROOT/requirements/constraints.txt" -e "$REPO_ROOT$extras"
+    # The project is run from its folder (it installs no package of its own): only its
+    # pinned dependencies are installed, not an editable copy (pip's editable build warned
+    # at length about folders shadowing packages).
+    "$PY" -m pip install -q -c "$REPO_ROOT/requirements/constraints.txt" "$REPO_ROOT$extras"
     touch "$stamp"
   fi
 }
