@@ -132,9 +132,12 @@ def _publish_becomes_submit(request, page) -> None:
         return
     data = request.POST.copy()
     del data["action-publish"]
-    data["action-submit"] = "1"
+    if getattr(page, "workflow_in_progress", False):  # already in review: kept as a draft
+        messages.warning(request, REVIEW_NOTICE + "该页面正在审核中，修改已保存为草稿。")
+    else:
+        data["action-submit"] = "1"
+        messages.warning(request, REVIEW_NOTICE + "已改为提交审核。")
     request.POST = data
-    messages.warning(request, REVIEW_NOTICE + "已改为提交审核。")
 
 
 @hooks.register("before_create_page")

@@ -177,3 +177,28 @@ def test_operators_still_publish_directly(client, reviewers, portal):
     data = {**article_form_data("运维直接发布", "direct"), "action-publish": "1"}
     assert client.post(add_url, data).status_code == 302
     assert ArticlePage.objects.get(slug="direct").live
+
+
+def test_publishing_an_article_already_in_review_keeps_the_change_as_a_draft(
+    client, reviewers, portal
+):
+    """The 发布 of a 终审编辑 on an article already in review saves a draft and says so (it
+    said 已改为提交审核, though the review under way simply goes on)."""
+    from tests.articles.test_page_rules import article_form_data
+
+    article = ArticlePageFactory(parent=portal.national_section, live=False)
+    state = submit(article, reviewers["author"])
+    for stage in ("初审", "复审"):  # at 终审, the stage whose reviewers may edit it now
+        state = act(state, reviewers[stage], "approve")
+    client.force_login(reviewers["终审"])
+    edit_url = f"/admin/pages/{article.pk}/edit/"
+    data = {**article_form_data("审核中改的标题", article.slug), "action-publish": "1"}
+    response = client.post(edit_url, data, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("正在审核中，修改已保存为草稿" in m for m in shown), shown
+    assert not any("已改为提交审核" in m for m in shown)
+    article.refresh_from_db()
+    assert not article.live
+    assert article.get_latest_revision().content["title"] == "审核中改的标题"
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
