@@ -38,7 +38,19 @@ SERVER_PID=""
 # Whatever ends this script (Ctrl-C, kill, a supervisor) stops the worker and the server too.
 trap 'kill $CELERY_PID $SERVER_PID 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 
-cat >&2 <<INFO
+# Django's English "development server" warning is for developers; the banner below says where.
+DJANGO_RUNSERVER_HIDE_WARNING=true "$PY" manage.py runserver "$HOST:$PORT" --noreload &
+SERVER_PID=$!
+# The addresses once the server answers on them (not before: a start that fails says why).
+if "$PY" -c 'import socket, sys, time
+for _ in range(150):
+    try:
+        socket.create_connection((sys.argv[1], int(sys.argv[2])), 0.2).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.2)
+sys.exit(1)' "$HOST" "$PORT"; then
+  cat >&2 <<INFO
 
   全国门户（默认站点）: http://$HOST:$PORT/
   院校站点:             http://jxvtc.localhost:$PORT/   （或 curl -H 'Host: jxvtc.localhost' http://$HOST:$PORT/）
@@ -46,7 +58,5 @@ cat >&2 <<INFO
   管理员账号: admin   密码: $(cat var/admin-password)   （若已在后台修改，以修改后的为准）
 
 INFO
-# Django's English "development server" warning is for developers; the banner above says where.
-DJANGO_RUNSERVER_HIDE_WARNING=true "$PY" manage.py runserver "$HOST:$PORT" --noreload &
-SERVER_PID=$!
+fi
 wait "$SERVER_PID"
