@@ -154,7 +154,8 @@ def parse_params(data) -> SearchParams:
         page=_int(data.get("page"), "page", 1, 1, 10_000),
         size=_int(data.get("size"), "size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
         site=_text(data.get("site"), "site").lower(),
-        section=_int(section, "section", 0, 0, MAX_ID) or None if section.isdigit() else None,
+        # A number is a page id; anything else a 栏目's title or path.
+        section=(_int(section, "section", 0, 0, MAX_ID) or None) if section.isdigit() else None,
         section_name="" if section.isdigit() else section,
         account=_text(data.get("account"), "account"),
         date_from=_date(data.get("from"), "from"),
@@ -194,16 +195,22 @@ def _sections_named(params: SearchParams, outcome: SearchOutcome) -> list[Sectio
         candidates = SectionPage.objects.live().filter(title=path[-1]).order_by("path")
         if within is not None:
             candidates = candidates.descendant_of(within)
-        found = []
-        for candidate in candidates[:50]:
-            if len(path) > 1:
-                parents = (
-                    candidate.get_ancestors().type(SectionPage).values_list("title", flat=True)
-                )
-                if list(parents)[-(len(path) - 1) :] != path[:-1]:
-                    continue
-            found.append(candidate)
-        return found
+        candidates = list(candidates[:50])
+        if len(path) == 1:
+            return candidates
+        # Every candidate's parent 栏目, read in one query (their paths are its path's prefixes).
+        prefixes = {
+            c.path[:end]
+            for c in candidates
+            for end in range(Page.steplen, len(c.path), Page.steplen)
+        }
+        titles = dict(SectionPage.objects.filter(path__in=prefixes).values_list("path", "title"))
+
+        def parents(c: SectionPage) -> list[str]:
+            ends = range(Page.steplen, len(c.path), Page.steplen)
+            return [titles[c.path[:end]] for end in ends if c.path[:end] in titles]
+
+        return [c for c in candidates if parents(c)[-(len(path) - 1) :] == path[:-1]]
 
     sections = matching(outcome.within)
     if not sections and outcome.within is not None and not params.site:
