@@ -47,7 +47,8 @@ def related(request, article_id: int):
 
 @require_GET
 def account(request, slug: str):
-    feed = feeds.account_feed(slug)
+    site = _site(request)
+    feed = feeds.account_feed(slug, site) if site else None
     if feed is None:
         return _error("育人号不存在。")
     return _json(feed)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db.models import Sum, Window
+from django.db.models import Q, Sum, Window
 from django.db.models.functions import RowNumber, Substr
 from django.utils import timezone
 from wagtail.models import Page, Site
@@ -242,12 +242,24 @@ def _related(article: ArticlePage, site: Site) -> tuple[list[dict], bool]:
     return [article_item(a, site) for a in results], True
 
 
-def compute_account_feed(account: PublishingAccount) -> dict:
-    articles = ArticlePage.objects.live().public().filter(account=account).order_by("-display_time")
+def compute_account_feed(account: PublishingAccount, site: Site) -> dict | None:
+    """An account's latest articles on a site; None where its page is a 404 (/yurenhao/<slug>/):
+    an account of another site with nothing published on this one."""
+    articles = _site_articles(site).filter(account=account).order_by("-display_time", "-pk")
+    items = [article_item(a, site) for a in articles[:ACCOUNT_FEED_SIZE]]
+    if not items and account.site_id != site.pk:
+        return None
     return {
         "account": {"name": account.name, "slug": account.slug, "institution": account.institution},
-        "articles": [article_item(a) for a in articles[:ACCOUNT_FEED_SIZE]],
+        "articles": items,
     }
+
+
+def _site_accounts(site: Site):
+    """The accounts a site's directory lists: its own and those publishing on it."""
+    return PublishingAccount.objects.filter(
+        Q(articles__in=_site_articles(site)) | Q(site=site)
+    ).distinct()
 
 
 def slots_for(page: Page, now=None) -> dict[str, list[ArticlePage]]:
@@ -285,12 +297,16 @@ def related(article: ArticlePage, site: Site) -> list[dict]:
     return items
 
 
-def account_feed(slug: str) -> dict | None:
-    def compute():
+def account_feed(slug: str, site: Site) -> dict | None:
+    """As the site's /yurenhao/<slug>/ page shows it; None (not cached) where that is a 404."""
+    key = _key("account", site.pk, slug)
+    feed = cache.get(key)
+    if feed is None:
         account = PublishingAccount.objects.filter(slug=slug).first()
-        return compute_account_feed(account) if account else None
-
-    return cache.get_or_set(_key("account", slug), compute, FEED_TTL)
+        feed = compute_account_feed(account, site) if account else None
+        if feed is not None:
+            cache.set(key, feed, FEED_TTL)
+    return feed
 
 
 def refresh_site(site: Site) -> None:
@@ -316,8 +332,10 @@ def refresh_all() -> int:
     sites = list(Site.objects.select_related("root_page"))
     for site in sites:
         refresh_site(site)
-    for account in PublishingAccount.objects.all():
-        cache.set(_key("account", account.slug), compute_account_feed(account), FEED_TTL)
+        for account in _site_accounts(site):
+            feed = compute_account_feed(account, site)
+            if feed is not None:
+                cache.set(_key("account", site.pk, account.slug), feed, FEED_TTL)
     return len(sites)
 
 

@@ -174,6 +174,32 @@ def test_feed_api_json(client, portal):
     assert other_site.status_code == 404
 
 
+def test_account_feed_api_shows_the_requests_site_as_the_account_page_does(client, portal):
+    school = PublishingAccountFactory(slug="school", name="院校号", site=portal.institution)
+    at_school = ArticlePageFactory(parent=portal.institution_section, account=school, title="校内")
+    on_national = ArticlePageFactory(parent=portal.national_section, account=school, title="全国")
+
+    def feed(host):
+        response = client.get("/api/feeds/accounts/school/", HTTP_HOST=host)
+        page = client.get("/yurenhao/school/", HTTP_HOST=host)
+        assert response.status_code == page.status_code
+        return json.loads(response.content)
+
+    assert [a["id"] for a in feed("school.test")["articles"]] == [at_school.pk]
+    national = feed("national.test")["articles"]
+    assert [a["id"] for a in national] == [on_national.pk]
+    assert national[0]["url"] == on_national.get_url(current_site=portal.national)  # relative
+    # An account of another site with nothing on this one: a 404, as its page is.
+    quiet = PublishingAccountFactory(slug="quiet", name="安静号", site=portal.institution)
+    assert client.get("/api/feeds/accounts/quiet/", HTTP_HOST="national.test").status_code == 404
+    assert client.get("/yurenhao/quiet/", HTTP_HOST="national.test").status_code == 404
+    body = json.loads(client.get("/api/feeds/accounts/quiet/", HTTP_HOST="school.test").content)
+    assert body["account"]["name"] == quiet.name and body["articles"] == []
+    feeds.refresh_all()  # the periodic refresh keeps the sites apart too
+    assert [a["id"] for a in feed("school.test")["articles"]] == [at_school.pk]
+    assert [a["id"] for a in feed("national.test")["articles"]] == [on_national.pk]
+
+
 def test_article_page_shows_the_recommend_block(client, portal):
     account = PublishingAccountFactory(name="嘉职育人号")
     ArticlePageFactory(parent=portal.national_section, account=account, title="育人号文章")
@@ -187,15 +213,21 @@ def test_article_page_shows_the_recommend_block(client, portal):
 def test_publishing_refreshes_the_account_feed_on_a_real_worker(portal, celery_worker_on_redis):
     account = PublishingAccountFactory(slug="fresh", name="新育人号")
     ArticlePageFactory(parent=portal.national_section, account=account, title="第一篇")
-    assert [a["title"] for a in feeds.account_feed("fresh")["articles"]] == ["第一篇"]  # cached
+    national = portal.national
+    assert [a["title"] for a in feeds.account_feed("fresh", national)["articles"]] == ["第一篇"]
     second = ArticlePageFactory(parent=portal.national_section, account=account, title="第二篇")
     second.save_revision().publish()  # the page_published hook sends the refresh task
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        if [a["title"] for a in feeds.account_feed("fresh")["articles"]][:1] == ["第二篇"]:
+        if [a["title"] for a in feeds.account_feed("fresh", national)["articles"]][:1] == [
+            "第二篇"
+        ]:
             break
         time.sleep(0.1)
-    assert [a["title"] for a in feeds.account_feed("fresh")["articles"]] == ["第二篇", "第一篇"]
+    assert [a["title"] for a in feeds.account_feed("fresh", national)["articles"]] == [
+        "第二篇",
+        "第一篇",
+    ]
 
 
 def test_accounts_quiet_for_a_month_still_show_their_latest_article_last(portal):
