@@ -38,7 +38,7 @@ from modelsearch.index import AutocompleteField, SearchField, class_is_indexed
 from modelsearch.query import And, Not
 from modelsearch.utils import deep_update
 from opensearchpy.exceptions import ConnectionError as EngineConnectionError
-from opensearchpy.exceptions import ConnectionTimeout, NotFoundError
+from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, RequestError
 
 from search.outbox import record_missed
 from search.text import segment_for_index
@@ -79,6 +79,8 @@ FALLBACK_BACKEND = "database"
 ENGINE_RETRY_SECONDS = 30.0
 # monotonic time until which an engine (by its hosts) is left alone, per process
 _unreachable_until: dict[str, float] = {}
+# (engine, index, model) whose index this process has seen exist with the model's mapping
+_prepared: set[tuple[str, str, str]] = set()
 
 logger = logging.getLogger(__name__)
 Answer = TypeVar("Answer")
@@ -202,7 +204,8 @@ class SearchResults(OpenSearch3SearchResults):
     def _engine_or_database(
         self, ask_engine: Callable[[], Answer], ask_database: Callable[[BaseSearchResults], Answer]
     ) -> Answer:
-        """The engine's answer, or the database backend's while the engine is unreachable."""
+        """The engine's answer, or the database backend's while the engine is unreachable
+        or has no index yet (a new deployment before its first save or update_index)."""
         backend = self.backend
         database = self._database_results() if backend.engine_marked_down() else None
         if database is None:
@@ -212,6 +215,17 @@ class SearchResults(OpenSearch3SearchResults):
                 backend.mark_engine_down(exc)
                 database = self._database_results()
                 if database is None:  # no database backend configured: nothing else to ask
+                    raise
+            except NotFoundError as exc:
+                if exc.error != "index_not_found_exception":
+                    raise
+                logger.error(
+                    "search index %s does not exist: searches are answered by the database "
+                    "backend until an article is saved or `manage.py update_index` has run",
+                    self.backend.get_index_for_model(self.query_compiler.queryset.model).name,
+                )
+                database = self._database_results()
+                if database is None:
                     raise
             else:
                 backend.engine_answered()
@@ -315,6 +329,29 @@ class ChineseOpenSearchBackend(OpenSearch3SearchBackend):
             return None
         return None if isinstance(backend, ChineseOpenSearchBackend) else backend
 
+    # --- an index not there yet -------------------------------------------------------------
+
+    def prepare_index(self, model) -> None:
+        """Make sure the model's index exists with the model's mapping before a document goes
+        in. Without it, a new deployment's first save (before any update_index) made the engine
+        create the index itself, with mappings guessed from the document: no _all_text, the
+        standard analyzer, and no search found anything. Once per model and process."""
+        index = self.get_index_for_model(model)
+        key = (self.engine_key, index.name, model._meta.label)
+        if key in _prepared:
+            return
+        options = self.index_request_options
+        if not self.es.indices.exists(index=index.name, **options):
+            try:
+                self.es.indices.create(index=index.name, body=self.settings)
+            except RequestError as exc:
+                if exc.error != "resource_already_exists_exception":  # another process won
+                    raise
+            logger.warning("search index %s created (it did not exist)", index.name)
+        mapping = self.mapping_class(model)
+        self.es.indices.put_mapping(index=index.name, body=mapping.get_mapping(), **options)
+        _prepared.add(key)
+
     # While the engine is unreachable, publishing goes on and every missed update is
     # recorded (one warning line), to be replayed when it answers again. A
     # replay (_replaying) always asks the engine: it is how the engine is found back.
@@ -324,6 +361,8 @@ class ChineseOpenSearchBackend(OpenSearch3SearchBackend):
             logger.info("search engine unreachable; update of %r recorded for replay", obj)
             return
         try:
+            if class_is_indexed(obj.__class__):
+                self.prepare_index(obj.__class__)
             super().add(obj)
         except ENGINE_DOWN as exc:
             self.mark_engine_down(exc)
@@ -335,6 +374,8 @@ class ChineseOpenSearchBackend(OpenSearch3SearchBackend):
 
     def add_bulk(self, model, obj_list):
         try:
+            if class_is_indexed(model):
+                self.prepare_index(model)
             super().add_bulk(model, obj_list)
         except ENGINE_DOWN as exc:
             self.mark_engine_down(exc)

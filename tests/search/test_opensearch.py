@@ -24,21 +24,21 @@ REPO = Path(__file__).resolve().parents[2]
 OPENSEARCH_URL = os.environ.get("PORTAL_TEST_OPENSEARCH_URL", "http://127.0.0.1:9200")
 
 
-@pytest.fixture
-def opensearch(settings, portal):
+def engine_backend_for_test() -> tuple[dict, str]:
+    """The engine's WAGTAILSEARCH_BACKENDS entry, on indexes of this test's own."""
     try:
         urllib.request.urlopen(OPENSEARCH_URL, timeout=3).read()
     except OSError as exc:
         require_service("OpenSearch", f"{OPENSEARCH_URL}: {exc} (bash scripts/opensearch.sh start)")
     prefix = f"portal_test_{uuid.uuid4().hex[:8]}_"
-    settings.WAGTAILSEARCH_BACKENDS = {
-        "default": {
-            "BACKEND": "search.backends.opensearch",
-            "URLS": [OPENSEARCH_URL],
-            "INDEX_PREFIX": prefix,
-            "AUTO_UPDATE": True,
-        }
-    }
+    entry = {"BACKEND": "search.backends.opensearch", "URLS": [OPENSEARCH_URL]}
+    return {**entry, "INDEX_PREFIX": prefix, "AUTO_UPDATE": True}, prefix
+
+
+@pytest.fixture
+def opensearch(settings, portal):
+    engine, prefix = engine_backend_for_test()
+    settings.WAGTAILSEARCH_BACKENDS = {"default": engine}
     call_command("update_index", stdout=io.StringIO())
     backend = get_search_backend()
     yield backend
@@ -287,3 +287,37 @@ def test_numbers_and_codes_are_found_as_typed(client, opensearch, portal):
     for q, title in NUMBERS.items():
         assert titles(client, q, exact=True) == [title], q
     assert "湖人97-91胜" not in titles(client, "湖人 -97-91")
+
+
+def test_a_new_deployment_searches_before_the_index_exists_and_its_first_save_creates_it(
+    client, settings, portal
+):
+    """No update_index run: the index is missing (the database answers), then the first save
+    creates it with the portal's mapping, not the engine's guess from the document."""
+    before = ArticlePageFactory(parent=portal.national_section, title="部署之前的党建文章")
+    engine, prefix = engine_backend_for_test()
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": engine,
+        "database": {"BACKEND": "search.backends.database"},
+    }
+    backend = get_search_backend()
+    index = backend.get_index_for_model(ArticlePage)
+    try:
+        assert not index.exists()
+        response = client.get("/search/api/", {"q": "党建"}, HTTP_HOST="national.test")
+        assert response.status_code == 200, response.content
+        body = json.loads(response.content)
+        assert [r["title"] for r in body["results"]] == [before.title]
+        assert "备用检索" in body["notice"]
+
+        after = ArticlePageFactory(parent=portal.national_section, title="部署之后的党建文章")
+        refresh(backend)
+        body = json.loads(
+            client.get("/search/api/", {"q": "党建"}, HTTP_HOST="national.test").content
+        )
+        assert "notice" not in body  # the engine answered
+        assert [r["title"] for r in body["results"]] == [after.title]  # not yet re-indexed
+        mapping = backend.es.indices.get_mapping(index=index.name)[index.name]["mappings"]
+        assert "_all_text" in mapping["properties"]
+    finally:
+        backend.es.indices.delete(index=f"{prefix}*")
