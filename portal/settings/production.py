@@ -7,8 +7,22 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without one
-if len(SECRET_KEY) < 32:  # an empty or toy key signs sessions anyone could forge
-    raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 32 characters")
+# An empty, toy or published key (docker/portal.env.example's) signs sessions anyone could
+# forge; 50 characters is what Django's own deployment check asks for (security.W009).
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("change-me"):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be a random string of at least 50 characters, not the example's "
+        "placeholder: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+# The sites' hostnames, no default: with any host accepted, the links in password-reset and
+# review mails follow the Host header a request names (an attacker's), and so do sitemaps,
+# robots.txt and the API's absolute URLs.
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must list the sites' hostnames, comma-separated (no *): "
+        "e.g. www.example.edu.cn,jxvtc.example.edu.cn"
+    )
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)

@@ -16,9 +16,12 @@ def manage(tmp_path, *args, **env):
         if not key.startswith(("DJANGO_", "DATABASE_", "SECURE_", "SECRET_", "WAGTAILADMIN_"))
     }
     environment.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.production",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        **env,
+        {
+            "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "ALLOWED_HOSTS": "www.example.edu.cn",
+            **env,
+        }
     )
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -86,9 +89,25 @@ def test_mail_goes_to_the_configured_smtp_server(tmp_path):
 
 
 def test_refuses_to_start_without_a_real_secret_key(tmp_path):
-    for key in ["", "short-key"]:
+    placeholder = (REPO / "docker" / "portal.env.example").read_text().split("SECRET_KEY=")[1]
+    # Empty, short, 45 characters (Django's check wants 50), the example's placeholder.
+    for key in ["", "short-key", secrets.token_urlsafe(34), placeholder.splitlines()[0]]:
         done = manage(tmp_path, "check", SECRET_KEY=key)
         assert done.returncode != 0
         assert "SECRET_KEY must be a random string" in done.stderr
     done = manage(tmp_path, "check")  # not set at all
     assert done.returncode != 0 and "SECRET_KEY" in done.stderr
+
+
+def test_refuses_to_start_without_the_sites_hostnames(tmp_path):
+    """With any host accepted, a password-reset mail linked to the host the request named."""
+    for hosts in ["", "*", "www.example.edu.cn,*"]:
+        done = manage(tmp_path, "check", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS=hosts)
+        assert done.returncode != 0
+        assert "ALLOWED_HOSTS must list the sites' hostnames" in done.stderr
+    done = manage(tmp_path, "shell", "-c",
+                  "from django.test import Client; from django.core import mail;"
+                  "print(Client().post('/admin/password_reset/', {'email': 'a@b.cn'},"
+                  " HTTP_HOST='evil.example').status_code)",
+                  SECRET_KEY=secrets.token_urlsafe(50), EMAIL_URL="consolemail://")  # fmt: skip
+    assert done.stdout.splitlines()[-1] == "400"  # an unknown host is refused
