@@ -15,7 +15,7 @@ from django.utils.crypto import get_random_string
 from home.services import ensure_site, remove_wagtail_welcome_page
 
 from .importer import ArticleImporter, parse_line
-from .models import AccountIndexPage, PublishingAccount, SectionPage
+from .models import PublishingAccount, SectionPage
 from .workflow import ensure_review_workflow
 
 NATIONAL = {
@@ -123,11 +123,7 @@ def _build_tree(site, sections: list[str], importer: ArticleImporter) -> None:
         if not top.show_in_menus:
             top.show_in_menus = True
             top.save_revision().publish()
-    index = AccountIndexPage.objects.child_of(home).first()
-    if index is None:
-        index = AccountIndexPage(title="育人号", slug="yurenhao", show_in_menus=True)
-        home.add_child(instance=index)
-        index.save_revision().publish()
+    importer.account_directory(home)
 
 
 @transaction.atomic

@@ -42,7 +42,14 @@ from portal.validators import plausible_time
 from search.indexing import index_in_bulk, saves_not_indexed
 
 from .body_import import body_to_blocks
-from .models import ArticleAuthor, ArticlePage, ArticlePageTag, PublishingAccount, SectionPage
+from .models import (
+    AccountIndexPage,
+    ArticleAuthor,
+    ArticlePage,
+    ArticlePageTag,
+    PublishingAccount,
+    SectionPage,
+)
 
 DEFAULT_SECTION = "综合"
 DEFAULT_SITE_NAME = "高校思政门户"
@@ -345,6 +352,15 @@ class ArticleImporter:
             parent = section
         return parent
 
+    @staticmethod
+    def account_directory(home: HomePage) -> None:
+        """The site's 育人号 directory (/yurenhao/): its accounts' pages live under it."""
+        if not AccountIndexPage.objects.child_of(home).exists():
+            index = AccountIndexPage(title="育人号", slug="yurenhao", show_in_menus=True)
+            index.slug = ArticleImporter._free_slug(home, index.slug, "yurenhao", index)
+            home.add_child(instance=index)
+            index.save_revision().publish()
+
     def account_for(self, name: str, site: Site) -> PublishingAccount | None:
         if not name:
             return None
@@ -425,8 +441,20 @@ class ArticleImporter:
             return "unchanged", warnings
 
         site = self.site_for(record.site_hostname)
-        section = self.section_for(self.home_for(site), record.section_path)
+        if existing is not None and not existing.path.startswith(site.root_page.path):
+            # Ids are the portal's, not a site's: institutions numbering their own exports
+            # (1, 2, …) would otherwise take over, move and overwrite each other's articles.
+            owner = existing.get_site()
+            raise LineError(
+                f"id {record.external_id} 已被站点 {owner.hostname if owner else '（无站点）'} "
+                f"的文章《{existing.title}》使用：各站点的 id 须互不相同，"
+                "请给本站的文章另起 id（例如加上站点前缀）"
+            )
+        home = self.home_for(site)
+        section = self.section_for(home, record.section_path)
         account = self.account_for(record.account, site)
+        if account is not None:
+            self.account_directory(home)
         try:
             conversion = body_to_blocks(record.body, self.resolve_image)
         except RecursionError:

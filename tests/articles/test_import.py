@@ -10,9 +10,16 @@ from django.core.management import CommandError, call_command
 from PIL import Image as PILImage
 from taggit.models import Tag
 from wagtail.images import get_image_model
+from wagtail.models import Site
 
 from articles.importer import import_file, parse_published_at
-from articles.models import ArticleAuthor, ArticlePage, PublishingAccount, SectionPage
+from articles.models import (
+    AccountIndexPage,
+    ArticleAuthor,
+    ArticlePage,
+    PublishingAccount,
+    SectionPage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +90,28 @@ def test_reimport_updates_instead_of_duplicating(tmp_path, portal):
     news = SectionPage.objects.get(title="要闻")
     assert SectionPage.objects.child_of(news).filter(title="专题").count() == 1
     assert news.get_parent().pk == portal.national.root_page.pk
+
+
+def test_an_id_another_site_uses_is_refused_and_its_article_left_alone(tmp_path, portal, capsys):
+    """Institutions number their own exports (1, 2, …): a clash must not take over, move and
+    overwrite another site's article."""
+    school = {"id": "1", "title": "学院的第一篇", "site": "school.test", "section": "学校要闻"}
+    import_file(write_jsonl(tmp_path / "school.jsonl", school))
+    article = ArticlePage.objects.get(external_id="1")
+    national = {"id": "1", "title": "全国站的第一篇", "section": "要闻"}
+    with pytest.raises(CommandError, match="1 行导入失败"):
+        call_command("import_articles", write_jsonl(tmp_path / "national.jsonl", national))
+    assert "id 1 已被站点 school.test 的文章《学院的第一篇》使用" in capsys.readouterr().err
+    article.refresh_from_db()
+    assert article.title == "学院的第一篇"
+    assert article.get_parent().pk == portal.institution_section.pk
+    # The same site's line still updates its article.
+    assert (
+        import_file(write_jsonl(tmp_path / "s.jsonl", {**school, "title": "新标题"})).count(
+            "updated"
+        )
+        == 1
+    )
 
 
 def test_bad_lines_are_reported_and_the_rest_imported(tmp_path, portal, capsys):
@@ -307,6 +336,24 @@ def test_article_without_byline_renders_no_empty_labels(tmp_path, portal, client
     # with no published_at the display time is the first publish time
     assert page.display_time == page.first_published_at
     assert soup.select_one(".meta-time") is not None
+
+
+def test_a_site_without_a_directory_gets_one_with_its_first_account(tmp_path, portal, client):
+    """A site set up by hand (or the first import into a migrated database) has no 育人号
+    directory: an account imported there would have no page (/yurenhao/ was a 404)."""
+    from home.services import ensure_site
+
+    ensure_site(hostname="third.test", site_name="第三所大学", slug="third")
+    line = {"id": "t-1", "title": "第三所大学的文章", "account": "第三大学号", "site": "third.test"}
+    import_file(write_jsonl(tmp_path / "t.jsonl", line))
+    account = PublishingAccount.objects.get(name="第三大学号")
+    listing = client.get("/yurenhao/", HTTP_HOST="third.test")
+    assert listing.status_code == 200 and "第三大学号" in listing.content.decode()
+    page = client.get(f"/yurenhao/{account.slug}/", HTTP_HOST="third.test")
+    assert "第三所大学的文章" in page.content.decode()
+    import_file(write_jsonl(tmp_path / "t.jsonl", {**line, "id": "t-2"}))  # one directory
+    home = Site.objects.get(hostname="third.test").root_page
+    assert AccountIndexPage.objects.child_of(home).count() == 1
 
 
 def test_accounts_are_created_once_and_list_their_articles(tmp_path, portal, client):
