@@ -159,12 +159,24 @@ def no_publish_button_past_review(menu_items, request, context):
 
 @hooks.register("before_copy_page")
 def copies_are_not_published_past_review(request, page):
-    if request.method == "POST" and request.POST.get("publish_copies"):
-        if must_go_through_review(request.user, page):
-            data = request.POST.copy()
-            del data["publish_copies"]
-            request.POST = data
-            messages.warning(request, REVIEW_NOTICE + "副本保存为草稿。")
+    """A published copy, and an alias (live from the start, wherever it is put: another 栏目,
+    another site), would put an article live past the review: the copy becomes a draft."""
+    if request.method != "POST":
+        return None
+    live_at_once = [key for key in ("publish_copies", "alias") if request.POST.get(key)]
+    if live_at_once and must_go_through_review(request.user, page):
+        data = request.POST.copy()
+        for key in live_at_once:
+            del data[key]
+        request.POST = data
+        messages.warning(request, REVIEW_NOTICE + "副本保存为草稿（不建立别名，也不直接发布）。")
+    elif request.POST.get("alias") and getattr(page.specific_deferred, "external_id", None):
+        # An alias repeats every field, the import id too, which only one article may hold.
+        messages.error(
+            request, "导入的文章不能建立别名（外部编号只能属于一篇文章）：请复制为新文章。"
+        )
+        return redirect(reverse("wagtailadmin_pages:copy", args=[page.pk]))
+    return None
 
 
 @hooks.register("before_bulk_action")

@@ -202,3 +202,40 @@ def test_publishing_an_article_already_in_review_keeps_the_change_as_a_draft(
     assert article.get_latest_revision().content["title"] == "审核中改的标题"
     state.refresh_from_db()
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
+
+
+def test_copies_and_aliases_do_not_go_live_past_the_review(client, reviewers, portal):
+    """An alias is live from the start, wherever it is put (another 栏目, another site)."""
+    published = ArticlePageFactory(parent=portal.national_section, title="已审发布的文章")
+    client.force_login(reviewers["终审"])
+    copy_url = f"/admin/pages/{published.pk}/copy/"
+    target = portal.institution_section
+    for slug, extra in [
+        ("as-alias", {"alias": "on"}),
+        ("published-copy", {"publish_copies": "on"}),
+    ]:
+        form = {"new_title": published.title, "new_slug": slug, "new_parent_page": target.pk}
+        response = client.post(copy_url, {**form, **extra}, follow=True)
+        assert "副本保存为草稿" in response.content.decode()
+        copy = ArticlePage.objects.get(slug=slug)
+        assert not copy.live and copy.alias_of_id is None
+        assert client.get(f"/school-news/{slug}/", HTTP_HOST="school.test").status_code == 404
+
+
+def test_an_imported_article_is_copied_not_aliased(client, reviewers, portal):
+    imported = ArticlePageFactory(parent=portal.national_section, external_id="ext-9")
+    client.force_login(reviewers["author"])  # a superuser
+    form = {
+        "new_title": imported.title,
+        "new_slug": "alias-9",
+        "new_parent_page": imported.get_parent().pk,
+    }
+    response = client.post(
+        f"/admin/pages/{imported.pk}/copy/", {**form, "alias": "on"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "导入的文章不能建立别名" in response.content.decode()
+    assert not ArticlePage.objects.filter(slug="alias-9").exists()
+    response = client.post(f"/admin/pages/{imported.pk}/copy/", form)  # a plain copy works
+    assert response.status_code == 302
+    assert ArticlePage.objects.get(slug="alias-9").external_id is None
