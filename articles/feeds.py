@@ -23,6 +23,7 @@ from home.pages import public
 
 from .models import ArticlePage, ArticleViewCount, FeaturedSlot, PublishingAccount, SectionPage
 from .models.article import LISTING_ORDER
+from .models.feeds import site_root_path
 
 logger = logging.getLogger(__name__)
 FEED_TTL = 15 * 60  # seconds; tasks refresh sooner
@@ -65,7 +66,7 @@ def section_blocks_for_home(home: Page, per_section: int, now=None) -> list[Sect
     # An editor's 头条 slot on the section overrides the is_featured flag.
     headlines: dict[int, ArticlePage] = {}
     slots = FeaturedSlot.objects.active(now).filter(
-        page__in=sections, position=FeaturedSlot.HEADLINE
+        page__in=sections, position=FeaturedSlot.HEADLINE, article__path__startswith=home.path
     )
     for slot in slots.select_related("article"):
         headlines.setdefault(slot.page_id, slot.article)
@@ -264,7 +265,11 @@ def _site_accounts(site: Site):
 
 def slots_for(page: Page, now=None) -> dict[str, list[ArticlePage]]:
     """推荐位 of a home or section page, by position (头条, 焦点图), active now."""
-    slots = FeaturedSlot.objects.active(now).filter(page=page).select_related("article")
+    slots = (
+        FeaturedSlot.objects.active(now)
+        .filter(page=page, article__url_path__startswith=site_root_path(page))
+        .select_related("article")
+    )
     out: dict[str, list[ArticlePage]] = {FeaturedSlot.HEADLINE: [], FeaturedSlot.CAROUSEL: []}
     for slot in slots:
         out[slot.position].append(slot.article)

@@ -31,11 +31,28 @@ class ArticleViewCount(models.Model):
         return f"{self.article_id} {self.day}: {self.views}"
 
 
+def site_root_path(page) -> str:
+    """The url_path of the root of the site a page is on ("/" if none: the whole tree)."""
+    from wagtail.models import Site
+
+    roots = [
+        r.root_path for r in Site.get_site_root_paths() if page.url_path.startswith(r.root_path)
+    ]
+    return max(roots, key=len, default="/")
+
+
 class FeaturedSlotQuerySet(models.QuerySet):
     def active(self, now=None):
+        """Slots showing now: the article live and public (under no view restriction, its
+        栏目's included), on the site of the page it is shown on."""
+        from home.pages import public
+
+        from .article import ArticlePage
+
         now = now or timezone.now()
+        shown = public(ArticlePage.objects.live())
         return (
-            self.filter(article__live=True, article__view_restrictions__isnull=True)
+            self.filter(article__in=shown.values("pk"))
             .filter(models.Q(starts_at__isnull=True) | models.Q(starts_at__lte=now))
             .filter(models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now))
             .order_by("sort_order", "-pk")
@@ -93,3 +110,9 @@ class FeaturedSlot(models.Model):
             raise ValidationError({"ends_at": _("结束时间必须晚于开始时间。")})
         if self.page_id and self.page.specific_class.__name__ not in ("HomePage", "SectionPage"):
             raise ValidationError({"page": _("推荐位只能设在首页或栏目页。")})
+        if self.page_id and self.article_id:
+            root = site_root_path(self.page)
+            if not self.article.url_path.startswith(root):
+                raise ValidationError(
+                    {"article": _("只能推荐本站的文章：这篇文章属于另一个站点。")}
+                )

@@ -118,6 +118,32 @@ def test_editor_slots_override_the_featured_flag_and_respect_their_window(client
     assert page.select_one(".slot-headline a").get_text() == "编辑头条"
 
 
+def test_slots_show_only_public_articles_of_the_pages_own_site(client, portal):
+    from django.core.exceptions import ValidationError
+
+    school_section = portal.institution_section
+    national_article = ArticlePageFactory(parent=portal.national_section, title="全国站文章")
+    slot = FeaturedSlot(page=school_section, article=national_article, position="headline")
+    with pytest.raises(ValidationError, match="只能推荐本站的文章"):
+        slot.full_clean()
+    slot.save()  # made before the check, or by a script: still not shown on the other site
+    private = SectionPageFactory(parent=portal.national.root_page, slug="internal")
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    inside = ArticlePageFactory(parent=private, title="内部文章")  # public itself, not its 栏目
+    FeaturedSlot.objects.create(page=portal.national.root_page, article=inside, position="carousel")
+    assert feeds.slots_for(school_section)["headline"] == []
+    assert feeds.slots_for(portal.national.root_page)["carousel"] == []
+    blocks = feeds.section_blocks_for_home(portal.institution.root_page, per_section=6)
+    assert all(b.featured is None or b.featured.pk != national_article.pk for b in blocks)
+    home = client.get("/", HTTP_HOST="school.test").content.decode()
+    assert "全国站文章" not in home
+    api = client.get(f"/api/feeds/slots/{portal.national.root_page.pk}/", HTTP_HOST="national.test")
+    assert "内部文章" not in api.content.decode()
+    FeaturedSlot.objects.create(page=school_section, article=ArticlePageFactory(
+        parent=school_section, title="本校头条"), position="headline")  # fmt: skip
+    assert [a.title for a in feeds.slots_for(school_section)["headline"]] == ["本校头条"]
+
+
 def test_home_lists_each_sections_own_articles_pinned_first_then_newest(portal):
     home = portal.national.root_page
     news = portal.national_section
