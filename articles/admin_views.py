@@ -46,11 +46,17 @@ def _site_of(page: Page, sites: list[Site]) -> Site | None:
 
 
 def schedule_index(request):
+    """Upcoming publications and expiries of the pages the user may edit: an embargoed title
+    is not shown to another site's editors."""
     sites = list(Site.objects.select_related("root_page"))
-    items = scheduling.upcoming()
-    for item in items:
+    items = []
+    for item in scheduling.upcoming():
+        permissions = item["page"].permissions_for_user(request.user)
+        if not permissions.can_edit():
+            continue
         item["site"] = _site_of(item["page"], sites)
-        item["can_publish"] = item["page"].permissions_for_user(request.user).can_publish()
+        item["can_publish"] = permissions.can_publish()
+        items.append(item)
     return TemplateResponse(
         request,
         "articles/admin/schedule.html",

@@ -130,6 +130,29 @@ def test_reviewers_without_publish_rights_cannot_change_schedules(client, portal
     assert Revision.objects.filter(approved_go_live_at__isnull=False).exists()
 
 
+def test_another_sites_editor_does_not_see_its_embargoed_titles(client, portal):
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    group = Group.objects.create(name="院校编辑")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    for permission in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.create(
+            group=group,
+            page=portal.institution.root_page,
+            permission=Permission.objects.get(codename=permission),
+        )
+    user = get_user_model().objects.create_user(username="school-editor", password="x")
+    user.groups.add(group)
+    client.force_login(user)
+    at = timezone.now() + timedelta(hours=3)
+    schedule(portal.national_section, at, title="全国站未公开的定时稿")
+    schedule(portal.institution_section, at, title="本校的定时稿")
+    page = client.get("/admin/schedule/").content.decode()
+    assert "本校的定时稿" in page
+    assert "全国站未公开的定时稿" not in page
+
+
 def test_cancelling_an_expiry_that_is_not_set_says_so(client, operator, portal):
     article = ArticlePageFactory(parent=portal.national_section, title="普通文章")
     response = client.post(f"/admin/schedule/expire/{article.pk}/", {"cancel": "1"})
