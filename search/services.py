@@ -192,7 +192,7 @@ def _sections_named(params: SearchParams, outcome: SearchOutcome) -> list[Sectio
         return []
 
     def matching(within: Page | None) -> list[SectionPage]:
-        candidates = SectionPage.objects.live().filter(title=path[-1]).order_by("path")
+        candidates = public(SectionPage.objects.live()).filter(title=path[-1]).order_by("path")
         if within is not None:
             candidates = candidates.descendant_of(within)
         candidates = list(candidates[:50])
@@ -235,7 +235,8 @@ def _scope(params: SearchParams, outcome: SearchOutcome):
         articles = articles.filter(within)
         outcome.section = sections[0]
     if params.section and not params.section_name:
-        section = SectionPage.objects.live().filter(pk=params.section).first()
+        # A private 栏目 is unknown to readers: its title is not theirs to read.
+        section = public(SectionPage.objects.live()).filter(pk=params.section).first()
         if section is None:
             raise SearchInputError(_("未知栏目：%(id)s") % {"id": params.section})
         if outcome.within is not None and not section.is_descendant_of(outcome.within):
@@ -326,7 +327,7 @@ def section_choices(params: SearchParams, request_site: Site | None) -> list[tup
     if params.section and params.section not in listed:
         # The 栏目 searched lies outside the menu (another site's, reached by a link): it
         # stays chosen, so sending the form again keeps the search within it.
-        section = SectionPage.objects.live().filter(pk=params.section).only("title").first()
+        section = public(SectionPage.objects.live()).filter(pk=params.section).only("title").first()
         if section is not None:
             groups.insert(0, ("", [SectionChoice(id=section.pk, title=section.title, level=0)]))
     return groups

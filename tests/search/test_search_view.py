@@ -172,3 +172,21 @@ def test_the_api_filters_by_the_section_and_account_its_results_name(client, por
     wrong_site = client.get("/search/api/", {"q": "党建", "section": "院校专题",
                             "site": "national.test"}, HTTP_HOST="national.test")  # fmt: skip
     assert wrong_site.status_code == 400
+
+
+def test_a_private_sections_title_is_not_shown_or_told_apart_from_an_unknown_one(client, portal):
+    from wagtail.models import PageViewRestriction
+
+    private = SectionPageFactory(parent=portal.national.root_page, title="内部栏目", slug="inner")
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    for params in [{"section": private.pk}, {"section": "内部栏目"}]:
+        page = client.get("/search/", {"q": "通知", **params}, HTTP_HOST="national.test")
+        soup = BeautifulSoup(page.content, "html.parser")
+        assert page.status_code == 200 and "未知栏目" in soup.get_text()
+        assert "内部栏目" not in " ".join(o.get_text() for o in soup.select("option"))
+        api = client.get("/search/api/", {"q": "通知", **params}, HTTP_HOST="national.test")
+        unknown = client.get(
+            "/search/api/", {"q": "通知", "section": 10**9}, HTTP_HOST="national.test"
+        )
+        assert api.status_code == unknown.status_code == 400
+        assert "未知栏目" in api.content.decode()
