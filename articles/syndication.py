@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from wagtail.models import Site
 
+from home.models import PortalSiteSettings
 from home.pages import public
 
 from .models import ArticlePage, PublishingAccount, SectionPage
@@ -67,7 +69,9 @@ class _ArticleFeed(Feed):
         return item.title
 
     def item_description(self, item: ArticlePage) -> str:
-        return item.summary or item.body_text()[:200]
+        # RSS <description> and Atom <summary type="html"> are HTML: the 摘要 is plain text,
+        # so its < and & are escaped, not left for a feed reader to run as markup.
+        return escape(item.summary or item.body_text()[:200])
 
     def item_link(self, item: ArticlePage) -> str:
         return item.get_full_url()
@@ -92,7 +96,7 @@ class SectionFeed(_ArticleFeed):
         return Source(section, site, request)
 
     def title(self, obj: Source) -> str:
-        return f"{obj.obj.title} - {obj.site.site_name or obj.site.hostname}"
+        return f"{obj.obj.title} - {PortalSiteSettings.for_site(obj.site)}"  # 站点设置's name
 
     def link(self, obj: Source) -> str:
         return obj.obj.get_full_url(obj.request)
@@ -113,7 +117,12 @@ class AccountFeed(_ArticleFeed):
         account = PublishingAccount.objects.filter(slug=slug).first()
         if account is None:
             raise Http404("育人号不存在")
-        return Source(account, site, request)
+        source = Source(account, site, request)
+        # As its page (/yurenhao/<slug>/): another site's account with nothing on this one
+        # is not this site's.
+        if account.site_id != site.pk and not self.items(source).exists():
+            raise Http404("育人号不存在")
+        return source
 
     def title(self, obj: Source) -> str:
         return f"{obj.obj.name}（育人号）"
@@ -127,8 +136,8 @@ class AccountFeed(_ArticleFeed):
     def items(self, obj: Source):
         return (
             self._site_articles(obj).filter(account=obj.obj).prefetch_related("authors")
-            .order_by("-display_time")[:FEED_SIZE]
-        )  # fmt: skip
+            .order_by("-display_time")
+        )[:FEED_SIZE]  # fmt: skip
 
 
 class SectionAtomFeed(SectionFeed):

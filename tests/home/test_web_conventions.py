@@ -67,6 +67,29 @@ def test_feeds_drop_characters_xml_cannot_carry(client, portal):
         assert client.get(url, HTTP_HOST="national.test").status_code == 404, url
 
 
+def test_feeds_carry_summaries_as_text_the_site_settings_name_and_this_sites_accounts(
+    client, portal
+):
+    section = portal.national_section
+    settings = PortalSiteSettings.for_site(portal.national)
+    settings.site_name = "全国高校思政网（站点设置）"
+    settings.save()
+    summary = '摘要<script>alert(1)</script>" onmouseover="x'
+    ArticlePageFactory(parent=section, title="带标记的摘要", summary=summary)
+    rss = client.get(f"/feeds/section/{section.pk}/rss/", HTTP_HOST="national.test")
+    channel = ElementTree.fromstring(rss.content).find("channel")
+    assert channel.findtext("title") == f"{section.title} - 全国高校思政网（站点设置）"
+    # <description> is HTML: decoded once by the reader, it must read as the text written.
+    html = channel.find("item").findtext("description")
+    assert "<script>" not in html and BeautifulSoup(html, "html.parser").get_text() == summary
+    # An account of the other site with nothing on this one: no feed here, as no page.
+    PublishingAccountFactory(slug="school-only", name="院校号", site=portal.institution)
+    for host, status in [("national.test", 404), ("school.test", 200)]:
+        feed = client.get("/feeds/account/school-only/rss/", HTTP_HOST=host)
+        page = client.get("/yurenhao/school-only/", HTTP_HOST=host)
+        assert feed.status_code == page.status_code == status, host
+
+
 def test_sitemap_and_robots_per_site(client, portal):
     ArticlePageFactory(parent=portal.national_section, title="全国文章", slug="national-article")
     ArticlePageFactory(parent=portal.institution_section, title="院校文章", slug="school-article")
