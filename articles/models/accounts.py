@@ -119,6 +119,10 @@ class AccountIndexPage(RoutablePageMixin, Page):
             context_overrides={
                 "account": account,
                 "articles": paginator.get_page(request.GET.get("page")),
+                # Its own address and name in canonical and share metadata, not the directory's.
+                "canonical_url": (self.get_full_url(request) or "")
+                + self.reverse_subpage("account_detail", kwargs={"slug": account.slug}),
+                "share_title": account.name,
             },
             template="articles/account_page.html",
         )

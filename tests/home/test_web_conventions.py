@@ -111,6 +111,14 @@ def test_canonical_and_share_metadata(client, portal):
     assert og["og:description"] == "分享摘要"
     assert og["og:site_name"] == portal.national.site_name
     assert head.select_one('meta[itemprop="name"]')["content"] == "分享的文章"
+    # A 育人号's page is its own, not the directory it is served under.
+    PublishingAccountFactory(slug="jx", name="嘉职育人号", site=portal.national)
+    head = soup(client, "/yurenhao/jx/").head
+    assert head.select_one('link[rel="canonical"]')["href"] == "http://national.test/yurenhao/jx/"
+    og = {m["property"]: m["content"] for m in head.select("meta[property]")}
+    assert og["og:url"] == "http://national.test/yurenhao/jx/" and og["og:title"] == "嘉职育人号"
+    directory = soup(client, "/yurenhao/").head
+    assert directory.select_one('link[rel="canonical"]')["href"] == "http://national.test/yurenhao/"
 
 
 def test_print_button_and_print_styles(client, portal):
