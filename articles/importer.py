@@ -11,10 +11,12 @@ import contextlib
 import hashlib
 import html
 import io
+import ipaddress
 import itertools
 import json
 import logging
 import re
+import socket
 import urllib.parse
 import urllib.request
 import zoneinfo
@@ -290,6 +292,34 @@ def parse_line(raw: str) -> ArticleRecord:
     return record
 
 
+def _check_fetchable(url: str) -> None:
+    """Refuse a web address that is not http(s) or leads inside (loopback, private, link-local
+    …), unless IMPORT_PRIVATE_URLS allows the intranet."""
+    parsed = urllib.parse.urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise OSError(f"不支持的地址：{url[:100]}")
+    if settings.PORTAL_IMPORT_PRIVATE_URLS:
+        return
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parsed.hostname, None)}
+    except (socket.gaierror, UnicodeError):
+        raise OSError(f"无法解析主机名 {parsed.hostname}") from None
+    for address in addresses:
+        if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            raise OSError(
+                f"不从内部地址下载图片：{parsed.hostname}（{address}；如确需，请设置 "
+                "IMPORT_PRIVATE_URLS）"
+            )
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is followed only to where a first request could go."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        _check_fetchable(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 class ArticleImporter:
     """Writes validated records into the page tree of their site."""
 
@@ -415,10 +445,18 @@ class ArticleImporter:
         return existing, ""
 
     def _open_image_source(self, src: str):
+        """An image's bytes, from where an import file may take them: files under the import
+        file's directory (or IMPORT_FILE_ROOTS), public web addresses (internal ones only with
+        IMPORT_PRIVATE_URLS). Import files come from institutions' exports: an <img> must not
+        read the server's own files, probe the intranet, or hang the import on /dev/zero."""
         parsed = urllib.parse.urlparse(src)
         if parsed.scheme in ("http", "https"):
-            response = urllib.request.urlopen(src, timeout=10)  # noqa: S310 (scheme checked)
-            data = response.read(WAGTAIL_IMAGE_LIMIT)
+            _check_fetchable(src)
+            opener = urllib.request.build_opener(_CheckedRedirects)
+            with opener.open(src, timeout=10) as response:
+                data = response.read(WAGTAIL_IMAGE_LIMIT + 1)
+            if len(data) > WAGTAIL_IMAGE_LIMIT:
+                raise OSError(f"图片超过 {WAGTAIL_IMAGE_LIMIT // 2**20} MB")
             name = Path(parsed.path).name or "image"
             return name, io.BytesIO(data)
         if parsed.scheme == "file":
@@ -431,6 +469,16 @@ class ArticleImporter:
                 path = self.base_dir / path
         else:
             raise OSError(f"不支持的地址类型 {parsed.scheme}")
+        path = path.resolve()
+        roots = [Path(root).resolve() for root in settings.PORTAL_IMPORT_FILE_ROOTS]
+        if self.base_dir is not None:
+            roots.append(self.base_dir.resolve())
+        if not any(path.is_relative_to(root) for root in roots):
+            raise OSError("图片不在导入文件所在目录之下（其他目录须列入 IMPORT_FILE_ROOTS）")
+        if not path.is_file():
+            raise OSError("不是普通文件" if path.exists() else "文件不存在")
+        if path.stat().st_size > WAGTAIL_IMAGE_LIMIT:
+            raise OSError(f"图片超过 {WAGTAIL_IMAGE_LIMIT // 2**20} MB")
         return path.name, path.open("rb")
 
     # --- articles -------------------------------------------------------------------------

@@ -164,6 +164,10 @@ WAGTAILDOCS_EXTENSIONS = [
 ]  # fmt: skip
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024  # videos are attachments too
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Where an import file's <img> may read from besides the file's own directory (comma-separated
+# directories), and whether it may download from internal addresses (an intranet image server).
+PORTAL_IMPORT_FILE_ROOTS = env.list("IMPORT_FILE_ROOTS", default=[])
+PORTAL_IMPORT_PRIVATE_URLS = env.bool("IMPORT_PRIVATE_URLS", default=False)
 SEARCH_URL = env("SEARCH_URL", default="")
 # How long a request waits on OpenSearch. With modelsearch's defaults (10 s per request,
 # opensearch-py's 3 retries) a hanging engine held every reader search ~10 s and a publish

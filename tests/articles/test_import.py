@@ -1,6 +1,7 @@
 """import_articles: the seed article renders like the reference page; bad lines lose nothing."""
 
 import json
+import os
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -205,6 +206,44 @@ def test_html_body_becomes_blocks(tmp_path, portal):
     assert page.body[7].value["table"]["data"][1] == ["活动", "26"]
     last = page.body[8].value.source
     assert "尾段" in last and "script" not in last and "onclick" not in last
+
+
+def test_images_come_only_from_the_files_folder_and_public_addresses(tmp_path, portal, settings):
+    """Import files come from institutions' exports: an <img> must not read the server's files,
+    probe the intranet or hang the import."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    PILImage.new("RGB", (8, 8), "blue").save(outside / "secret.png")
+    folder = tmp_path / "export"
+    folder.mkdir()
+    sources = {
+        "../elsewhere/secret.png": "不在导入文件所在目录之下",
+        str(outside / "secret.png"): "不在导入文件所在目录之下",
+        (outside / "secret.png").as_uri(): "不在导入文件所在目录之下",
+        "/dev/zero": "不在导入文件所在目录之下",
+        "http://127.0.0.1:9/x.png": "不从内部地址下载图片",
+        "http://[::1]/x.png": "不从内部地址下载图片",
+        "http://10.1.2.3/x.png": "不从内部地址下载图片",
+    }
+    body = "".join(f'<p><img src="{src}">文字</p>' for src in sources)
+    line = {"id": "img-1", "title": "图片来源", "body": body}
+    report = import_file(write_jsonl(folder / "a.jsonl", line))
+    assert report.count("created") == 1  # the text is kept; the images are not
+    warnings = report.outcomes[0].warnings
+    for src, reason in sources.items():
+        assert any(src in w and reason in w for w in warnings), (src, warnings)
+    assert get_image_model().objects.count() == 0
+    os.mkfifo(folder / "pipe.png")  # inside the folder, but opening it would wait forever
+    (folder / "dev").symlink_to("/dev")  # a link leading out of it
+    body = '<img src="pipe.png"><img src="dev/zero">'
+    warnings = import_file(write_jsonl(folder / "a.jsonl", {**line, "body": body})).outcomes[0]
+    assert any("pipe.png" in w and "不是普通文件" in w for w in warnings.warnings)
+    assert any("dev/zero" in w and "不在导入文件所在目录之下" in w for w in warnings.warnings)
+    # An operator may allow another folder.
+    settings.PORTAL_IMPORT_FILE_ROOTS = [str(outside)]
+    body = f'<img src="{outside / "secret.png"}">'
+    import_file(write_jsonl(folder / "a.jsonl", {**line, "body": body}))
+    assert get_image_model().objects.count() == 1
 
 
 def test_a_table_reaches_readers_as_a_table(tmp_path, portal, client):
