@@ -241,6 +241,7 @@ class ArticlePage(Page):
 
         from articles.comments import CommentRefused, post_comment
         from articles.forms import CommentForm
+        from portal.client_ip import client_ip
 
         form = CommentForm(request.POST)
         status = 200
@@ -258,7 +259,7 @@ class ArticlePage(Page):
                     self,
                     form.cleaned_data["content"],
                     form.cleaned_data["nickname"],
-                    ip=request.META.get("REMOTE_ADDR"),
+                    ip=client_ip(request),
                     site=Site.find_for_request(request),
                 )
             except CommentRefused as refused:

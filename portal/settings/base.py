@@ -166,6 +166,11 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024  # videos are attachments too
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Where an import file's <img> may read from besides the file's own directory (comma-separated
 # directories), and whether it may download from internal addresses (an intranet image server).
+# Reverse proxies in front of the portal that append the client to X-Forwarded-For (nginx's
+# $proxy_add_x_forwarded_for): the reader's address for comment limits and stored comments.
+# 0: none, REMOTE_ADDR is the reader (the development server).
+PORTAL_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "portal.client_ip.client_ip"
 PORTAL_IMPORT_FILE_ROOTS = env.list("IMPORT_FILE_ROOTS", default=[])
 PORTAL_IMPORT_PRIVATE_URLS = env.bool("IMPORT_PRIVATE_URLS", default=False)
 SEARCH_URL = env("SEARCH_URL", default="")

@@ -180,6 +180,30 @@ def test_honeypot_and_rate_limit(client, article, settings):
     assert Comment.objects.count() == 2
 
 
+def test_behind_the_proxy_each_reader_has_a_limit_of_their_own(client, article, settings):
+    """Behind a reverse proxy REMOTE_ADDR is the proxy's: every reader shared one limit."""
+    cache.clear()
+    settings.PORTAL_COMMENT_RATE = "1/m"
+    settings.PORTAL_TRUSTED_PROXY_COUNT = 1
+
+    def from_reader(address, claimed=""):
+        forwarded = f"{claimed}, {address}" if claimed else address
+        return client.post(
+            article.url,
+            {"content": f"来自 {address} 的评论", "nickname": ""},
+            HTTP_HOST="national.test",
+            REMOTE_ADDR="10.0.0.2",  # the proxy
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    assert from_reader("203.0.113.7").status_code == 302
+    assert from_reader("203.0.113.8").status_code == 302  # another reader
+    assert from_reader("203.0.113.7").status_code == 429  # the first one again
+    # What a client writes into the header itself does not make it someone else.
+    assert from_reader("203.0.113.7", claimed="198.51.100.1").status_code == 429
+    assert set(Comment.objects.values_list("ip_address", flat=True)) == {"203.0.113.7", "203.0.113.8"}
+
+
 def test_all_comments_are_paginated(client, article, settings):
     settings.PORTAL_COMMENTS_PAGE_SIZE = 2
     for i in range(5):

@@ -1,0 +1,29 @@
+"""The reader's address behind the deployment's reverse proxies (comment limits, stored IPs).
+
+Behind a proxy REMOTE_ADDR is the proxy's, the same for every reader: one reader's comments
+used up everyone's limit. Each trusted proxy appends the address it was reached from to
+X-Forwarded-For; with TRUSTED_PROXY_COUNT proxies in front, the reader is the address the
+outermost one appended (that many entries from the right). What a client wrote in the header
+itself lies further left and is never taken.
+"""
+
+import ipaddress
+
+from django.conf import settings
+
+
+def client_ip(request) -> str:
+    count = settings.PORTAL_TRUSTED_PROXY_COUNT
+    if count > 0:
+        chain = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(chain) >= count:
+            candidate = chain[-count]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass  # not an address: the proxy's own view of the connection
+    return request.META.get("REMOTE_ADDR", "")
