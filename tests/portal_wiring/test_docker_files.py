@@ -31,7 +31,9 @@ def example_env() -> dict[str, str]:
 
 def test_the_compose_file_runs_the_portal_its_services_and_one_beat():
     services = compose()["services"]
-    assert set(services) == {"migrate", "web", "worker", "beat", "postgres", "redis", "opensearch"}
+    assert set(services) == {
+        "migrate", "web", "worker", "beat", "proxy", "postgres", "redis", "opensearch"
+    }  # fmt: skip
     commands = {name: services[name].get("command") for name in ("migrate", "worker", "beat")}
     assert commands["migrate"][:3] == ["python", "manage.py", "migrate"]
     assert commands["worker"][:4] == ["celery", "-A", "portal", "worker"]
@@ -77,3 +79,23 @@ def test_the_image_leaves_out_local_state():
     broker) and a filled-in portal.env must not go into the image."""
     ignored = (DOCKER / "Dockerfile.dockerignore").read_text().split()
     assert {".venv", "var", "node_modules", ".git", "docker/portal.env"} <= set(ignored)
+
+
+def test_the_proxy_serves_uploaded_images_but_not_document_files():
+    """Django serves no media in production (uploaded images were a 404): nginx serves them
+    from the web container's volume; documents stay behind Wagtail's privacy check."""
+    services = compose()["services"]
+    proxy, web = services["proxy"], services["web"]
+    assert "media:/data/media:ro" in proxy["volumes"]
+    assert "media:/data/media" in web["volumes"]
+    assert "/data/media" in (DOCKER / "Dockerfile").read_text()  # MEDIA_ROOT in the image
+    assert "ports" not in web and proxy["ports"] == ["127.0.0.1:8000:80"]
+    conf = (DOCKER / "nginx.conf").read_text()
+    mount = next(v for v in proxy["volumes"] if v.startswith("./nginx.conf:"))
+    assert (DOCKER / mount.split(":")[0]).exists()
+    locations = dict(re.findall(r"location ([^{]+?) \{(.*?)\}", conf, re.S))
+    assert "return 404" in locations["^~ /media/documents/"]
+    assert "alias /data/media/;" in locations["/media/"]
+    assert "proxy_pass http://web:8000;" in locations["/"]
+    assert "$proxy_add_x_forwarded_for" in locations["/"]
+    assert services["web"]["environment"]["TRUSTED_PROXY_COUNT"] == "${TRUSTED_PROXY_COUNT:-2}"
