@@ -322,12 +322,18 @@ LOGGING = {
         "engine_unreachable": {"()": "portal.log_filters.UnreachableEngineWithoutTraceback"},
         "broker_without_hostname": {"()": "portal.log_filters.BrokerWithoutHostname"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # When, how bad and from where, as gunicorn's and Celery's own lines say it.
+    "formatters": {
+        "portal": {"format": "%(asctime)s %(levelname)s [%(name)s] %(process)d %(message)s"}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "portal"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "portal": {"level": "INFO"},
         "articles": {"level": "INFO"},
-        "opensearch": {"filters": ["engine_unreachable"]},
+        # Not a line per index request when a Celery worker runs at INFO (it sets the root
+        # logger's level): only the engine's warnings and errors.
+        "opensearch": {"level": "WARNING", "filters": ["engine_unreachable"]},
         "kombu.connection": {"filters": ["broker_without_hostname"]},
     },
 }

@@ -201,7 +201,10 @@ def test_behind_the_proxy_each_reader_has_a_limit_of_their_own(client, article, 
     assert from_reader("203.0.113.7").status_code == 429  # the first one again
     # What a client writes into the header itself does not make it someone else.
     assert from_reader("203.0.113.7", claimed="198.51.100.1").status_code == 429
-    assert set(Comment.objects.values_list("ip_address", flat=True)) == {"203.0.113.7", "203.0.113.8"}
+    assert set(Comment.objects.values_list("ip_address", flat=True)) == {
+        "203.0.113.7",
+        "203.0.113.8",
+    }
 
 
 def test_all_comments_are_paginated(client, article, settings):

@@ -1,6 +1,7 @@
 """portal.settings.production as an operator starts it: from the environment alone."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -111,3 +112,13 @@ def test_refuses_to_start_without_the_sites_hostnames(tmp_path):
                   " HTTP_HOST='evil.example').status_code)",
                   SECRET_KEY=secrets.token_urlsafe(50), EMAIL_URL="consolemail://")  # fmt: skip
     assert done.stdout.splitlines()[-1] == "400"  # an unknown host is refused
+
+
+def test_log_lines_say_when_how_bad_and_from_where(tmp_path):
+    done = manage(tmp_path, "shell", "-c",
+                  "import logging; logging.getLogger('articles.tasks').warning('发布失败')",
+                  SECRET_KEY=secrets.token_urlsafe(50))  # fmt: skip
+    line = done.stderr.strip().splitlines()[-1]
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ WARNING \[articles\.tasks\] \d+ 发布失败", line
+    ), line
