@@ -279,8 +279,27 @@ def slots_for(page: Page, now=None) -> dict[str, list[ArticlePage]]:
 # --- cached access --------------------------------------------------------------------------
 
 
+# Bumped when an article leaves the public (unpublished, deleted, put under a view
+# restriction): every cached list is then one of an older generation, and the next read
+# computes afresh, so a withdrawn (撤稿) title is gone from every page at once, not after
+# FEED_TTL. Publications need no bump: the worker's refresh brings them in.
+GENERATION_KEY = "portal:feed:generation"
+
+
+def generation() -> int:
+    return cache.get(GENERATION_KEY) or 0
+
+
+def withdrawn() -> None:
+    """An article left the public: drop every cached feed (and suggestion index) naming it."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value differs from the old ones
+        cache.set(GENERATION_KEY, generation() + 1 or 1, timeout=None)
+
+
 def _key(*parts) -> str:
-    return "portal:feed:" + ":".join(str(p) for p in parts)
+    return f"portal:feed:{generation()}:" + ":".join(str(p) for p in parts)
 
 
 def recommended(site: Site) -> list[dict]:

@@ -1,9 +1,9 @@
 """Scheduling hooks: a revision given a go-live time, a page published with an expiry."""
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Revision
+from wagtail.models import PageViewRestriction, Revision
 from wagtail.signals import page_published, page_unpublished, workflow_rejected
 
 from . import scheduling
@@ -29,6 +29,26 @@ def refresh_feeds(sender, instance, **kwargs):
         from . import feeds
 
         transaction.on_commit(feeds.request_refresh)
+
+
+@receiver(page_unpublished)
+@receiver(post_delete, sender=ArticlePage)
+def drop_cached_feeds(sender, instance, **kwargs):
+    """A withdrawn article leaves every cached feed now, not at the next refresh."""
+    if isinstance(instance, ArticlePage):
+        from . import feeds
+
+        transaction.on_commit(feeds.withdrawn)
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def restriction_changed(sender, instance, **kwargs):
+    """Pages made private (or public again): feeds are dropped now and recomputed."""
+    from . import feeds
+
+    transaction.on_commit(feeds.withdrawn)
+    transaction.on_commit(feeds.request_refresh)
 
 
 @receiver(workflow_rejected)

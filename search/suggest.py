@@ -23,6 +23,7 @@ from pypinyin import Style, lazy_pinyin
 from taggit.models import Tag
 from wagtail.models import Site
 
+from articles.feeds import generation
 from articles.models import ArticlePage
 from articles.sensitive import find_sensitive
 
@@ -138,29 +139,37 @@ def build_index(site: Site | None) -> SuggestionIndex:
 
 
 class _IndexCache:
-    """Built on first use; afterwards a stale index keeps answering while a thread rebuilds."""
+    """Built on first use; after SUGGEST_TTL the stale index keeps answering while a thread
+    rebuilds. When an article has left the public (unpublished, deleted, made private: the
+    feeds' generation, shared by every process) the next request rebuilds before answering:
+    a withdrawn title is never offered again."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._built: dict[int | None, tuple[float, SuggestionIndex]] = {}
+        self._built: dict[int | None, tuple[float, int, SuggestionIndex]] = {}
         self._rebuilding: set[int | None] = set()
 
     def get(self, site: Site | None) -> SuggestionIndex:
         key = site.pk if site else None
         entry = self._built.get(key)
-        if entry is None:
+        current = generation()
+        if entry is None or entry[1] != current:
             with self._lock:
                 entry = self._built.get(key)
-                if entry is None:
-                    entry = self._built[key] = (time.monotonic(), build_index(site))
+                if entry is None or entry[1] != current:
+                    entry = self._built[key] = self._build(site)
         elif time.monotonic() - entry[0] > SUGGEST_TTL and key not in self._rebuilding:
             self._rebuilding.add(key)
             threading.Thread(target=self._rebuild, args=(key, site), daemon=True).start()
-        return entry[1]
+        return entry[2]
+
+    @staticmethod
+    def _build(site: Site | None) -> tuple[float, int, SuggestionIndex]:
+        return time.monotonic(), generation(), build_index(site)
 
     def _rebuild(self, key: int | None, site: Site | None) -> None:
         try:
-            self._built[key] = (time.monotonic(), build_index(site))
+            self._built[key] = self._build(site)
         finally:
             self._rebuilding.discard(key)
             connection.close()  # this thread's own database connection

@@ -102,6 +102,33 @@ def test_related_articles_share_words_and_stay_on_the_site(portal):
     assert "红船精神研讨" not in titles and "红船精神进校园" not in titles
 
 
+def test_a_withdrawn_article_leaves_the_cached_feeds_at_once(
+    portal, django_capture_on_commit_callbacks
+):
+    """相关阅读 is cached for 15 minutes: an article unpublished (撤稿), deleted or made private
+    is gone from it at once, with no worker."""
+    section = portal.national_section
+    reading = ArticlePageFactory(parent=section, title="红船精神进校园", body=[])
+    withdrawn = ArticlePageFactory(parent=section, title="弘扬红船精神", body=[])
+    deleted = ArticlePageFactory(parent=section, title="红船精神宣讲", body=[])
+    closed = SectionPageFactory(parent=portal.national.root_page, slug="closed")
+    private = ArticlePageFactory(parent=closed, title="红船精神研讨会", body=[])
+
+    def related():
+        return {item["title"] for item in feeds.related(reading, portal.national)}
+
+    assert related() == {withdrawn.title, deleted.title, private.title}  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawn.unpublish()
+    assert related() == {deleted.title, private.title}
+    with django_capture_on_commit_callbacks(execute=True):
+        deleted.delete()
+    assert related() == {private.title}
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=closed, restriction_type="login")
+    assert related() == set()
+
+
 def test_editor_slots_override_the_featured_flag_and_respect_their_window(client, portal):
     section = portal.national_section
     flagged = ArticlePageFactory(parent=section, title="系统推荐", is_featured=True)

@@ -68,6 +68,14 @@ def test_suggestions_are_per_site_and_include_dictionary_words(client, portal):
     assert any("推进" in s for s in suggestions(client, "tj", host="school.test"))
 
 
+def test_a_withdrawn_title_is_offered_no_more(client, portal, django_capture_on_commit_callbacks):
+    article = ArticlePageFactory(parent=portal.national_section, title="撤稿风波始末", body=[])
+    assert "撤稿风波" in suggestions(client, "chgfb") or "撤稿风波" in suggestions(client, "撤稿")
+    with django_capture_on_commit_callbacks(execute=True):
+        article.unpublish()
+    assert not any("风波" in s for s in suggestions(client, "撤稿"))
+
+
 @pytest.mark.parametrize("q", ["", "   ", "！！", "😀", "x" * 500, '"', "\\"])
 def test_odd_input(client, portal, q):
     assert isinstance(suggestions(client, q), list)
