@@ -1,16 +1,20 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
+from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
 from .comments import moderate
-from .models import Comment
+from .models import Comment, PublishingAccount
+from .site_scope import SiteScopedPolicy, account_scope, comment_scope
 from .workflow import must_go_through_review
 
 
@@ -31,8 +35,43 @@ def schedule_menu_item():
     return MenuItem("定时发布", reverse("portal_schedule"), icon_name="time", order=250)
 
 
-class CommentViewSet(SnippetViewSet):
-    """评论审核: the moderation queue across articles, newest first, filterable by status."""
+class _OnTheUsersSites:
+    """A view of one object: only of an object of the sites the user edits."""
+
+    def get_object(self, queryset=None):
+        instance = super().get_object(queryset)
+        policy = policy_registry.get_by_type(self.model)
+        if not policy.user_has_any_permission_for_instance(
+            self.request.user, ["change", "delete", "view"], instance
+        ):
+            raise PermissionDenied
+        return instance
+
+
+def _scoped(view_class):
+    return type(f"SiteScoped{view_class.__name__}", (_OnTheUsersSites, view_class), {})
+
+
+class SiteScopedViewSet(SnippetViewSet):
+    """Lists, opens and changes only what the user's permission policy covers (the objects of
+    the sites they edit); Wagtail's snippet views check the model's permissions only."""
+
+    edit_view_class = _scoped(snippet_views.EditView)
+    delete_view_class = _scoped(snippet_views.DeleteView)
+    copy_view_class = _scoped(snippet_views.CopyView)
+    usage_view_class = _scoped(snippet_views.UsageView)
+    history_view_class = _scoped(snippet_views.HistoryView)
+    inspect_view_class = _scoped(snippet_views.InspectView)
+
+    def get_queryset(self, request):
+        return policy_registry.get_by_type(self.model).instances_user_has_any_permission_for(
+            request.user, ["change", "delete", "view"]
+        )
+
+
+class CommentViewSet(SiteScopedViewSet):
+    """评论审核: the moderation queue across articles (of the sites the user edits), newest
+    first, filterable by status."""
 
     model = Comment
     icon = "comment"
@@ -51,7 +90,18 @@ class CommentViewSet(SnippetViewSet):
     ]
 
 
+class AccountViewSet(SiteScopedViewSet):
+    """育人号: those of the sites the user edits."""
+
+    model = PublishingAccount
+    icon = "user"
+
+
+# Before the viewsets: they take the policy registered for their model when registered.
+register_permission_policy(Comment, SiteScopedPolicy(Comment, comment_scope))
+register_permission_policy(PublishingAccount, SiteScopedPolicy(PublishingAccount, account_scope))
 register_snippet(CommentViewSet)
+register_snippet(AccountViewSet)
 
 
 class _ModerateComments(SnippetBulkAction):

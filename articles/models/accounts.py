@@ -8,14 +8,15 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 from wagtail.search import index
-from wagtail.snippets.models import register_snippet
 
+from articles.site_scope import AccountForm
 from portal.page_forms import PortalPageForm
 
 
-@register_snippet
-class PublishingAccount(index.Indexed, models.Model):
+class PublishingAccount(index.Indexed, models.Model):  # a snippet: articles/wagtail_hooks.py
     """育人号: an institution's publishing account; an article belongs to at most one."""
+
+    base_form_class = AccountForm  # 所属站点: the editor's own sites
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
     slug = models.SlugField(

@@ -1,0 +1,82 @@
+"""What of the portal-wide snippets an editor works on: those of the sites they edit.
+
+育人号 and 评论 are snippets, which Wagtail permits per model: a university's editor given
+评论审核 moderated every site's comments, and could rewrite another university's 育人号 and
+move it to their own site. Here an editor's sites are those where a group of theirs holds
+page permissions (on the site's home page, above it, or on a page inside it); superusers and
+the portal's own groups, with permissions at the root or on every site, see everything.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.models import GroupPagePermission, Site
+from wagtail.permission_policies import ModelPermissionPolicy
+
+
+def sites_of(user) -> list[Site] | None:
+    """The sites the user edits; None for all of them (superusers)."""
+    if user.is_active and user.is_superuser:
+        return None
+    paths = set(
+        GroupPagePermission.objects.filter(group__user=user).values_list("page__path", flat=True)
+    )
+    return [
+        site
+        for site in Site.objects.select_related("root_page")
+        if any(
+            site.root_page.path.startswith(p) or p.startswith(site.root_page.path) for p in paths
+        )
+    ]
+
+
+class SiteScopedPolicy(ModelPermissionPolicy):
+    """The model's permissions, on the instances of the user's sites only."""
+
+    def __init__(self, model, scope):
+        super().__init__(model)
+        self.scope = scope  # (sites) -> Q of the instances belonging to those sites
+
+    def _in_scope(self, user) -> Q | None:
+        sites = sites_of(user)
+        return None if sites is None else self.scope(sites)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        instances = super().instances_user_has_any_permission_for(user, actions)
+        scope = self._in_scope(user)
+        return instances if scope is None else instances.filter(scope)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not super().user_has_permission_for_instance(user, action, instance):
+            return False
+        scope = self._in_scope(user)
+        return scope is None or self.model._default_manager.filter(scope, pk=instance.pk).exists()
+
+
+def _under(sites, field: str) -> Q:
+    """Instances whose page (`field`, a page's path) lies in one of the sites."""
+    q = Q(pk__in=[])
+    for site in sites:
+        q |= Q(**{f"{field}__startswith": site.root_page.path})
+    return q
+
+
+def account_scope(sites) -> Q:
+    # An account with no site yet is the portal's: only those who edit every site.
+    return Q(site__in=sites)
+
+
+def comment_scope(sites) -> Q:
+    return _under(sites, "article__path")
+
+
+class AccountForm(WagtailAdminModelForm):
+    """所属站点 offers the sites the editor edits (and is required of those not editing all)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sites = sites_of(self.for_user) if self.for_user is not None else None
+        if sites is not None and "site" in self.fields:
+            self.fields["site"].queryset = Site.objects.filter(pk__in=[s.pk for s in sites])
+            self.fields["site"].required = True
