@@ -66,3 +66,21 @@ class AccountIndexPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = AccountIndexPage
+
+
+def site_editor(site, page_permissions, model_permissions=(), username="school-editor"):
+    """A user whose group holds page permissions on one site only (a university's editor)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    group = Group.objects.create(name=f"{username} 组")
+    codenames = ["access_admin", *model_permissions]
+    group.permissions.add(*Permission.objects.filter(codename__in=codenames))
+    for codename in page_permissions:
+        GroupPagePermission.objects.create(
+            group=group, page=site.root_page, permission=Permission.objects.get(codename=codename)
+        )
+    user = get_user_model().objects.create_user(username=username, password="x")
+    user.groups.add(group)
+    return user

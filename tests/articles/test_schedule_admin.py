@@ -11,7 +11,7 @@ from django.utils import timezone
 from wagtail.models import Revision
 
 from tests.articles.test_scheduling import schedule
-from tests.factories import ArticlePageFactory
+from tests.factories import ArticlePageFactory, site_editor
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -131,20 +131,8 @@ def test_reviewers_without_publish_rights_cannot_change_schedules(client, portal
 
 
 def test_another_sites_editor_does_not_see_its_embargoed_titles(client, portal):
-    from django.contrib.auth.models import Group, Permission
-    from wagtail.models import GroupPagePermission
-
-    group = Group.objects.create(name="院校编辑")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    for permission in ("add_page", "change_page", "publish_page"):
-        GroupPagePermission.objects.create(
-            group=group,
-            page=portal.institution.root_page,
-            permission=Permission.objects.get(codename=permission),
-        )
-    user = get_user_model().objects.create_user(username="school-editor", password="x")
-    user.groups.add(group)
-    client.force_login(user)
+    pages = ("add_page", "change_page", "publish_page")
+    client.force_login(site_editor(portal.institution, pages))
     at = timezone.now() + timedelta(hours=3)
     schedule(portal.national_section, at, title="全国站未公开的定时稿")
     schedule(portal.institution_section, at, title="本校的定时稿")

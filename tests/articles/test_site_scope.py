@@ -1,30 +1,18 @@
 """A university's editors work on their own site's 育人号 and comments, not every site's."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
-from wagtail.models import GroupPagePermission
 
 from articles.models import Comment, PublishingAccount
-from tests.factories import ArticlePageFactory, PublishingAccountFactory
+from tests.factories import ArticlePageFactory, PublishingAccountFactory, site_editor
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def school_editor(client, portal):
-    group = Group.objects.create(name="院校编辑")
-    codenames = ["access_admin", "change_comment", "add_publishingaccount",
-                 "change_publishingaccount", "delete_publishingaccount"]  # fmt: skip
-    group.permissions.add(*Permission.objects.filter(codename__in=codenames))
-    for codename in ("add_page", "change_page"):
-        GroupPagePermission.objects.create(
-            group=group,
-            page=portal.institution.root_page,
-            permission=Permission.objects.get(codename=codename),
-        )
-    user = get_user_model().objects.create_user(username="school-editor", password="x")
-    user.groups.add(group)
+    models = ["change_comment", "add_publishingaccount", "change_publishingaccount",
+              "delete_publishingaccount"]  # fmt: skip
+    user = site_editor(portal.institution, ("add_page", "change_page"), models)
     client.force_login(user)
     return user
 
