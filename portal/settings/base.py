@@ -4,6 +4,7 @@ Everything a deployment changes is read from the environment (django-environ); t
 give the embedded set-up: SQLite, Chinese-aware database search, Celery on a filesystem broker.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -65,7 +67,24 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out login (django-axes)
 ]
+
+# Guessing passwords at /admin/login/ (django-axes): after AXES_FAILURE_LIMIT wrong passwords
+# for one user name from one address, that pair is refused for AXES_COOLOFF_TIME (a user
+# name alone would let anyone lock an editor out). The address is the reader's behind the
+# proxies (portal.client_ip); a successful login clears the count.
+AUTHENTICATION_BACKENDS = [
+    "portal.auth_backends.LoginAttemptsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "login_locked.html"
 
 ROOT_URLCONF = "portal.urls"
 

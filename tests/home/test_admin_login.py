@@ -1,0 +1,40 @@
+"""Password guessing at /admin/login/ is stopped (django-axes), in Chinese, per user and address."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, password, address="198.51.100.7", username="editor"):
+    return client.post(
+        "/admin/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+        HTTP_HOST="national.test",
+    )
+
+
+def test_wrong_passwords_lock_that_user_from_that_address(client, portal, settings):
+    get_user_model().objects.create_user(username="editor", password="right-password")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert login(client, "guess").status_code == 200  # the form again, with its message
+    assert login(client, "guess").status_code == 429  # the last guess allowed
+    locked = login(client, "right-password")  # even the right one, for now
+    assert locked.status_code == 429
+    text = locked.content.decode()
+    assert "登录尝试过多" in text and "15 分钟后再试" in text
+    assert "_auth_user_id" not in client.session
+    # Someone else at another address is not locked out with them.
+    assert login(client, "right-password", address="203.0.113.9").status_code == 302
+
+
+def test_a_successful_login_clears_the_count(client, portal, settings):
+    get_user_model().objects.create_user(username="editor", password="right-password")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        login(client, "guess")
+    assert login(client, "right-password").status_code == 302
+    client.logout()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        login(client, "guess")
+    assert login(client, "right-password").status_code == 302
