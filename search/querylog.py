@@ -35,6 +35,9 @@ HOT_SEARCHES_DAYS = 7
 # (the list itself is recomputed after every flush of the counts, up to every 30 s).
 HOT_FOUND_CACHE_PREFIX = "portal:search:hot-found:"
 HOT_FOUND_TTL = 3600
+# A reader's repeats of one query count once this long (their address, hashed with the query).
+SEEN_CACHE_PREFIX = "portal:search:seen:"
+SEEN_FOR_SECONDS = 24 * 3600
 
 
 # Marks around a query that do not change what a reader looks for: "红船精神", “红船精神”,
@@ -76,11 +79,19 @@ class QueryLog(BatchCounter):
     def __init__(self):
         super().__init__(_write_counts, FLUSH_EVERY_SECONDS, FLUSH_AT_QUERIES)
 
-    def record(self, query_string: str, site: Site | None = None) -> None:
-        """Count a reader's search on `site` (the site they searched from)."""
+    def record(self, query_string: str, site: Site | None = None, reader: str = "") -> None:
+        """Count a reader's search on `site` (the site they searched from). With `reader`
+        (their address), a reader's repeats of one query within a day count once: anyone
+        could otherwise put a query of their choice on every reader's 热搜 by repeating it."""
         key = query_key(query_string)
-        if key:
-            self.add((site.pk if site else None, key))
+        if not key:
+            return
+        scope = site.pk if site else None
+        if reader:
+            digest = hashlib.sha1(f"{reader}\n{scope}\n{key}".encode()).hexdigest()
+            if not cache.add(f"{SEEN_CACHE_PREFIX}{digest}", 1, timeout=SEEN_FOR_SECONDS):
+                return
+        self.add((scope, key))
 
 
 query_log = QueryLog()

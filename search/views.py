@@ -4,6 +4,8 @@ from django.utils.timezone import localtime
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
+from portal.client_ip import client_ip
+
 from .query_parser import clean_query
 from .querylog import hot_searches, promotions_for, query_log
 from .services import (
@@ -30,7 +32,7 @@ def search(request):
     except SearchInputError as exc:
         error = str(exc)
     if outcome and outcome.terms:
-        query_log.record(params.q, site)
+        query_log.record(params.q, site, reader=client_ip(request))
     did_you_mean = []
     if outcome and outcome.terms and not outcome.total:
         did_you_mean = did_you_mean_for(params.q[:MAX_SUGGEST_QUERY], site)

@@ -22,6 +22,21 @@ def _fresh_log():
     query_log.discard_pending()
 
 
+def search_as(client, reader, host="national.test", **params):
+    return client.get("/search/", params, HTTP_HOST=host, REMOTE_ADDR=reader)
+
+
+def test_a_readers_repeats_count_once_so_no_one_can_fill_the_hot_list(client, portal):
+    ArticlePageFactory(parent=portal.national_section, title="党建工作会议", body=[])
+    for _ in range(40):
+        search_as(client, "198.51.100.66", q="工作会议")  # one reader, over and over
+    for n in range(3):
+        search_as(client, f"203.0.113.{n}", q="党建")  # three readers
+    query_log.flush()
+    assert hot_searches() == ["党建", "工作会议"]
+    assert Query.objects.get(query_string="工作会议").hits == 1
+
+
 def test_recording_does_not_touch_the_database_until_a_flush():
     log = QueryLog()
     with CaptureQueriesContext(connection) as ctx:
@@ -35,8 +50,8 @@ def test_recording_does_not_touch_the_database_until_a_flush():
 
 def test_hot_searches_come_from_the_log(client, portal):
     ArticlePageFactory(parent=portal.national_section, title="党建工作会议", body=[])
-    for _ in range(3):
-        client.get("/search/", {"q": "党建"}, HTTP_HOST="national.test")
+    for n in range(3):
+        search_as(client, f"10.0.0.{n}", q="党建")
     client.get("/search/", {"q": "工作会议"}, HTTP_HOST="national.test")
     query_log.flush()
     assert hot_searches() == ["党建", "工作会议"]
@@ -95,8 +110,8 @@ def test_hot_searches_show_no_sensitive_words_junk_or_queries_that_find_nothing(
         ('"党建引领"', 3),  # quotes around the whole query dropped: 党建引领
         ("党建", 2),
     ]:
-        for _ in range(times):
-            client.get("/search/", {"q": q}, HTTP_HOST="national.test")
+        for n in range(times):
+            search_as(client, f"10.0.0.{n}", q=q)
     query_log.flush()
     assert hot_searches() == ["党建引领", "党建"]
     suggestions = client.get("/search/suggest/", {"q": "党建"}, HTTP_HOST="national.test").json()
@@ -160,8 +175,8 @@ def test_a_promotion_is_stored_under_the_query_readers_are_counted_under(
     )
     assert response.status_code == 302
     assert list(Query.objects.values_list("query_string", flat=True)) == ["红船学院"]
-    for q in ["红船学院", '"红船学院"', "“红船学院”", "红船学院！", "《红船学院》"]:
-        html = client.get("/search/", {"q": q}, HTTP_HOST="national.test").content.decode()
+    for n, q in enumerate(["红船学院", '"红船学院"', "“红船学院”", "红船学院！", "《红船学院》"]):
+        html = search_as(client, f"10.0.0.{n}", q=q).content.decode()  # five readers
         assert 'class="search-promotions"' in html, q
     query_log.flush()
     assert list(Query.objects.values_list("query_string", flat=True)) == ["红船学院"]
@@ -208,13 +223,13 @@ def test_a_promoted_page_shows_only_where_its_site_is_searched_and_only_if_publi
 def test_each_site_has_its_own_hot_searches(client, portal):
     ArticlePageFactory(parent=portal.national_section, title="党建工作会议", body=[])
     ArticlePageFactory(parent=portal.institution_section, title="学院党建活动", body=[])
-    for _ in range(3):
-        client.get("/search/", {"q": "党建"}, HTTP_HOST="school.test")
+    for n in range(3):
+        search_as(client, f"10.0.0.{n}", "school.test", q="党建")
     client.get("/search/", {"q": "工作会议"}, HTTP_HOST="national.test")
     # Searched from the school's site across the portal: counted there, but the school has
     # no article with these words, so its readers are not offered it.
-    for _ in range(5):
-        client.get("/search/", {"q": "工作会议", "site": "all"}, HTTP_HOST="school.test")
+    for n in range(5):
+        search_as(client, f"10.0.0.{n}", "school.test", q="工作会议", site="all")
     query_log.flush()
     assert hot_searches(portal.institution) == ["党建"]
     assert hot_searches(portal.national) == ["工作会议"]
