@@ -327,6 +327,7 @@ class ArticleImporter:
         self.base_dir = base_dir
         self._sites: dict[str, Site] = {}
         self.imported_ids: list[int] = []  # pages written since import_file last indexed them
+        self._directories: set[int] = set()  # homes whose 育人号 directory is known to exist
 
     # --- places ---------------------------------------------------------------------------
     def site_for(self, hostname: str) -> Site:
@@ -382,10 +383,14 @@ class ArticleImporter:
             parent = section
         return parent
 
-    @staticmethod
-    def account_directory(home: HomePage) -> None:
+    def account_directory(self, home: HomePage) -> None:
         """The site's 育人号 directory (/yurenhao/): its accounts' pages live under it."""
-        if not AccountIndexPage.objects.child_of(home).exists():
+        if home.pk in self._directories:
+            return
+        if AccountIndexPage.objects.child_of(home).exists():
+            # Known from now on (not when made here: a failing line takes it back with it).
+            self._directories.add(home.pk)
+        else:
             index = AccountIndexPage(title="育人号", slug="yurenhao", show_in_menus=True)
             index.slug = ArticleImporter._free_slug(home, index.slug, "yurenhao", index)
             home.add_child(instance=index)
