@@ -16,15 +16,19 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 
 def sites_of(user) -> list[Site] | None:
-    """The sites the user edits; None for all of them (superusers)."""
+    """The sites the user edits; None for all of them (superusers, the portal's own groups:
+    then what belongs to no site is theirs too)."""
     if user.is_active and user.is_superuser:
         return None
     paths = set(
         GroupPagePermission.objects.filter(group__user=user).values_list("page__path", flat=True)
     )
+    sites = list(Site.objects.select_related("root_page"))
+    if any(all(site.root_page.path.startswith(p) for site in sites) for p in paths):
+        return None  # a permission above every site (the tree root: 编辑, 审核员)
     return [
         site
-        for site in Site.objects.select_related("root_page")
+        for site in sites
         if any(
             site.root_page.path.startswith(p) or p.startswith(site.root_page.path) for p in paths
         )
@@ -69,6 +73,10 @@ def account_scope(sites) -> Q:
 
 def comment_scope(sites) -> Q:
     return _under(sites, "article__path")
+
+
+def slot_scope(sites) -> Q:
+    return _under(sites, "page__path")  # the home or 栏目 page it is shown on
 
 
 class AccountForm(WagtailAdminModelForm):

@@ -13,8 +13,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
 from .comments import moderate
-from .models import Comment, PublishingAccount
-from .site_scope import SiteScopedPolicy, account_scope, comment_scope
+from .models import Comment, FeaturedSlot, PublishingAccount
+from .site_scope import SiteScopedPolicy, account_scope, comment_scope, slot_scope
 from .workflow import must_go_through_review
 
 
@@ -38,8 +38,8 @@ def schedule_menu_item():
 class _OnTheUsersSites:
     """A view of one object: only of an object of the sites the user edits."""
 
-    def get_object(self, queryset=None):
-        instance = super().get_object(queryset)
+    def get_object(self, *args, **kwargs):  # Wagtail's views differ: (queryset=None), ()
+        instance = super().get_object(*args, **kwargs)
         policy = policy_registry.get_by_type(self.model)
         if not policy.user_has_any_permission_for_instance(
             self.request.user, ["change", "delete", "view"], instance
@@ -97,11 +97,20 @@ class AccountViewSet(SiteScopedViewSet):
     icon = "user"
 
 
+class FeaturedSlotViewSet(SiteScopedViewSet):
+    """推荐位: those shown on the sites the user edits."""
+
+    model = FeaturedSlot
+    icon = "pick"
+
+
 # Before the viewsets: they take the policy registered for their model when registered.
 register_permission_policy(Comment, SiteScopedPolicy(Comment, comment_scope))
 register_permission_policy(PublishingAccount, SiteScopedPolicy(PublishingAccount, account_scope))
+register_permission_policy(FeaturedSlot, SiteScopedPolicy(FeaturedSlot, slot_scope))
 register_snippet(CommentViewSet)
 register_snippet(AccountViewSet)
+register_snippet(FeaturedSlotViewSet)
 
 
 class _ModerateComments(SnippetBulkAction):

@@ -5,7 +5,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, PageChooserPanel
-from wagtail.snippets.models import register_snippet
 
 from portal.validators import plausible_time
 
@@ -59,8 +58,7 @@ class FeaturedSlotQuerySet(models.QuerySet):
         )
 
 
-@register_snippet
-class FeaturedSlot(models.Model):
+class FeaturedSlot(models.Model):  # a snippet: articles/wagtail_hooks.py
     """推荐位: an editor's pick shown on a home or section page ahead of the algorithm."""
 
     HEADLINE = "headline"

@@ -1,6 +1,8 @@
 """A university's editors work on their own site's 育人号 and comments, not every site's."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 
 from articles.models import Comment, PublishingAccount
 from tests.factories import ArticlePageFactory, PublishingAccountFactory, site_editor
@@ -27,9 +29,10 @@ def test_comments_of_other_sites_are_not_theirs_to_moderate(client, portal, scho
     theirs = comment_on(portal.national_section, "全国站读者的评论")
     listing = client.get("/admin/snippets/articles/comment/").content.decode()
     assert "本校读者的评论" in listing and "全国站读者的评论" not in listing
-    assert client.get(f"/admin/snippets/articles/comment/edit/{ours.pk}/").status_code == 200
-    response = client.get(f"/admin/snippets/articles/comment/edit/{theirs.pk}/")
-    assert response.status_code in (302, 403)
+    for view in ("edit", "usage", "history"):
+        url = f"/admin/snippets/articles/comment/{view}/{{}}/"
+        assert client.get(url.format(ours.pk)).status_code == 200, view
+        assert client.get(url.format(theirs.pk)).status_code in (302, 403), view
     edit = client.post(
         f"/admin/snippets/articles/comment/edit/{theirs.pk}/", {"status": "approved"}
     )
@@ -57,6 +60,10 @@ def test_accounts_of_other_sites_are_not_theirs_to_edit(client, portal, school_e
     assert response.status_code in (302, 403)
     theirs.refresh_from_db()
     assert theirs.name == "别校育人号" and theirs.site_id == portal.national.pk
+    for view in ("usage", "history"):
+        url = f"/admin/snippets/articles/publishingaccount/{view}/{{}}/"
+        assert client.get(url.format(ours.pk)).status_code == 200, view
+        assert client.get(url.format(theirs.pk)).status_code in (302, 403), view
     form = client.get(f"/admin/snippets/articles/publishingaccount/edit/{ours.pk}/")
     options = form.context["form"].fields["site"].queryset
     assert list(options) == [portal.institution]  # 所属站点: their own site only
@@ -66,3 +73,38 @@ def test_accounts_of_other_sites_are_not_theirs_to_edit(client, portal, school_e
     )
     assert added.status_code == 200  # refused: not one of their sites
     assert not PublishingAccount.objects.filter(slug="new-one").exists()
+
+
+def test_slots_of_other_sites_are_not_theirs(client, portal):
+    from articles.models import FeaturedSlot
+
+    models = ["add_featuredslot", "change_featuredslot", "delete_featuredslot"]
+    client.force_login(site_editor(portal.institution, ("add_page", "change_page"), models))
+    national = FeaturedSlot.objects.create(
+        page=portal.national.root_page,
+        article=ArticlePageFactory(parent=portal.national_section, title="全国站头条"),
+    )
+    ours = FeaturedSlot.objects.create(
+        page=portal.institution.root_page,
+        article=ArticlePageFactory(parent=portal.institution_section, title="本校头条"),
+    )
+    listing = client.get("/admin/snippets/articles/featuredslot/").content.decode()
+    assert "本校头条" in listing and "全国站头条" not in listing
+    assert client.get(f"/admin/snippets/articles/featuredslot/edit/{ours.pk}/").status_code == 200
+    response = client.post(f"/admin/snippets/articles/featuredslot/delete/{national.pk}/")
+    assert response.status_code in (302, 403)
+    assert FeaturedSlot.objects.filter(pk=national.pk).exists()
+
+
+def test_the_portals_own_groups_see_every_site_and_what_has_none(client, portal):
+    """编辑 and 审核员 hold their page permissions at the tree root, above every site."""
+    from django.contrib.auth.models import Group
+
+    editor = get_user_model().objects.create_user(username="portal-editor", password="x")
+    editor.groups.add(Group.objects.get(name="编辑"))
+    editor.groups.get().permissions.add(Permission.objects.get(codename="change_publishingaccount"))
+    client.force_login(editor)
+    PublishingAccountFactory(name="无站点育人号", site=None)
+    PublishingAccountFactory(name="院校育人号", site=portal.institution)
+    listing = client.get("/admin/snippets/articles/publishingaccount/").content.decode()
+    assert "无站点育人号" in listing and "院校育人号" in listing
