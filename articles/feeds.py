@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -287,15 +288,18 @@ GENERATION_KEY = "portal:feed:generation"
 
 
 def generation() -> int:
-    return cache.get(GENERATION_KEY) or 0
+    """The current generation: a time in nanoseconds, so a value never comes back (a counter
+    restarted after its key was evicted would bring back lists cached under its old values)."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        value = cache.get(GENERATION_KEY) or 0
+    return value
 
 
 def withdrawn() -> None:
     """An article left the public: drop every cached feed (and suggestion index) naming it."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value differs from the old ones
-        cache.set(GENERATION_KEY, generation() + 1 or 1, timeout=None)
+    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
 def _key(*parts) -> str:

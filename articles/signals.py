@@ -4,7 +4,12 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import PageViewRestriction, Revision
-from wagtail.signals import page_published, page_unpublished, workflow_rejected
+from wagtail.signals import (
+    page_published,
+    page_unpublished,
+    post_page_move,
+    workflow_rejected,
+)
 
 from . import scheduling
 from .models import ArticlePage
@@ -31,14 +36,33 @@ def refresh_feeds(sender, instance, **kwargs):
         transaction.on_commit(feeds.request_refresh)
 
 
+def _drop_cached_feeds():
+    from . import feeds
+
+    transaction.on_commit(feeds.withdrawn)
+
+
 @receiver(page_unpublished)
-@receiver(post_delete, sender=ArticlePage)
-def drop_cached_feeds(sender, instance, **kwargs):
+def unpublished_leaves_the_feeds(sender, instance, **kwargs):
     """A withdrawn article leaves every cached feed now, not at the next refresh."""
     if isinstance(instance, ArticlePage):
+        _drop_cached_feeds()
+
+
+@receiver(post_delete, sender=ArticlePage)
+def deleted_leaves_the_feeds(sender, instance, **kwargs):
+    if instance.live:  # a draft was in none
+        _drop_cached_feeds()
+
+
+@receiver(post_page_move)
+def moved_pages_may_have_gone_private(sender, instance, **kwargs):
+    """A live article or 栏目 moved (under a private 栏目, to another site): feeds anew."""
+    if instance.live:
         from . import feeds
 
-        transaction.on_commit(feeds.withdrawn)
+        _drop_cached_feeds()
+        transaction.on_commit(feeds.request_refresh)
 
 
 @receiver(post_save, sender=PageViewRestriction)
@@ -47,7 +71,7 @@ def restriction_changed(sender, instance, **kwargs):
     """Pages made private (or public again): feeds are dropped now and recomputed."""
     from . import feeds
 
-    transaction.on_commit(feeds.withdrawn)
+    _drop_cached_feeds()
     transaction.on_commit(feeds.request_refresh)
 
 

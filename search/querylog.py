@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -89,7 +89,8 @@ class QueryLog(BatchCounter):
         scope = site.pk if site else None
         if reader:
             digest = hashlib.sha1(f"{reader}\n{scope}\n{key}".encode()).hexdigest()
-            if not cache.add(f"{SEEN_CACHE_PREFIX}{digest}", 1, timeout=SEEN_FOR_SECONDS):
+            seen = caches["readers"].add(f"{SEEN_CACHE_PREFIX}{digest}", 1, SEEN_FOR_SECONDS)
+            if not seen:
                 return
         self.add((scope, key))
 

@@ -139,10 +139,11 @@ def build_index(site: Site | None) -> SuggestionIndex:
 
 
 class _IndexCache:
-    """Built on first use; after SUGGEST_TTL the stale index keeps answering while a thread
-    rebuilds. When an article has left the public (unpublished, deleted, made private: the
-    feeds' generation, shared by every process) the next request rebuilds before answering:
-    a withdrawn title is never offered again."""
+    """Built on first use; afterwards the index keeps answering while a thread rebuilds it,
+    after SUGGEST_TTL or as soon as an article has left the public in any process
+    (unpublished, deleted, made private: the feeds' generation). A withdrawn title is offered
+    until that rebuild is in (seconds), not for the rest of the ten minutes; no request
+    waits for it."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -152,13 +153,14 @@ class _IndexCache:
     def get(self, site: Site | None) -> SuggestionIndex:
         key = site.pk if site else None
         entry = self._built.get(key)
-        current = generation()
-        if entry is None or entry[1] != current:
+        if entry is None:
             with self._lock:
                 entry = self._built.get(key)
-                if entry is None or entry[1] != current:
+                if entry is None:
                     entry = self._built[key] = self._build(site)
-        elif time.monotonic() - entry[0] > SUGGEST_TTL and key not in self._rebuilding:
+        elif key not in self._rebuilding and (
+            time.monotonic() - entry[0] > SUGGEST_TTL or entry[1] != generation()
+        ):
             self._rebuilding.add(key)
             threading.Thread(target=self._rebuild, args=(key, site), daemon=True).start()
         return entry[2]

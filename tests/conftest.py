@@ -98,7 +98,7 @@ def _fresh_process_state():
     the cache (feeds, rate-limit counters, queued-task markers) starts empty. Counts a test
     leaves are forgotten after it too: written at exit, they went into the database the
     settings name once the test database was gone (var/portal.sqlite3, the demo's)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from articles.sensitive import invalidate as reread_sensitive_words
     from articles.views_counter import view_counter
@@ -112,7 +112,8 @@ def _fresh_process_state():
     from search.backends import opensearch as opensearch_backend
 
     opensearch_backend._unreachable_until.clear()  # an engine another test found down
-    cache.clear()
+    for alias in caches:  # default, readers (热搜's readers seen)
+        caches[alias].clear()
     view_counter.discard_pending()
     query_log.discard_pending()
     yield

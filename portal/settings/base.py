@@ -255,13 +255,25 @@ if REDIS_URL:
     }
 else:
     # Embedded set-up: files under var/, shared by the web process and the Celery worker
-    # (feeds a worker refreshes are what the next page view reads).
+    # (feeds a worker refreshes are what the next page view reads). Past MAX_ENTRIES files
+    # Django drops a third of them at random (Django's default, 300, is soon reached).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
+# One small key per reader and query (热搜 counts a reader's repeats once): Redis, or without it
+# this process's memory (the embedded set-up serves from one process), not a file each.
+CACHES["readers"] = (
+    {**CACHES["default"], "KEY_PREFIX": "readers"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+)
 
 
 # --- Celery ------------------------------------------------------------------------------

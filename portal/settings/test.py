@@ -12,7 +12,10 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "readers": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "readers"},
+}
 # Where the shared project data (seed article, dev corpus) lives: beside the checkout.
 PORTAL_SHARED_DIR = env.path("PORTAL_SHARED_DIR", default=BASE_DIR.parent / "shared")
 # Serve static files from the apps (no collectstatic in tests).

@@ -105,28 +105,44 @@ def test_related_articles_share_words_and_stay_on_the_site(portal):
 def test_a_withdrawn_article_leaves_the_cached_feeds_at_once(
     portal, django_capture_on_commit_callbacks
 ):
-    """相关阅读 is cached for 15 minutes: an article unpublished (撤稿), deleted or made private
-    is gone from it at once, with no worker."""
+    """相关阅读 is cached for 15 minutes: an article unpublished (撤稿), deleted, made private
+    or moved under a private 栏目 is gone from it at once, with no worker."""
     section = portal.national_section
     reading = ArticlePageFactory(parent=section, title="红船精神进校园", body=[])
     withdrawn = ArticlePageFactory(parent=section, title="弘扬红船精神", body=[])
     deleted = ArticlePageFactory(parent=section, title="红船精神宣讲", body=[])
+    mover = ArticlePageFactory(parent=section, title="红船精神宣讲团", body=[])
     closed = SectionPageFactory(parent=portal.national.root_page, slug="closed")
     private = ArticlePageFactory(parent=closed, title="红船精神研讨会", body=[])
 
     def related():
         return {item["title"] for item in feeds.related(reading, portal.national)}
 
-    assert related() == {withdrawn.title, deleted.title, private.title}  # now cached
+    assert related() == {withdrawn.title, deleted.title, mover.title, private.title}  # cached
     with django_capture_on_commit_callbacks(execute=True):
         withdrawn.unpublish()
-    assert related() == {deleted.title, private.title}
+    assert related() == {deleted.title, mover.title, private.title}
     with django_capture_on_commit_callbacks(execute=True):
         deleted.delete()
-    assert related() == {private.title}
+    assert related() == {mover.title, private.title}
     with django_capture_on_commit_callbacks(execute=True):
         PageViewRestriction.objects.create(page=closed, restriction_type="login")
+    assert related() == {mover.title}
+    with django_capture_on_commit_callbacks(execute=True):
+        mover.move(closed, pos="last-child")  # into the private 栏目
     assert related() == set()
+
+
+def test_a_generation_never_comes_back_after_its_key_is_evicted(portal):
+    """The file cache drops entries at random when full: a counter restarted from nothing
+    would bring back lists cached under its earlier values."""
+    seen = [feeds.generation()]
+    for _ in range(3):
+        feeds.withdrawn()
+        seen.append(feeds.generation())
+        cache.delete(feeds.GENERATION_KEY)  # evicted
+        seen.append(feeds.generation())
+    assert len(set(seen)) == len(seen)
 
 
 def test_editor_slots_override_the_featured_flag_and_respect_their_window(client, portal):
