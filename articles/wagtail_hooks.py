@@ -222,20 +222,38 @@ def copies_are_not_published_past_review(request, page):
     another site), would put an article live past the review: the copy becomes a draft."""
     if request.method != "POST":
         return None
+    from wagtail.models import Page
+
+    from .models import ArticlePage
+
     live_at_once = [key for key in ("publish_copies", "alias") if request.POST.get(key)]
-    if live_at_once and must_go_through_review(request.user, page):
+    target = Page.objects.filter(pk=_id(request.POST.get("new_parent_page"))).first()
+    if live_at_once and any(
+        must_go_through_review(request.user, p) for p in filter(None, (page, target))
+    ):
         data = request.POST.copy()
         for key in live_at_once:
             del data[key]
         request.POST = data
         messages.warning(request, REVIEW_NOTICE + "副本保存为草稿（不建立别名，也不直接发布）。")
-    elif request.POST.get("alias") and getattr(page.specific_deferred, "external_id", None):
-        # An alias repeats every field, the import id too, which only one article may hold.
-        messages.error(
-            request, "导入的文章不能建立别名（外部编号只能属于一篇文章）：请复制为新文章。"
-        )
-        return redirect(reverse("wagtailadmin_pages:copy", args=[page.pk]))
+        return None
+    if request.POST.get("alias"):
+        # An alias repeats every field, the import id too, which only one article may hold:
+        # the page's, or with its subpages those of the articles below it.
+        aliased = ArticlePage.objects.filter(pk=page.pk)
+        if request.POST.get("copy_subpages"):
+            aliased = ArticlePage.objects.descendant_of(page, inclusive=True)
+        if aliased.exclude(external_id=None).exists():
+            messages.error(
+                request,
+                "导入的文章不能建立别名（外部编号只能属于一篇文章）：请复制为新文章。",
+            )
+            return redirect(reverse("wagtailadmin_pages:copy", args=[page.pk]))
     return None
+
+
+def _id(value) -> int | None:
+    return int(value) if value and str(value).isdigit() and len(str(value)) < 10 else None
 
 
 @hooks.register("before_bulk_action")

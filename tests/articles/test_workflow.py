@@ -236,6 +236,11 @@ def test_an_imported_article_is_copied_not_aliased(client, reviewers, portal):
     assert response.status_code == 200
     assert "导入的文章不能建立别名" in response.content.decode()
     assert not ArticlePage.objects.filter(slug="alias-9").exists()
+    section = imported.get_parent()  # a 栏目 with its articles, one of them imported
+    form_section = {"new_title": "栏目别名", "new_slug": "section-alias", "copy_subpages": "on",
+                    "new_parent_page": portal.national.root_page.pk, "alias": "on"}  # fmt: skip
+    response = client.post(f"/admin/pages/{section.pk}/copy/", form_section, follow=True)
+    assert response.status_code == 200 and "导入的文章不能建立别名" in response.content.decode()
     response = client.post(f"/admin/pages/{imported.pk}/copy/", form)  # a plain copy works
     assert response.status_code == 302
     assert ArticlePage.objects.get(slug="alias-9").external_id is None
