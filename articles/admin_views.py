@@ -73,8 +73,12 @@ def _page_for(request, kind: str, object_id: int) -> Page | None:
     if page is None:
         messages.error(request, "该定时任务已不存在（可能已经执行或被取消）。")
         return None
-    if not page.permissions_for_user(request.user).can_publish():
-        messages.error(request, f"你没有发布“{page.title}”的权限。")
+    permissions = page.permissions_for_user(request.user)
+    if not permissions.can_publish():
+        # The title only to whoever may see the page: another site's embargoed title is not
+        # read out to someone trying ids.
+        shown = f"“{page.title}”" if permissions.can_edit() else "该页面"
+        messages.error(request, f"你没有发布{shown}的权限。")
         return None
     return page
 

@@ -134,11 +134,15 @@ def test_another_sites_editor_does_not_see_its_embargoed_titles(client, portal):
     pages = ("add_page", "change_page", "publish_page")
     client.force_login(site_editor(portal.institution, pages))
     at = timezone.now() + timedelta(hours=3)
-    schedule(portal.national_section, at, title="全国站未公开的定时稿")
+    _, revision = schedule(portal.national_section, at, title="全国站未公开的定时稿")
     schedule(portal.institution_section, at, title="本校的定时稿")
     page = client.get("/admin/schedule/").content.decode()
     assert "本校的定时稿" in page
     assert "全国站未公开的定时稿" not in page
+    # Nor by trying ids on the change endpoint.
+    response = client.post(f"/admin/schedule/publish/{revision.pk}/", {"cancel": "1"}, follow=True)
+    text = response.content.decode()
+    assert "没有发布该页面的权限" in text and "全国站未公开的定时稿" not in text
 
 
 def test_cancelling_an_expiry_that_is_not_set_says_so(client, operator, portal):
