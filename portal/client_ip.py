@@ -27,3 +27,16 @@ def client_ip(request) -> str:
             except ValueError:
                 pass  # not an address: the proxy's own view of the connection
     return request.META.get("REMOTE_ADDR", "")
+
+
+def client_key(request) -> str:
+    """The reader's address as limits count them: an IPv6 address by its /64 network (one
+    subscriber's: they may rotate through all of it, as django-ratelimit assumes too)."""
+    address = client_ip(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return address

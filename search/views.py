@@ -4,7 +4,7 @@ from django.utils.timezone import localtime
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
-from portal.client_ip import client_ip
+from portal.client_ip import client_key
 
 from .query_parser import clean_query
 from .querylog import hot_searches, promotions_for, query_log
@@ -32,7 +32,7 @@ def search(request):
     except SearchInputError as exc:
         error = str(exc)
     if outcome and outcome.terms:
-        query_log.record(params.q, site, reader=client_ip(request))
+        query_log.record(params.q, site, reader=client_key(request))
     did_you_mean = []
     if outcome and outcome.terms and not outcome.total:
         did_you_mean = did_you_mean_for(params.q[:MAX_SUGGEST_QUERY], site)

@@ -25,6 +25,10 @@ def test_wrong_passwords_lock_that_user_from_that_address(client, portal, settin
     text = locked.content.decode()
     assert "登录尝试过多" in text and "15 分钟后再试" in text
     assert "_auth_user_id" not in client.session
+    # Nor from another address of the same IPv6 subscriber (its /64).
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "guess", address=f"2001:db8:1:2::{n}")
+    assert login(client, "right-password", address="2001:db8:1:2::ff").status_code == 429
     # Someone else at another address is not locked out with them.
     assert login(client, "right-password", address="203.0.113.9").status_code == 302
 

@@ -32,9 +32,11 @@ def test_a_readers_repeats_count_once_so_no_one_can_fill_the_hot_list(client, po
         search_as(client, "198.51.100.66", q="工作会议")  # one reader, over and over
     for n in range(3):
         search_as(client, f"203.0.113.{n}", q="党建")  # three readers
+    for n in range(1, 4):  # one IPv6 subscriber, rotating through their /64
+        search_as(client, f"2001:db8:1:2::{n}", q="工作会议")
     query_log.flush()
     assert hot_searches() == ["党建", "工作会议"]
-    assert Query.objects.get(query_string="工作会议").hits == 1
+    assert Query.objects.get(query_string="工作会议").hits == 2
 
 
 def test_recording_does_not_touch_the_database_until_a_flush():
