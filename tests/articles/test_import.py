@@ -246,6 +246,53 @@ def test_images_come_only_from_the_files_folder_and_public_addresses(tmp_path, p
     assert get_image_model().objects.count() == 1
 
 
+class _SlowServer:
+    """A real HTTP server on 127.0.0.1 that sends an image one byte at a time."""
+
+    def __enter__(self):
+        import http.server
+        import threading
+        import time
+
+        class Slow(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Length", "1000")
+                self.end_headers()
+                for _ in range(1000):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.05)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}/slow.png"
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_download_is_checked_where_it_connects_and_bounded_in_time(settings, monkeypatch):
+    from articles import importer
+
+    with _SlowServer() as url:
+        # The name checked before connecting may point elsewhere when connecting (DNS
+        # rebinding): the address connected to is checked again.
+        monkeypatch.setattr(importer, "_check_fetchable", lambda url: None)
+        with pytest.raises(OSError, match="不从内部地址下载图片"):
+            importer._download(url, 10_000)
+        monkeypatch.undo()
+        # An intranet allowed, a server trickling bytes is given up on in time.
+        settings.PORTAL_IMPORT_PRIVATE_URLS = True
+        with pytest.raises(OSError, match="下载超过 1 秒"):
+            importer._download(url, 10_000, seconds=1)
+        assert importer._download(url, 30, seconds=10) == b"x" * 31  # the limit, and one more
+
+
 def test_a_table_reaches_readers_as_a_table(tmp_path, portal, client):
     """Not the block's data printed as text ({'data': [['项目', …): 表格 blocks render."""
     table = (
