@@ -280,8 +280,8 @@ def slots_for(page: Page, now=None) -> dict[str, list[ArticlePage]]:
 # --- cached access --------------------------------------------------------------------------
 
 
-# Bumped when an article leaves the public (unpublished, deleted, put under a view
-# restriction): every cached list is then one of an older generation, and the next read
+# Bumped when a live article may have left the public (unpublished, deleted, put under a view
+# restriction, moved): every cached list is then one of an older generation, and the next read
 # computes afresh, so a withdrawn (撤稿) title is gone from every page at once, not after
 # FEED_TTL. Publications need no bump: the worker's refresh brings them in.
 GENERATION_KEY = "portal:feed:generation"

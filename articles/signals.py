@@ -1,4 +1,5 @@
-"""Scheduling hooks: a revision given a go-live time, a page published with an expiry."""
+"""Scheduling hooks (a revision given a go-live time, a page published with an expiry) and
+the feeds' (refreshed after a publication; dropped when an article may have left the public)."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
