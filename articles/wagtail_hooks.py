@@ -8,13 +8,14 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
 from .comments import moderate
 from .models import Comment, FeaturedSlot, PublishingAccount
-from .site_scope import SiteScopedPolicy, account_scope, comment_scope, slot_scope
+from .site_scope import SiteScopedPolicy, account_scope, comment_scope, sites_of, slot_scope
 from .workflow import must_go_through_review
 
 
@@ -90,11 +91,33 @@ class CommentViewSet(SiteScopedViewSet):
     ]
 
 
+class _AccountsOfTheUsersSites:
+    """The 育人号 chooser (an article's 育人号) offers the accounts of the sites the user edits,
+    whatever their permissions on accounts themselves (an editor choosing needs none)."""
+
+    def get_object_list(self):
+        accounts = super().get_object_list()
+        sites = sites_of(self.request.user)
+        return accounts if sites is None else accounts.filter(account_scope(sites))
+
+
+class AccountChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    choose_view_class = type(
+        "AccountChooseView", (_AccountsOfTheUsersSites, snippet_chooser.ChooseView), {}
+    )
+    choose_results_view_class = type(
+        "AccountChooseResultsView",
+        (_AccountsOfTheUsersSites, snippet_chooser.ChooseResultsView),
+        {},
+    )
+
+
 class AccountViewSet(SiteScopedViewSet):
     """育人号: those of the sites the user edits."""
 
     model = PublishingAccount
     icon = "user"
+    chooser_viewset_class = AccountChooserViewSet
 
 
 class FeaturedSlotViewSet(SiteScopedViewSet):

@@ -1,5 +1,7 @@
 """A university's editors work on their own site's 育人号 and comments, not every site's."""
 
+import json
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -108,3 +110,17 @@ def test_the_portals_own_groups_see_every_site_and_what_has_none(client, portal)
     PublishingAccountFactory(name="院校育人号", site=portal.institution)
     listing = client.get("/admin/snippets/articles/publishingaccount/").content.decode()
     assert "无站点育人号" in listing and "院校育人号" in listing
+
+
+def test_an_articles_account_is_chosen_among_the_editors_own_sites(client, portal):
+    """An editor choosing an article's 育人号 needs no permission on accounts themselves."""
+    client.force_login(site_editor(portal.institution, ("add_page", "change_page")))
+    PublishingAccountFactory(name="本校育人号", site=portal.institution)
+    PublishingAccountFactory(name="别校育人号", site=portal.national)
+    for view in ("", "results/"):
+        response = client.get(f"/admin/snippets/choose/articles/publishingaccount/{view}")
+        assert response.status_code == 200
+        text = response.content.decode()
+        if text.startswith("{"):  # the modal: JSON holding its HTML
+            text = json.loads(text)["html"]
+        assert "本校育人号" in text and "别校育人号" not in text, view
