@@ -1,10 +1,11 @@
 """What of the portal-wide snippets an editor works on: those of the sites they edit.
 
-育人号 and 评论 are snippets, which Wagtail permits per model: a university's editor given
-评论审核 moderated every site's comments, and could rewrite another university's 育人号 and
-move it to their own site. Here an editor's sites are those where a group of theirs holds
+育人号, 评论 and 推荐位 are snippets, which Wagtail permits per model: a university's editor
+given 评论审核 moderated every site's comments, and could rewrite another university's 育人号
+and move it to their own site. Here an editor's sites are those where a group of theirs holds
 page permissions (on the site's home page, above it, or on a page inside it); superusers and
-the portal's own groups, with permissions at the root or on every site, see everything.
+the portal's own groups, with permissions on a page above every site (the tree root), see
+everything, what belongs to no site too.
 """
 
 from __future__ import annotations
