@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db.models import Q, Sum, Window
+from django.db.models import Sum, Window
 from django.db.models.functions import RowNumber, Substr
 from django.utils import timezone
 from wagtail.models import Page, Site
@@ -249,19 +249,12 @@ def compute_account_feed(account: PublishingAccount, site: Site) -> dict | None:
     an account of another site with nothing published on this one."""
     articles = _site_articles(site).filter(account=account).order_by("-display_time", "-pk")
     items = [article_item(a, site) for a in articles[:ACCOUNT_FEED_SIZE]]
-    if not items and account.site_id != site.pk:
+    if not items and not account.is_shown_on(site, _site_articles(site)):
         return None
     return {
         "account": {"name": account.name, "slug": account.slug, "institution": account.institution},
         "articles": items,
     }
-
-
-def _site_accounts(site: Site):
-    """The accounts a site's directory lists: its own and those publishing on it."""
-    return PublishingAccount.objects.filter(
-        Q(articles__in=_site_articles(site)) | Q(site=site)
-    ).distinct()
 
 
 def slots_for(page: Page, now=None) -> dict[str, list[ArticlePage]]:
@@ -360,7 +353,7 @@ def refresh_all() -> int:
     sites = list(Site.objects.select_related("root_page"))
     for site in sites:
         refresh_site(site)
-        for account in _site_accounts(site):
+        for account in PublishingAccount.objects.of_site(site, _site_articles(site)):
             feed = compute_account_feed(account, site)
             if feed is not None:
                 cache.set(_key("account", site.pk, account.slug), feed, FEED_TTL)

@@ -118,9 +118,7 @@ class AccountFeed(_ArticleFeed):
         if account is None:
             raise Http404("育人号不存在")
         source = Source(account, site, request)
-        # As its page (/yurenhao/<slug>/): another site's account with nothing on this one
-        # is not this site's.
-        if account.site_id != site.pk and not self.items(source).exists():
+        if not account.is_shown_on(site, self._site_articles(source)):  # as its page is not
             raise Http404("育人号不存在")
         return source
 
@@ -136,8 +134,8 @@ class AccountFeed(_ArticleFeed):
     def items(self, obj: Source):
         return (
             self._site_articles(obj).filter(account=obj.obj).prefetch_related("authors")
-            .order_by("-display_time")
-        )[:FEED_SIZE]  # fmt: skip
+            .order_by("-display_time")[:FEED_SIZE]
+        )  # fmt: skip
 
 
 class SectionAtomFeed(SectionFeed):

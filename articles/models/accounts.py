@@ -13,6 +13,13 @@ from articles.site_scope import AccountForm
 from portal.page_forms import PortalPageForm
 
 
+class PublishingAccountQuerySet(models.QuerySet):
+    def of_site(self, site, site_articles):
+        """The accounts a site lists (/yurenhao/): those publishing among `site_articles` (the
+        site's live, public articles) and the site's own, even before their first article."""
+        return self.filter(models.Q(articles__in=site_articles) | models.Q(site=site)).distinct()
+
+
 class PublishingAccount(index.Indexed, models.Model):  # a snippet: articles/wagtail_hooks.py
     """育人号: an institution's publishing account; an article belongs to at most one."""
 
@@ -52,6 +59,8 @@ class PublishingAccount(index.Indexed, models.Model):  # a snippet: articles/wag
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    objects = PublishingAccountQuerySet.as_manager()
+
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
@@ -70,6 +79,13 @@ class PublishingAccount(index.Indexed, models.Model):  # a snippet: articles/wag
 
     def __str__(self):
         return self.name
+
+    def is_shown_on(self, site, site_articles) -> bool:
+        """Whether its page, feed and RSS exist on a site (else a 404 there): the site's own
+        account, or one publishing among `site_articles`."""
+        return self.site_id == getattr(site, "pk", None) or (
+            site_articles.filter(account=self).exists()
+        )
 
 
 class AccountIndexPage(RoutablePageMixin, Page):
@@ -99,21 +115,15 @@ class AccountIndexPage(RoutablePageMixin, Page):
         # Accounts that publish on this site, and this site's own accounts even before
         # their first article.
         site = self.get_site()
-        accounts = (
-            PublishingAccount.objects.filter(
-                models.Q(articles__in=self.site_articles()) | models.Q(site=site)
-            )
-            .distinct()
-            .order_by("name")
-        )
+        accounts = PublishingAccount.objects.of_site(site, self.site_articles()).order_by("name")
         return self.render(request, context_overrides={"accounts": accounts})
 
     @path("<str:slug>/")
     def account_detail(self, request, slug):
         account = get_object_or_404(PublishingAccount, slug=slug)
-        articles = self.site_articles().filter(account=account)
-        if not articles.exists() and account.site_id != getattr(self.get_site(), "pk", None):
+        if not account.is_shown_on(self.get_site(), self.site_articles()):
             raise Http404
+        articles = self.site_articles().filter(account=account)
         paginator = Paginator(articles, settings.PORTAL_SECTION_PAGE_SIZE)
         return self.render(
             request,
