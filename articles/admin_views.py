@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from wagtail.models import Page, Revision, Site
 
+from home.pages import site_root_of
+
 from . import scheduling
 
 # How far ahead a publication or expiry may be scheduled (a year 9999 time with a negative
@@ -40,21 +42,17 @@ def _parse_local(value: str) -> datetime:
         raise scheduling.ScheduleError("时间超出范围，请检查后重新填写。") from None
 
 
-def _site_of(page: Page, sites: list[Site]) -> Site | None:
-    matches = [s for s in sites if page.path.startswith(s.root_page.path)]
-    return max(matches, key=lambda s: len(s.root_page.path), default=None)
-
-
 def schedule_index(request):
     """Upcoming publications and expiries of the pages the user may edit: an embargoed title
     is not shown to another site's editors."""
-    sites = list(Site.objects.select_related("root_page"))
+    sites = Site.objects.in_bulk()
     items = []
     for item in scheduling.upcoming():
         permissions = item["page"].permissions_for_user(request.user)
         if not permissions.can_edit():
             continue
-        item["site"] = _site_of(item["page"], sites)
+        root = site_root_of(item["page"])
+        item["site"] = sites.get(root.site_id) if root else None
         item["can_publish"] = permissions.can_publish()
         items.append(item)
     return TemplateResponse(

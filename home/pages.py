@@ -10,7 +10,7 @@ id, which both databases answer from their indexes.
 from __future__ import annotations
 
 from django.db.models import Q
-from wagtail.models import Page, PageQuerySet, PageViewRestriction
+from wagtail.models import Page, PageQuerySet, PageViewRestriction, Site
 
 
 def private_q(pages: PageQuerySet) -> Q:
@@ -34,3 +34,15 @@ class PublicPageQuerySet(PageQuerySet):
 
     def private_q(self) -> Q:
         return private_q(self)
+
+
+def site_root_of(page: Page, site_roots=None):
+    """The root (Wagtail's SiteRootPath: root_path, root_url …) of the site a page is on: the
+    deepest site root above it, or None. `site_roots`: Site.get_site_root_paths(), cached by
+    Wagtail (no query); pass it in when asking for many pages."""
+    roots = [
+        root
+        for root in (site_roots if site_roots is not None else Site.get_site_root_paths())
+        if page.url_path.startswith(root.root_path)
+    ]
+    return max(roots, key=lambda root: len(root.root_path), default=None)

@@ -19,7 +19,7 @@ from wagtail.models import Page, Site
 
 from articles.models import ArticlePage, PublishingAccount, SectionPage
 from home.models import PortalSiteSettings
-from home.pages import public
+from home.pages import public, site_root_of
 from portal.converters import MAX_ID
 
 from .query_parser import clean_query, loosen, parse_query, positive_text
@@ -433,11 +433,9 @@ def _parents(pages: list[ArticlePage]) -> dict[str, Page]:
 
 
 def _hostname_of(page: ArticlePage, site_roots) -> str | None:
-    """The hostname of the site the page belongs to (the deepest site root above it)."""
-    roots = [r for r in site_roots if page.url_path.startswith(r.root_path)]
-    if not roots:
-        return None
-    return urlsplit(max(roots, key=lambda r: len(r.root_path)).root_url).hostname
+    """The hostname of the site the page belongs to."""
+    root = site_root_of(page, site_roots)
+    return urlsplit(root.root_url).hostname if root else None
 
 
 def _page_of(results: TieredResults, params: SearchParams, outcome: SearchOutcome) -> list:

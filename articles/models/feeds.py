@@ -32,12 +32,10 @@ class ArticleViewCount(models.Model):
 
 def site_root_path(page) -> str:
     """The url_path of the root of the site a page is on ("/" if none: the whole tree)."""
-    from wagtail.models import Site
+    from home.pages import site_root_of
 
-    roots = [
-        r.root_path for r in Site.get_site_root_paths() if page.url_path.startswith(r.root_path)
-    ]
-    return max(roots, key=len, default="/")
+    root = site_root_of(page)
+    return root.root_path if root else "/"
 
 
 class FeaturedSlotQuerySet(models.QuerySet):
