@@ -44,6 +44,12 @@ def write_jsonl(path, *lines) -> str:
     return str(path)
 
 
+def import_one(tmp_path, line: dict) -> ArticlePage:
+    """Import one line; the article it made."""
+    import_file(write_jsonl(tmp_path / f"{line['id']}.jsonl", line))
+    return ArticlePage.objects.get(external_id=line["id"])
+
+
 def render(client, page, host="national.test"):
     response = client.get(page.get_url(), HTTP_HOST=host)
     assert response.status_code == 200
@@ -299,10 +305,8 @@ def test_a_table_reaches_readers_as_a_table(tmp_path, portal, client):
         "<table><caption>2021年主要成绩</caption><tr><th>项目</th><th>数量</th></tr>"
         "<tr><td>活动</td><td>26</td></tr></table>"
     )
-    import_file(write_jsonl(tmp_path / "t.jsonl", {"id": "t-1", "title": "表格", "body": table}))
-    figure = render(client, ArticlePage.objects.get(external_id="t-1")).select_one(
-        ".article-body figure.body-table"
-    )
+    page = import_one(tmp_path, {"id": "t-1", "title": "表格", "body": table})
+    figure = render(client, page).select_one(".article-body figure.body-table")
     assert figure.figcaption.get_text(strip=True) == "2021年主要成绩"
     rows = [[c.get_text(strip=True) for c in row.select("th, td")] for row in figure.select("tr")]
     assert rows == [["项目", "数量"], ["活动", "26"]]
@@ -316,8 +320,7 @@ def test_what_a_browser_never_shows_is_dropped_at_any_depth(tmp_path, portal, cl
         "<script>var tracker='UA-123';</script></head><body><p>正文内容。</p>"
         "<p>段落<script>alert(2)</script><noscript>请启用脚本</noscript></p></body></html>"
     )
-    import_file(write_jsonl(tmp_path / "s.jsonl", {"id": "s-1", "title": "网页", "body": body}))
-    page = ArticlePage.objects.get(external_id="s-1")
+    page = import_one(tmp_path, {"id": "s-1", "title": "网页", "body": body})
     text = page.body_text()
     assert "正文内容" in text and "段落" in text
     for hidden in ["页面标题", "color", "tracker", "alert", "请启用脚本"]:
@@ -327,13 +330,8 @@ def test_what_a_browser_never_shows_is_dropped_at_any_depth(tmp_path, portal, cl
 
 
 def test_entities_left_in_titles_and_plain_text_are_decoded(tmp_path, portal, client):
-    import_file(
-        write_jsonl(
-            tmp_path / "e.jsonl",
-            {"id": "e-1", "title": "三雄&#8226;极光&nbsp;专题", "body": "AT&amp;T 与&nbsp;华为"},
-        )
-    )
-    page = ArticlePage.objects.get(external_id="e-1")
+    line = {"id": "e-1", "title": "三雄&#8226;极光&nbsp;专题", "body": "AT&amp;T 与&nbsp;华为"}
+    page = import_one(tmp_path, line)
     assert page.title == "三雄•极光 专题"
     paragraph = render(client, page).select_one(".article-body p").get_text()
     assert paragraph.replace("\xa0", " ") == "AT&T 与 华为"
@@ -400,21 +398,15 @@ def test_an_import_into_a_database_just_migrated_needs_no_other_setup(tmp_path, 
 
 
 def test_plain_text_body_splits_on_blank_lines(tmp_path, portal, client):
-    import_file(
-        write_jsonl(
-            tmp_path / "p.jsonl",
-            {"id": "p-1", "title": "纯文本", "body": "第一段<不是标签\n\n第二段\n续行"},
-        )
-    )
-    page = ArticlePage.objects.get(external_id="p-1")
+    line = {"id": "p-1", "title": "纯文本", "body": "第一段<不是标签\n\n第二段\n续行"}
+    page = import_one(tmp_path, line)
     soup = render(client, page)
     paragraphs = [p.get_text() for p in soup.select(".article-body p")]
     assert paragraphs == ["第一段<不是标签", "第二段续行"]
 
 
 def test_article_without_byline_renders_no_empty_labels(tmp_path, portal, client):
-    import_file(write_jsonl(tmp_path / "n.jsonl", {"id": "n-1", "title": "无署名文章"}))
-    page = ArticlePage.objects.get(external_id="n-1")
+    page = import_one(tmp_path, {"id": "n-1", "title": "无署名文章"})
     soup = render(client, page)
     text = soup.select_one("article.article").get_text()
     for label in ("来源:", "作者:", "责任编辑", "育人号:", "摘要"):
