@@ -12,6 +12,8 @@ from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from portal.converters import MAX_ID
+
 from . import admin_views
 from .comments import moderate
 from .models import Comment, FeaturedSlot, PublishingAccount
@@ -276,7 +278,9 @@ def copies_are_not_published_past_review(request, page):
 
 
 def _id(value) -> int | None:
-    return int(value) if value and str(value).isdigit() and len(str(value)) < 10 else None
+    """A page id from a form value; None for anything no page can have."""
+    value = str(value or "")
+    return int(value) if value.isdigit() and int(value) <= MAX_ID else None
 
 
 @hooks.register("before_bulk_action")
