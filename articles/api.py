@@ -1,7 +1,7 @@
 """JSON of the feeds under /api/feeds/: what article, section and home pages show."""
 
 from django.http import JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from wagtail.models import Page, Site
 
 from home.pages import public
@@ -24,19 +24,19 @@ def _json(body) -> JsonResponse:
     return JsonResponse(body, safe=False, json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
+@require_safe
 def recommended(request):
     site = _site(request)
     return _json({"results": feeds.recommended(site) if site else []})
 
 
-@require_GET
+@require_safe
 def hot(request):
     site = _site(request)
     return _json({"results": feeds.hot(site) if site else []})
 
 
-@require_GET
+@require_safe
 def related(request, article_id: int):
     site = _site(request)
     article = ArticlePage.objects.live().public().filter(pk=article_id).first()
@@ -45,7 +45,7 @@ def related(request, article_id: int):
     return _json({"results": feeds.related(article, site)})
 
 
-@require_GET
+@require_safe
 def account(request, slug: str):
     site = _site(request)
     feed = feeds.account_feed(slug, site) if site else None
@@ -54,7 +54,7 @@ def account(request, slug: str):
     return _json(feed)
 
 
-@require_GET
+@require_safe
 def slots(request, page_id: int):
     site = _site(request)
     page = public(Page.objects.live()).filter(pk=page_id).first()

@@ -1,8 +1,8 @@
 from django.http import HttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     """robots.txt of the request's site, pointing at its sitemap."""
     lines = [

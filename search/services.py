@@ -98,8 +98,11 @@ def _int(value: str | None, name: str, default: int, lo: int, hi: int | None = N
     if value in (None, ""):
         return default
     try:
+        # Digits only: int() also reads "1_0" as 10 and "１０" as 10.
+        if not re.fullmatch(r"[+-]?[0-9]+", value.strip()):
+            raise ValueError(value)
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, AttributeError):
         raise SearchInputError(_("%(name)s应为整数") % {"name": _label(name)}) from None
     if number < lo or (hi is not None and number > hi):
         raise SearchInputError(
@@ -121,7 +124,10 @@ def _date(value: str | None, name: str) -> date | None:
     if not value:
         return None
     try:
-        day = date.fromisoformat(value.strip()[:10])
+        # Only YYYY-MM-DD: a time or anything else after the date was ignored before.
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+            raise ValueError(value)
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise SearchInputError(
             _("%(name)s不是有效日期（例如 2022-02-24）") % {"name": _label(name)}
@@ -171,6 +177,24 @@ def parse_params(data) -> SearchParams:
     return params
 
 
+def form_params(data) -> SearchParams:
+    """A request parse_params refused, as the search form shows it again: the query and
+    every other parameter that is valid on its own (a bad 截止日期 keeps 全部站点, 按时间 …)."""
+    kept = SearchParams(q=clean_query(data.get("q") or "")[:200])
+    defaults = SearchParams()
+    for name in LABELS:
+        if not data.get(name):
+            continue
+        try:
+            alone = parse_params({name: data.get(name)})
+        except SearchInputError:
+            continue
+        for attr in defaults.__dataclass_fields__:
+            if attr != "q" and getattr(alone, attr) != getattr(defaults, attr):
+                setattr(kept, attr, getattr(alone, attr))
+    return kept
+
+
 def _scope_root(params: SearchParams, request_site: Site | None) -> Page | None:
     """The root page of the site searched: this one, a named one, or None for the portal."""
     if params.site == "all":
@@ -188,8 +212,8 @@ def _sections_named(params: SearchParams, outcome: SearchOutcome) -> list[Sectio
     format and the API's results call a 栏目), in the site searched; when this site has none
     and no site was named, in any site, whose site is then searched (all of them, if several)."""
     path = [part.strip() for part in params.section_name.split("/") if part.strip()]
-    if not path:
-        return []
+    if not path:  # "/", " / ": slashes name no 栏目
+        raise SearchInputError(_("未知栏目：%(id)s") % {"id": params.section_name})
 
     def matching(within: Page | None) -> list[SectionPage]:
         candidates = public(SectionPage.objects.live()).filter(title=path[-1]).order_by("path")

@@ -1,7 +1,7 @@
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.timezone import localtime
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
 from portal.client_ip import client_key
@@ -10,7 +10,7 @@ from .query_parser import clean_query
 from .querylog import hot_searches, promotions_for, query_log
 from .services import (
     SearchInputError,
-    SearchParams,
+    form_params,
     named_site,
     parse_params,
     search_articles,
@@ -21,17 +21,21 @@ from .suggest import MAX_SUGGEST_QUERY, did_you_mean_for, suggest
 JSON_OPTIONS = {"ensure_ascii": False}
 
 
-@require_GET
+@require_safe
 def search(request):
     """The reader's search page: this site by default, the whole portal on request."""
     site = Site.find_for_request(request)
-    params, outcome, error = SearchParams(q=request.GET.get("q", "")[:200]), None, ""
+    outcome, error = None, ""
     try:
         params = parse_params(request.GET)
-        outcome = search_articles(params, site)
     except SearchInputError as exc:
-        error = str(exc)
-    if outcome and outcome.terms:
+        params, error = form_params(request.GET), str(exc)
+    else:
+        try:
+            outcome = search_articles(params, site)
+        except SearchInputError as exc:
+            error = str(exc)
+    if outcome and outcome.terms and request.method == "GET":  # not a HEAD probe
         query_log.record(params.q, site, reader=client_key(request))
     did_you_mean = []
     if outcome and outcome.terms and not outcome.total:
@@ -63,7 +67,7 @@ def _absolute_url(page, request) -> str | None:
     return request.build_absolute_uri(url) if url and url.startswith("/") else url
 
 
-@require_GET
+@require_safe
 def search_api(request):
     """GET /search/api/?q=&page=&size=&site=&section=&account=&from=&to=&sort="""
     try:
@@ -96,7 +100,7 @@ def search_api(request):
     return JsonResponse(body, json_dumps_params=JSON_OPTIONS)
 
 
-@require_GET
+@require_safe
 def suggest_api(request):
     """GET /search/suggest/?q=djyl → {"suggestions": ["党建引领", …]}"""
     query = clean_query(request.GET.get("q", ""))[:MAX_SUGGEST_QUERY]

@@ -217,6 +217,11 @@ def test_what_was_found_is_marked_in_traditional_full_width_and_synonym_spelling
         ({"sort": "random"}, "排序方式（sort）只能是 relevance"),
         ({"site": "nowhere.test"}, "未知站点"),
         ({"section": "999999"}, "未知栏目"),
+        ({"section": "/"}, "未知栏目"),  # a path of no 栏目 (was a 500)
+        ({"section": " / / "}, "未知栏目"),
+        ({"page": "1_0"}, "应为整数"),  # int() read it as page 10
+        ({"from": "2022-01-01garbage"}, "不是有效日期"),  # the rest was ignored
+        ({"to": "2022-01-01T05:00"}, "不是有效日期"),
         ({"account": "nobody"}, "未知育人号"),
         ({"page": "201", "size": "50"}, "最多只能查看前 10000 条结果"),
         # Values the database cannot take (were 500s: integer overflow, superscript digits,

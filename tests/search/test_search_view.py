@@ -190,3 +190,36 @@ def test_a_private_sections_title_is_not_shown_or_told_apart_from_an_unknown_one
         )
         assert api.status_code == unknown.status_code == 400
         assert "未知栏目" in api.content.decode()
+
+
+def test_a_bad_parameter_keeps_the_readers_other_filters_in_the_form(client, portal):
+    section = SectionPageFactory(parent=portal.national.root_page, title="通知公告", slug="notices")
+    page = client.get(
+        "/search/",
+        {"q": "党建", "site": "all", "sort": "newest", "from": "2020-01-01",
+         "to": "2022-13-01", "section": section.pk},
+        HTTP_HOST="national.test",
+    )  # fmt: skip
+    soup = BeautifulSoup(page.content, "html.parser")
+    assert "不是有效日期" in soup.select_one(".search-error").get_text()
+    form = soup.select_one("form.search-filters")
+    assert form.select_one("input[name=q]")["value"] == "党建"
+    assert form.select_one("select[name=site] option[selected]")["value"] == "all"
+    assert form.select_one("select[name=sort] option[selected]")["value"] == "newest"
+    assert form.select_one("input[name=from]")["value"] == "2020-01-01"
+    assert form.select_one("input[name=to]")["value"] == ""  # the bad one is dropped
+    assert form.select_one("select[name=section] option[selected]")["value"] == str(section.pk)
+
+
+def test_head_requests_are_answered_and_not_counted_as_searches(client, portal):
+    from search.querylog import query_log
+
+    for url in ["/search/?q=党建", "/search/api/?q=党建", "/search/suggest/?q=dj",
+                "/api/feeds/hot/"]:  # fmt: skip
+        response = client.head(url, HTTP_HOST="national.test")
+        assert response.status_code == 200, url
+        assert response.content == b""
+    query_log.flush()
+    from wagtail.contrib.search_promotions.models import Query
+
+    assert not Query.objects.filter(query_string__contains="党建").exists()
