@@ -486,6 +486,27 @@ class ArticleImporter:
             slug = f"{base}-{n}"
         return slug
 
+    @staticmethod
+    def _check_editors_work(page: ArticlePage) -> None:
+        """An article an editor is working on is left alone: the line would replace their
+        draft (and cancel its review) with the import, published without review."""
+        if page.workflow_in_progress:
+            raise LineError(
+                f"文章《{page.title}》正在审核中（三审）：本行未导入，审核结束或撤回后再导入"
+            )
+        if page.scheduled_revision is not None:
+            raise LineError(
+                f"文章《{page.title}》有已安排定时发布的修改：本行未导入，"
+                "请在定时发布后或取消定时后再导入"
+            )
+        latest = page.latest_revision
+        if page.has_unpublished_changes and latest is not None and latest.user_id is not None:
+            who = latest.user.get_username()
+            raise LineError(
+                f"文章《{page.title}》有 {who} 保存的未发布修改：本行未导入，"
+                "请先发布或放弃这些修改后再导入"
+            )
+
     # --- images ---------------------------------------------------------------------------
     def resolve_image(self, src: str, title: str):
         try:
@@ -560,6 +581,8 @@ class ArticleImporter:
                 f"的文章《{existing.title}》使用：各站点的 id 须互不相同，"
                 "请给本站的文章另起 id（例如加上站点前缀）"
             )
+        if existing is not None:
+            self._check_editors_work(existing)
         home = self.home_for(site)
         section = self.section_for(home, record.section_path)
         account = self.account_for(record.account, site)
@@ -610,7 +633,23 @@ class ArticleImporter:
         with disable_reference_index_auto_update():
             if existing is None:
                 section.add_child(instance=page)
-            page.save_revision().publish()
+                page.save_revision().publish()
+            elif not existing.live:
+                # Withdrawn (撤稿) by an editor: the new text waits as a draft, offline.
+                page.save_revision()
+                ArticlePage.objects.filter(pk=page.pk).update(import_digest=record.digest)
+                warnings.append(
+                    f"文章《{existing.title}》已撤稿（未发布）：本行的内容已存为草稿，"
+                    "没有重新发布；要重新上线请编辑在后台发布"
+                )
+            else:
+                edited_by = existing.live_revision.user if existing.live_revision else None
+                page.save_revision().publish()
+                if edited_by is not None:
+                    warnings.append(
+                        f"文章《{existing.title}》在上次导入后由 {edited_by.get_username()} "
+                        "修改并发布过：本行的内容已替换这些修改（旧版本留在修订历史中）"
+                    )
         ReferenceIndex.create_or_update_for_object(page)
         self.imported_ids.append(page.pk)  # indexed with the rest of its batch
         return status, warnings

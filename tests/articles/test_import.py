@@ -695,3 +695,62 @@ def test_long_headings_and_captions_are_kept_whole_with_a_warning(tmp_path, port
     for whole in (heading, caption, table_caption):  # before: cut to 200 / 250, no warning
         assert whole in text
     page.full_clean()  # every block within its field's limits
+
+
+def test_a_withdrawn_article_stays_offline_when_its_line_is_imported_again(tmp_path, portal):
+    line = {"id": "w-1", "title": "有误的稿件", "section": "要闻", "body": "原来的正文"}
+    page = import_one(tmp_path, line)
+    page.unpublish()  # 撤稿
+    line["body"] = "更正后的正文"
+    report = import_file(write_jsonl(tmp_path / "w.jsonl", line))
+    assert report.count("updated") == 1
+    assert any("已撤稿" in w for w in report.outcomes[0].warnings)
+    page.refresh_from_db()
+    assert not page.live  # it was published again before
+    assert "更正后的正文" in str(page.get_latest_revision_as_object().body)
+    # The line's text is kept as the draft, so the same line again is unchanged.
+    assert import_file(write_jsonl(tmp_path / "w.jsonl", line)).count("unchanged") == 1
+
+
+def test_an_article_an_editor_is_working_on_is_left_alone(tmp_path, portal, django_user_model):
+    from wagtail.models import Task as WorkflowStep
+    from wagtail.models import Workflow, WorkflowPage, WorkflowTask
+
+    line = {"id": "e-1", "title": "导入的标题", "section": "要闻", "body": "导入的正文"}
+    page = import_one(tmp_path, line)
+    editor = django_user_model.objects.create_user("bianji", password="x" * 12)
+    draft = page.get_latest_revision_as_object()
+    draft.title = "编辑改的标题"
+    revision = draft.save_revision(user=editor)
+    changed = {**line, "summary": "来源系统改了摘要"}
+
+    report = import_file(write_jsonl(tmp_path / "e.jsonl", changed))
+    assert report.count("failed") == 1
+    assert "有 bianji 保存的未发布修改" in report.failures[0].message
+    page.refresh_from_db()
+    assert page.latest_revision_id == revision.pk and page.title == "导入的标题"
+
+    workflow = Workflow.objects.create(name="三审（测试）")
+    WorkflowTask.objects.create(
+        workflow=workflow, task=WorkflowStep.objects.create(name="初审"), sort_order=0
+    )
+    WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+    workflow.start(page, editor)
+    report = import_file(write_jsonl(tmp_path / "e.jsonl", changed))
+    assert "正在审核中" in report.failures[0].message
+    page.refresh_from_db()
+    assert page.workflow_in_progress and page.latest_revision_id == revision.pk
+
+
+def test_reimport_over_an_editors_published_change_says_so(tmp_path, portal, django_user_model):
+    line = {"id": "p-1", "title": "导入的标题", "section": "要闻", "body": "导入的正文"}
+    page = import_one(tmp_path, line)
+    editor = django_user_model.objects.create_superuser("zhongshen", password="x" * 12)
+    draft = page.get_latest_revision_as_object()
+    draft.title = "编辑发布的标题"
+    draft.save_revision(user=editor).publish(user=editor)
+    report = import_file(write_jsonl(tmp_path / "p.jsonl", {**line, "body": "新正文"}))
+    assert report.count("updated") == 1
+    assert any("由 zhongshen 修改并发布过" in w for w in report.outcomes[0].warnings)
+    page.refresh_from_db()
+    assert page.live and page.title == "导入的标题"
