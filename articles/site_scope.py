@@ -10,10 +10,14 @@ everything, what belongs to no site too.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import GroupPagePermission, Site
 from wagtail.permission_policies import ModelPermissionPolicy
+
+from portal.page_forms import PortalPageForm
 
 
 def sites_of(user) -> list[Site] | None:
@@ -89,3 +93,36 @@ class AccountForm(WagtailAdminModelForm):
         if sites is not None and "site" in self.fields:
             self.fields["site"].queryset = Site.objects.filter(pk__in=[s.pk for s in sites])
             self.fields["site"].required = True
+
+
+def _outside(sites, page) -> bool:
+    return sites is not None and not any(page.path.startswith(s.root_page.path) for s in sites)
+
+
+class SlotForm(WagtailAdminModelForm):
+    """显示在 must be a page of the editor's sites: the chooser lists every site's pages, and
+    a slot put on another site's home page left the editor's list and led that site."""
+
+    def clean_page(self):
+        page = self.cleaned_data.get("page")
+        sites = sites_of(self.for_user) if self.for_user is not None else None
+        if page is not None and _outside(sites, page):
+            raise ValidationError(_("只能在你负责的站点的首页或栏目页设推荐位。"))
+        return page
+
+
+class ArticleForm(PortalPageForm):
+    """育人号 must be one of the editor's sites' accounts, as the chooser offers (a crafted
+    form could name any); an account the article already has is kept as it is."""
+
+    def clean_account(self):
+        account = self.cleaned_data.get("account")
+        sites = sites_of(self.for_user) if self.for_user is not None else None
+        if (
+            account is not None
+            and sites is not None
+            and "account" in self.changed_data
+            and not account._meta.model.objects.filter(account_scope(sites), pk=account.pk).exists()
+        ):
+            raise ValidationError(_("只能选择你负责的站点的育人号。"))
+        return account

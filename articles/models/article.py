@@ -12,9 +12,9 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, PageManager, Site
 from wagtail.search import index
 
+from articles.site_scope import ArticleForm
 from home.blocks import BodyStreamBlock
 from home.pages import PublicPageQuerySet
-from portal.page_forms import PortalPageForm
 from portal.validators import plausible_time
 
 # Rich text here is Wagtail's own sanitised HTML: dropping tags is enough to get its text.
@@ -54,7 +54,7 @@ class ImportIdPanel(FieldPanel):
 
 
 class ArticlePage(Page):
-    base_form_class = PortalPageForm
+    base_form_class = ArticleForm  # 育人号: one of the editor's sites' accounts
     kicker = models.CharField(_("引题"), max_length=200, blank=True)
     subtitle = models.CharField(_("副题"), max_length=200, blank=True)
     source = models.CharField(_("来源"), max_length=120, blank=True)
@@ -158,7 +158,8 @@ class ArticlePage(Page):
     parent_page_types = ["articles.SectionPage"]
     subpage_types = []
     # A copy is a new article, not the imported one: it must not steal the import id.
-    exclude_fields_in_copy = ["external_id", "import_digest"]
+    # Nor has anyone reviewed it: 审核人 is recorded again when its own review ends.
+    exclude_fields_in_copy = ["external_id", "import_digest", "reviewer"]
 
     class Meta:
         verbose_name = _("文章")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, PageChooserPanel
 
+from articles.site_scope import SlotForm
 from portal.validators import plausible_time
 
 
@@ -83,6 +84,7 @@ class FeaturedSlot(models.Model):  # a snippet: articles/wagtail_hooks.py
     )
 
     objects = FeaturedSlotQuerySet.as_manager()
+    base_form_class = SlotForm  # 显示在: a page of the editor's own sites
 
     panels = [
         PageChooserPanel("page", ["home.HomePage", "articles.SectionPage"]),

@@ -124,3 +124,53 @@ def test_an_articles_account_is_chosen_among_the_editors_own_sites(client, porta
         if text.startswith("{"):  # the modal: JSON holding its HTML
             text = json.loads(text)["html"]
         assert "本校育人号" in text and "别校育人号" not in text, view
+
+
+def test_a_slot_is_set_only_on_the_editors_own_sites_pages(client, portal):
+    from articles.models import FeaturedSlot
+
+    models = ["add_featuredslot", "change_featuredslot"]
+    client.force_login(site_editor(portal.institution, ("add_page", "change_page"), models))
+    national = ArticlePageFactory(parent=portal.national_section, title="全国站文章")
+    ours = ArticlePageFactory(parent=portal.institution_section, title="本校文章")
+    form = {"position": "headline", "sort_order": 0}
+    refused = client.post(
+        "/admin/snippets/articles/featuredslot/add/",
+        {**form, "page": portal.national.root_page.pk, "article": national.pk},
+    )
+    assert refused.status_code == 200  # the form again, with the reason
+    assert "只能在你负责的站点的首页或栏目页设推荐位" in refused.content.decode()
+    assert not FeaturedSlot.objects.exists()
+    added = client.post(
+        "/admin/snippets/articles/featuredslot/add/",
+        {**form, "page": portal.institution.root_page.pk, "article": ours.pk},
+    )
+    assert added.status_code == 302
+    assert FeaturedSlot.objects.get().page_id == portal.institution.root_page.pk
+
+
+def test_an_articles_account_cannot_be_another_sites_by_a_crafted_form(client, portal):
+    from tests.articles.test_page_rules import article_form_data
+
+    client.force_login(site_editor(portal.institution, ("add_page", "change_page")))
+    ours = PublishingAccountFactory(name="本校育人号", site=portal.institution)
+    theirs = PublishingAccountFactory(name="别校育人号", site=portal.national)
+    article = ArticlePageFactory(parent=portal.institution_section, title="本校文章")
+    url = f"/admin/pages/{article.pk}/edit/"
+    form = article_form_data("本校文章", article.slug)
+    refused = client.post(url, {**form, "account": theirs.pk})
+    assert "只能选择你负责的站点的育人号" in refused.content.decode()
+    article.refresh_from_db()
+    assert article.get_latest_revision_as_object().account_id is None
+    kept = client.post(url, {**form, "account": ours.pk})
+    assert kept.status_code == 302
+    article.refresh_from_db()
+    assert article.get_latest_revision_as_object().account_id == ours.pk
+
+
+def test_a_copy_has_no_reviewer_until_its_own_review(portal):
+    article = ArticlePageFactory(parent=portal.national_section, title="审过的文章")
+    article.reviewer = "张终"
+    article.save_revision().publish()
+    copy = article.copy(to=portal.institution_section, update_attrs={"slug": "copied"})
+    assert copy.specific.reviewer == ""
