@@ -72,11 +72,38 @@ class SiteScopedViewSet(SnippetViewSet):
         )
 
 
+class _CommentEditView(_scoped(snippet_views.EditView)):
+    """A status changed on one comment's form is a moderation, as the bulk actions' is:
+    who and when are recorded and it leaves the 待复核 list."""
+
+    def save_instance(self):
+        comment = super().save_instance()
+        if "status" in self.form.changed_data and comment.status in (
+            Comment.APPROVED,
+            Comment.REJECTED,
+        ):
+            moderate([comment.pk], comment.status, self.request.user)
+            comment.refresh_from_db()
+        return comment
+
+
+class CommentPolicy(SiteScopedPolicy):
+    """Comments come from readers: the queue has no 添加 or 复制 (a comment made there had no
+    article, a 500)."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([a for a in actions if a != "add"])
+
+
 class CommentViewSet(SiteScopedViewSet):
     """评论审核: the moderation queue across articles (of the sites the user edits), newest
     first, filterable by status."""
 
     model = Comment
+    edit_view_class = _CommentEditView
     icon = "comment"
     menu_label = "评论审核"
     menu_order = 260
@@ -130,7 +157,7 @@ class FeaturedSlotViewSet(SiteScopedViewSet):
 
 
 # Before the viewsets: they take the policy registered for their model when registered.
-register_permission_policy(Comment, SiteScopedPolicy(Comment, comment_scope))
+register_permission_policy(Comment, CommentPolicy(Comment, comment_scope))
 register_permission_policy(PublishingAccount, SiteScopedPolicy(PublishingAccount, account_scope))
 register_permission_policy(FeaturedSlot, SiteScopedPolicy(FeaturedSlot, slot_scope))
 register_snippet(CommentViewSet)

@@ -294,3 +294,25 @@ def test_a_sensitive_word_differing_only_in_script_width_or_case_is_refused():
     SensitiveWord.objects.create(word="ＡＢＣ")
     with pytest.raises(ValidationError):
         SensitiveWord(word="abc").full_clean()
+
+
+def test_one_comment_moderated_on_its_form_is_recorded_and_the_queue_has_no_add(
+    admin_client, article
+):
+    comment = Comment.objects.create(
+        article=article, content="先发后审的评论", status=Comment.APPROVED, needs_review=True
+    )
+    response = admin_client.post(
+        f"/admin/snippets/articles/comment/edit/{comment.pk}/", {"status": Comment.REJECTED}
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == Comment.REJECTED and not comment.needs_review
+    assert comment.moderated_by.username == "admin" and comment.moderated_at is not None
+    # Comments come from readers: adding or copying one in the queue (was a 500) is refused.
+    queue = admin_client.get("/admin/snippets/articles/comment/").content.decode()
+    assert "/admin/snippets/articles/comment/add/" not in queue
+    for url in ["/admin/snippets/articles/comment/add/",
+                f"/admin/snippets/articles/comment/copy/{comment.pk}/"]:  # fmt: skip
+        assert admin_client.post(url, {"status": "approved"}).status_code in (302, 403), url
+    assert Comment.objects.count() == 1
