@@ -304,6 +304,46 @@ def copies_are_not_published_past_review(request, page):
     return None
 
 
+def _is_site_root(page) -> bool:
+    from wagtail.models import Site
+
+    return page is not None and Site.objects.filter(root_page_id=page.pk).exists()
+
+
+@hooks.register("before_copy_page")
+def copies_never_take_a_reserved_path(request, page):
+    """At the top of a site, search/admin/api … are served before the page tree, as the page
+    editor's form says (portal.page_forms): a copy there under such a slug was unreachable,
+    and its menu link led to the search page or the admin login."""
+    if request.method != "POST":
+        return None
+    from wagtail.models import Page
+
+    from portal.page_forms import reserved_slugs
+
+    target = Page.objects.filter(pk=_id(request.POST.get("new_parent_page"))).first()
+    slug = (request.POST.get("new_slug") or "").strip()
+    if slug in reserved_slugs() and _is_site_root(target):
+        messages.error(request, f"“{slug}”是网站的保留地址（搜索、后台等），请换一个 slug。")
+        return redirect(reverse("wagtailadmin_pages:copy", args=[page.pk]))
+    return None
+
+
+@hooks.register("before_move_page")
+def moves_never_take_a_reserved_path(request, page, destination):
+    """The same for a page moved to the top of a site under such a slug."""
+    from portal.page_forms import reserved_slugs
+
+    if page.slug in reserved_slugs() and _is_site_root(destination):
+        messages.error(
+            request,
+            f"“{page.slug}”是网站的保留地址（搜索、后台等）："
+            "请先改掉这个页面的 slug，再移动到首页下。",
+        )
+        return redirect(reverse("wagtailadmin_pages:move", args=[page.pk]))
+    return None
+
+
 def _id(value) -> int | None:
     """A page id from a form value; None for anything no page can have."""
     value = str(value or "")

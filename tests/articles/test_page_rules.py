@@ -143,3 +143,26 @@ class PageEditorBadInputTests(WagtailPageTestCase):
         data = nested_form_data({"title": "栏目内的搜索专题", "slug": "search", "intro": ""})
         self.assertEqual(self._add(self.section, SectionPage, data).status_code, 302)
         self.assertTrue(SectionPage.objects.filter(slug="search").exists())
+
+    def test_a_copy_or_a_move_to_the_top_of_a_site_cannot_take_such_a_path_either(self):
+        inner = SectionPageFactory(parent=self.section, slug="admin", title="栏目内的后台专题")
+        copy = self.client.post(
+            f"/admin/pages/{self.section.pk}/copy/",
+            {"new_title": "要闻副本", "new_slug": "search", "new_parent_page": self.home.pk},
+            follow=True,
+        )
+        self.assertContains(copy, "是网站的保留地址")
+        self.assertFalse(SectionPage.objects.filter(slug="search").exists())
+        move = self.client.post(
+            f"/admin/pages/{inner.pk}/move/{self.home.pk}/confirm/", follow=True
+        )
+        self.assertContains(move, "是网站的保留地址")
+        inner.refresh_from_db()
+        self.assertEqual(inner.get_parent().pk, self.section.pk)
+        # The same copy under another slug goes ahead.
+        copied = self.client.post(
+            f"/admin/pages/{self.section.pk}/copy/",
+            {"new_title": "要闻副本", "new_slug": "news-copy", "new_parent_page": self.home.pk},
+        )
+        self.assertEqual(copied.status_code, 302)
+        self.assertTrue(SectionPage.objects.filter(slug="news-copy").exists())
