@@ -6,6 +6,7 @@ import html
 import math
 import re
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as dtime
@@ -374,10 +375,28 @@ def highlight(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
 
 def _comparable(text: str) -> str:
     """The text as search compares it (Traditional → Simplified, full-width → half-width,
-    case folded), where that keeps every character in its place (the usual case), so a
-    match in it marks the same characters of the text; else the text as it is."""
+    case folded), character for character, so a match in it marks the same characters of
+    the text. A character that folds into more or fewer (… → ..., Ⅲ → III, ß → ss) stays as
+    it is; the runs between such characters are folded all the same (a text holding one
+    used to be compared unfolded whole, and 黨建引領…… was not marked for 党建引领)."""
     folded = normalize(text)
-    return folded if len(folded) == len(text) else text
+    if len(folded) == len(text):
+        return folded
+    out, run = [], []
+    for ch in text:
+        if len(unicodedata.normalize("NFKC", ch).casefold()) == 1:
+            run.append(ch)
+            continue
+        out.append(_folded_run("".join(run)))
+        out.append(ch)
+        run = []
+    out.append(_folded_run("".join(run)))
+    return "".join(out)
+
+
+def _folded_run(run: str) -> str:
+    folded = normalize(run)
+    return folded if len(folded) == len(run) else run
 
 
 def mark(text: str, terms: list[str]) -> str:

@@ -79,7 +79,11 @@ def search_api(request):
             "external_id": hit.page.external_id,
             "title": hit.page.title,
             "url": _absolute_url(hit.page, request),
-            "highlight": hit.highlight,
+            # Where the text does not hold the words, the title does (or a byline, a tag):
+            # the words are shown where they are, as the search page shows them in its title.
+            "highlight": hit.highlight
+            if "<mark>" in hit.highlight or "<mark>" not in hit.title
+            else hit.title,
             "published_at": (
                 localtime(hit.page.published_time).isoformat() if hit.page.published_time else None
             ),

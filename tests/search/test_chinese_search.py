@@ -207,6 +207,29 @@ def test_what_was_found_is_marked_in_traditional_full_width_and_synonym_spelling
     assert body["results"][0]["highlight"] == "<mark>思政课</mark>教师与任课安排"
 
 
+def test_a_text_holding_a_character_that_folds_into_several_is_still_marked(client, portal):
+    """… folds into ... (NFKC) and Ⅲ into III: such a text was compared unfolded, and its
+    Traditional or full-width words were found but never marked."""
+    articles(portal, "黨建引領……學校發展新篇章", "ＡＩ課程第Ⅲ期開班")
+    for q, expected in [("党建引领", "<mark>黨建引領</mark>……學校發展新篇章"),
+                        ("ai课程", "<mark>ＡＩ課程</mark>第Ⅲ期開班")]:  # fmt: skip
+        status, body = api(client, q=q)
+        assert body["results"][0]["highlight"] == expected, body["results"]
+
+
+def test_the_api_highlights_the_title_when_only_the_title_holds_the_words(client, portal):
+    ArticlePageFactory(
+        parent=portal.national_section,
+        title="红船精神宣讲团走进校园",
+        body=[("paragraph", "<p>本学期第一场报告会在礼堂举行。</p>")],
+    )
+    status, body = api(client, q="红船精神")
+    hit = body["results"][0]
+    assert hit["highlight"] == "<mark>红船精神</mark>宣讲团走进校园"
+    status, body = api(client, q="报告会")  # in the text: the snippet, as before
+    assert body["results"][0]["highlight"] == "本学期第一场<mark>报告会</mark>在礼堂举行。"
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
