@@ -79,8 +79,13 @@ class _ArticleFeed(Feed):
     def item_pubdate(self, item: ArticlePage):
         return item.published_time
 
-    def item_author_name(self, item: ArticlePage) -> str:
-        return " ".join(item.author_names) or item.source
+    def item_updateddate(self, item: ArticlePage):
+        # Atom requires <updated> on every entry: the last publication (a correction counts).
+        return item.last_published_at or item.published_time
+
+    def item_author_name(self, item: ArticlePage) -> str | None:
+        # None, not "": an empty <author><name/></author> is invalid Atom.
+        return " ".join(item.author_names) or item.source or None
 
     @staticmethod
     def _site_articles(source: Source):
@@ -126,7 +131,14 @@ class AccountFeed(_ArticleFeed):
         return f"{obj.obj.name}（育人号）"
 
     def link(self, obj: Source) -> str:
-        return obj.request.build_absolute_uri("/")
+        # The account's own page on this site (the feed's Atom id too): every account's feed
+        # had the home page's, one id for all of them.
+        from .models import AccountIndexPage
+
+        directory = AccountIndexPage.objects.live().child_of(obj.site.root_page).first()
+        if directory is None:
+            return obj.request.build_absolute_uri("/")
+        return obj.request.build_absolute_uri(directory.url_for_account(obj.obj, obj.request))
 
     def description(self, obj: Source) -> str:
         return obj.obj.intro or f"{obj.obj.name}发布的文章"

@@ -175,3 +175,30 @@ def test_a_video_block_needs_a_file_or_a_link():
     with pytest.raises(blocks.StructBlockValidationError) as error:  # was an AttributeError
         block.clean(block.to_python({"file": None, "embed": None, "caption": "宣传片"}))
     assert "请上传视频文件或填写外部视频地址" in str(error.value.block_errors["file"])
+
+
+def test_atom_entries_are_valid_and_each_account_feed_is_its_own(client, portal):
+    """Atom (RFC 4287) requires <updated> on each entry and a name in an <author>; a feed's
+    id and alternate link are its own page's (every 育人号 feed had the home page's)."""
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    jx = PublishingAccountFactory(slug="jx", name="嘉职育人号")
+    hz = PublishingAccountFactory(slug="hz", name="杭职育人号")
+    section = portal.national_section
+    ArticlePageFactory(parent=section, title="无署名快讯", account=jx, source="")
+    ArticlePageFactory(parent=section, title="另一号的文章", account=hz)
+    feed = ElementTree.fromstring(
+        client.get("/feeds/account/jx/atom/", HTTP_HOST="national.test").content
+    )
+    entry = feed.find("a:entry", ns)
+    assert entry.findtext("a:updated", namespaces=ns)
+    assert entry.find("a:author", ns) is None  # no byline: no empty <author><name/>
+    ids = {
+        slug: ElementTree.fromstring(
+            client.get(f"/feeds/account/{slug}/atom/", HTTP_HOST="national.test").content
+        ).findtext("a:id", namespaces=ns)
+        for slug in ("jx", "hz")
+    }
+    assert ids["jx"] != ids["hz"]
+    assert ids["jx"].endswith("/jx/")
+    assert client.get(ids["jx"].replace("http://national.test", ""),
+                      HTTP_HOST="national.test").status_code == 200  # fmt: skip
