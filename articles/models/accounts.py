@@ -124,15 +124,22 @@ class AccountIndexPage(RoutablePageMixin, Page):
         if not account.is_shown_on(self.get_site(), self.site_articles()):
             raise Http404
         articles = self.site_articles().filter(account=account)
-        paginator = Paginator(articles, settings.PORTAL_SECTION_PAGE_SIZE)
+        listed = Paginator(articles, settings.PORTAL_SECTION_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        canonical = (self.get_full_url(request) or "") + self.reverse_subpage(
+            "account_detail", kwargs={"slug": account.slug}
+        )
+        if listed.number > 1:
+            canonical += f"?page={listed.number}"
         return self.render(
             request,
             context_overrides={
                 "account": account,
-                "articles": paginator.get_page(request.GET.get("page")),
-                # Its own address and name in canonical and share metadata, not the directory's.
-                "canonical_url": (self.get_full_url(request) or "")
-                + self.reverse_subpage("account_detail", kwargs={"slug": account.slug}),
+                "articles": listed,
+                # Its own address and name in canonical and share metadata, not the directory's
+                # (and page 2 its own, not a copy of page 1).
+                "canonical_url": canonical,
                 "share_title": account.name,
             },
             template="articles/account_page.html",

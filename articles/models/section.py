@@ -34,7 +34,9 @@ class SectionPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         paginator = Paginator(self.articles(), settings.PORTAL_SECTION_PAGE_SIZE)
-        context["articles"] = paginator.get_page(request.GET.get("page"))
+        context["articles"] = listed = paginator.get_page(request.GET.get("page"))
+        if listed.number > 1:  # page 2 is a page of its own, not a copy of page 1
+            context["canonical_url"] = f"{self.get_full_url(request) or ''}?page={listed.number}"
         context["subsections"] = public(self.get_children().live().type(SectionPage))
         from articles.feeds import feed_context
 

@@ -121,6 +121,23 @@ def test_canonical_and_share_metadata(client, portal):
     assert directory.select_one('link[rel="canonical"]')["href"] == "http://national.test/yurenhao/"
 
 
+def test_the_second_page_of_a_list_is_its_own_canonical_page(client, portal, settings):
+    settings.PORTAL_SECTION_PAGE_SIZE = 2
+    account = PublishingAccountFactory(slug="jx", name="嘉职育人号", site=portal.national)
+    section = portal.national_section
+    for n in range(3):
+        ArticlePageFactory(parent=section, title=f"文章{n}", account=account)
+    base = section.full_url
+    for url, canonical in [
+        (section.url, base),
+        (f"{section.url}?page=2", f"{base}?page=2"),
+        ("/yurenhao/jx/", "http://national.test/yurenhao/jx/"),
+        ("/yurenhao/jx/?page=2", "http://national.test/yurenhao/jx/?page=2"),
+    ]:
+        head = soup(client, url).head
+        assert head.select_one('link[rel="canonical"]')["href"] == canonical, url
+
+
 def test_print_button_and_print_styles(client, portal):
     article = ArticlePageFactory(parent=portal.national_section)
     assert soup(client, article.url).select_one(".print-button").get_text() == "打印本文"
