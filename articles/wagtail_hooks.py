@@ -221,7 +221,22 @@ def warn_about_sensitive_words(request, page):
     )
     if not isinstance(page, ArticlePage):
         return
-    text = "\n".join([page.title, page.summary, page.body_text()])
+    # Everything readers see of it: the headline's 引题 and 副题, the byline, 关键词 and the
+    # title shown to search engines and share cards, not only title, summary and body.
+    text = "\n".join(
+        [
+            page.title,
+            page.kicker,
+            page.subtitle,
+            page.seo_title,
+            page.source,
+            page.editor,
+            *page.author_names,
+            *page.tags.names(),
+            page.summary,
+            page.body_text(),
+        ]
+    )
     found = find_sensitive(text)
     if found:
         messages.warning(

@@ -277,6 +277,15 @@ def test_editors_are_warned_of_sensitive_words_in_a_draft(client, portal):
         f"/admin/pages/add/articles/articlepage/{section.pk}/", data, follow=True
     )
     assert "敏感词检查" in response.content.decode() and "代考" in response.content.decode()
+    # In any field readers see: 引题, 副题, 来源, 作者, 责任编辑, 关键词, SEO 标题.
+    for field, value in [("kicker", "代考专题"), ("subtitle", "代考"), ("source", "代考网"),
+                         ("editor", "代考"), ("tags", "代考"), ("seo_title", "代考"),
+                         ("authors-0-name", "代考")]:  # fmt: skip
+        data = {**article_form_data("无关的标题", f"field-{field}"), field: value}
+        response = client.post(
+            f"/admin/pages/add/articles/articlepage/{section.pk}/", data, follow=True
+        )
+        assert "敏感词检查" in response.content.decode(), field
 
 
 def test_a_sensitive_word_differing_only_in_script_width_or_case_is_refused():
