@@ -105,6 +105,10 @@ class DataTableBlock(blocks.StructBlock):
         }
 
 
+# What browsers play in <video> (the template's source types).
+VIDEO_EXTENSIONS = ("mp4", "webm", "ogv", "m4v")
+
+
 class VideoBlock(blocks.StructBlock):
     """A video: an uploaded file (played with <video>) or an embed from a video site."""
 
@@ -126,6 +130,17 @@ class VideoBlock(blocks.StructBlock):
         if not value.get("file") and not value.get("embed"):
             raise blocks.StructBlockValidationError(
                 block_errors={"file": ValidationError(_("请上传视频文件或填写外部视频地址"))}
+            )
+        document = value.get("file")
+        if document is not None and document.file_extension.lower() not in VIDEO_EXTENSIONS:
+            # A PDF chosen here became <video src="….pdf">: a black box to readers.
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "file": ValidationError(
+                        _("“%(name)s”不是视频文件：请选择 %(types)s 文件，或改用“附件”")
+                        % {"name": document.title, "types": " / ".join(VIDEO_EXTENSIONS)}
+                    )
+                }
             )
         return value
 

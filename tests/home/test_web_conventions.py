@@ -194,6 +194,26 @@ def test_a_video_block_needs_a_file_or_a_link():
     assert "请上传视频文件或填写外部视频地址" in str(error.value.block_errors["file"])
 
 
+def test_a_video_block_takes_only_a_video_file():
+    from django.core.files.base import ContentFile
+    from wagtail import blocks
+    from wagtail.documents import get_document_model
+
+    from home.blocks import VideoBlock
+
+    def document(name):
+        doc = get_document_model()(title=name)
+        doc.file.save(name, ContentFile(b"x"), save=False)
+        doc.save()
+        return doc
+
+    block = VideoBlock()
+    with pytest.raises(blocks.StructBlockValidationError) as error:
+        block.clean(block.to_python({"file": document("实施方案.pdf").pk, "caption": ""}))
+    assert "不是视频文件" in str(error.value.block_errors["file"])
+    assert block.clean(block.to_python({"file": document("宣传片.MP4").pk, "caption": ""}))
+
+
 def test_atom_entries_are_valid_and_each_account_feed_is_its_own(client, portal):
     """Atom (RFC 4287) requires <updated> on each entry and a name in an <author>; a feed's
     id and alternate link are its own page's (every 育人号 feed had the home page's)."""
