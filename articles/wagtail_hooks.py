@@ -147,6 +147,8 @@ class AccountViewSet(SiteScopedViewSet):
     model = PublishingAccount
     icon = "user"
     chooser_viewset_class = AccountChooserViewSet
+    list_display = ["name", "institution", "site", "slug"]
+    list_filter = ["site"]
 
 
 class FeaturedSlotViewSet(SiteScopedViewSet):
@@ -154,6 +156,8 @@ class FeaturedSlotViewSet(SiteScopedViewSet):
 
     model = FeaturedSlot
     icon = "pick"
+    list_display = ["__str__", "page", "position", "sort_order", "starts_at", "ends_at"]
+    list_filter = ["position"]
 
 
 # Before the viewsets: they take the policy registered for their model when registered.

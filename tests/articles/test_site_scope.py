@@ -174,3 +174,22 @@ def test_a_copy_has_no_reviewer_until_its_own_review(portal):
     article.save_revision().publish()
     copy = article.copy(to=portal.institution_section, update_attrs={"slug": "copied"})
     assert copy.specific.reviewer == ""
+
+
+def test_the_slot_and_account_lists_say_where_and_when(admin_client, portal):
+    from datetime import UTC, datetime
+
+    from articles.models import FeaturedSlot
+
+    PublishingAccountFactory(
+        name="本校育人号", institution="嘉兴职业技术学院", site=portal.institution
+    )
+    FeaturedSlot.objects.create(
+        page=portal.institution.root_page,
+        article=ArticlePageFactory(parent=portal.institution_section, title="本校头条"),
+        starts_at=datetime(2022, 2, 24, 1, 17, 32, tzinfo=UTC),
+    )
+    slots = admin_client.get("/admin/snippets/articles/featuredslot/").content.decode()
+    assert portal.institution.root_page.title in slots and "2022-02-24 09:17:32" in slots
+    accounts = admin_client.get("/admin/snippets/articles/publishingaccount/").content.decode()
+    assert "嘉兴职业技术学院" in accounts and str(portal.institution) in accounts
