@@ -266,7 +266,10 @@ def slots_for(page: Page, now=None) -> dict[str, list[ArticlePage]]:
     )
     out: dict[str, list[ArticlePage]] = {FeaturedSlot.HEADLINE: [], FeaturedSlot.CAROUSEL: []}
     for slot in slots:
-        out[slot.position].append(slot.article)
+        # Two slots of one article in one position (made twice, or overlapping in time)
+        # show it once, in the first one's place.
+        if all(a.pk != slot.article.pk for a in out[slot.position]):
+            out[slot.position].append(slot.article)
     return out
 
 

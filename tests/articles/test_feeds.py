@@ -159,6 +159,10 @@ def test_editor_slots_override_the_featured_flag_and_respect_their_window(client
     assert feeds.slots_for(section)["carousel"] == []  # its window has ended
     page = BeautifulSoup(client.get(section.url, HTTP_HOST="national.test").content, "html.parser")
     assert page.select_one(".slot-headline a").get_text() == "编辑头条"
+    # The same article picked twice for one position (a double click, overlapping windows)
+    # is shown once.
+    FeaturedSlot.objects.create(page=section, article=picked, position="headline", sort_order=5)
+    assert [a.pk for a in feeds.slots_for(section)["headline"]] == [picked.pk]
 
 
 def test_slots_show_only_public_articles_of_the_pages_own_site(client, portal):
