@@ -27,6 +27,18 @@ class SearchConfig(AppConfig):
         models.normalise_query_string = query_key
         views.normalise_query_string = query_key
 
+        from django.core.exceptions import ValidationError
+        from wagtail.contrib.search_promotions.forms import QueryForm
+
+        def clean_query_string(form):
+            # A term of only marks (！！) is stored as "" and matches no reader's search.
+            value = form.cleaned_data["query_string"]
+            if not query_key(value):
+                raise ValidationError("搜索词只有标点或空白：请填写读者会搜索的词语。")
+            return value
+
+        QueryForm.clean_query_string = clean_query_string
+
     @staticmethod
     def _promotion_lists_searched_like_counts() -> None:
         """The 推广搜索结果 list and the 搜索词报告 hold queries in that normalised form, and

@@ -188,6 +188,15 @@ def test_a_promotion_is_stored_under_the_query_readers_are_counted_under(
     assert "红船学院" in chooser.content.decode()
     # Marks that mean something stay: an exclusion, c++, c#.
     assert [query_key(q) for q in ["-红船", "c++", "C#", "“1.2.”"]] == ["-红船", "c++", "c#", "1.2"]
+    # A term of marks only would be stored as "" and match nothing: refused, with the reason.
+    refused = admin_client.post(
+        reverse("wagtailsearchpromotions:add"),
+        {"query_string": "！！", "editors_picks-TOTAL_FORMS": 1, "editors_picks-INITIAL_FORMS": 0,
+         "editors_picks-MAX_NUM_FORMS": 1000, "editors_picks-0-DELETE": "",
+         "editors_picks-0-ORDER": 0, "editors_picks-0-page": pinned.pk},
+    )  # fmt: skip
+    assert refused.status_code == 200 and "搜索词只有标点或空白" in refused.content.decode()
+    assert list(Query.objects.values_list("query_string", flat=True)) == ["红船学院"]
 
 
 def test_a_promoted_page_shows_only_where_its_site_is_searched_and_only_if_public(client, portal):
