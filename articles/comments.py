@@ -48,6 +48,9 @@ def post_comment(
         raise CommentRefused(f"昵称不能超过 {NICKNAME_MAX_LENGTH} 字。")
     if not normalize_for_matching(content):
         raise CommentRefused("评论内容不能只有标点或符号。")
+    if "\ufffd" in content or "\ufffd" in nickname:
+        # What Django made of bytes that were not UTF-8: the reader's text is not in it.
+        raise CommentRefused("评论含有无法识别的字符（编码有误），请检查后重新提交。")
     findings = find_sensitive(f"{nickname}\n{content}")
     if findings.block:
         raise CommentRefused("评论含有不允许发布的内容，请修改后再提交。")

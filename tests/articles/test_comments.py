@@ -118,6 +118,15 @@ def test_long_nicknames_and_nul_characters_get_a_message_or_are_dropped(client, 
     assert page.select_one("textarea[name=content]")["maxlength"] == "500"
     post(client, article, "写得\x00好", nickname="读\x00者")
     assert Comment.objects.get().content == "写得好"
+    # Bytes that are not UTF-8 (a broken form encoding): refused, not stored as ��.
+    response = client.post(
+        article.url,
+        b"content=%FF%FE%E5%A5%BD&nickname=",
+        content_type="application/x-www-form-urlencoded",
+        HTTP_HOST="national.test",
+    )
+    assert "无法识别的字符" in page_of(response).select_one(".form-errors").get_text()
+    assert Comment.objects.count() == 1
 
 
 def test_a_stale_form_or_a_broken_request_gets_a_chinese_page(article):
