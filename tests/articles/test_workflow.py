@@ -179,6 +179,27 @@ def test_operators_still_publish_directly(client, reviewers, portal):
     assert ArticlePage.objects.get(slug="direct").live
 
 
+def test_a_direct_publish_makes_the_publisher_the_reviewer(client, reviewers, portal):
+    """An approved article edited and published again by an operator showed the earlier
+    reviewer as 审核人 of text they never saw."""
+    from tests.articles.test_page_rules import article_form_data
+
+    article = ArticlePageFactory(parent=portal.national_section, live=False)
+    state = submit(article, reviewers["author"])
+    for stage in ("初审", "复审", "终审"):
+        state = act(state, reviewers[stage], "approve")
+    article.refresh_from_db()
+    assert article.live and article.reviewer == "王终审"
+    operator = reviewers["author"]
+    operator.last_name, operator.first_name = "赵", "运维"
+    operator.save()
+    client.force_login(operator)
+    data = {**article_form_data("运维改过的标题", article.slug), "action-publish": "1"}
+    assert client.post(f"/admin/pages/{article.pk}/edit/", data).status_code == 302
+    article.refresh_from_db()
+    assert article.title == "运维改过的标题" and article.reviewer == "赵运维"
+
+
 def test_publishing_an_article_already_in_review_keeps_the_change_as_a_draft(
     client, reviewers, portal
 ):
