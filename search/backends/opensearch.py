@@ -125,6 +125,17 @@ class QueryCompiler(
     mapping_class = ChineseMapping
     letters_for_punctuation = False
 
+    def get_sort(self):
+        """By relevance, equal scores newest first (the higher id), as the database backends
+        order them: the engine left ties in the order it indexed them, oldest first. Dev
+        corpus (bench/search_bench.py, ours-opensearch): keyword nDCG@10 0.578 → 0.583."""
+        sort = super().get_sort()
+        field = self._get_filterable_field("id") if self.order_by_relevance else None
+        if sort is None and field is not None:
+            column = self.mapping.get_field_column_name(field)
+            return ["_score", {column: {"order": "desc", "unmapped_type": "long"}}]
+        return sort
+
     def _join_and_compile_queries(self, query, fields, boost=1.0):
         # modelsearch compiles And(…, Not(x)) once per field and takes the best: the title
         # field alone then matches "红船 -党史" although the body says 党史. Exclusions apply

@@ -164,6 +164,22 @@ def test_same_rules_as_the_database_backend(client, opensearch, portal):
     assert "思政课程改革" in response.content.decode()
 
 
+def test_equal_scores_come_newest_first_as_on_the_database_backend(
+    client, opensearch, portal, settings
+):
+    """The engine kept ties in the order it indexed them (oldest first); the database
+    backends list them newest first."""
+    section = portal.national_section
+    made = [ArticlePageFactory(parent=section, title=f"校园开放日通知（第{n}场）", body=[])
+            for n in range(1, 6)]  # fmt: skip
+    refresh(opensearch)
+    newest_first = [a.title for a in sorted(made, key=lambda a: -a.pk)]
+    assert titles(client, "开放日") == newest_first
+    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database"}}
+    call_command("update_index", stdout=io.StringIO())
+    assert titles(client, "开放日") == newest_first
+
+
 def test_seed_article_phrases_filters_and_sort(client, opensearch, portal, shared_dir):
     call_command("import_articles", str(shared_dir / "seed" / "seed-article.jsonl"))
     account = PublishingAccountFactory(slug="os")
