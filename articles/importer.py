@@ -499,12 +499,17 @@ class ArticleImporter:
                 f"文章《{page.title}》有已安排定时发布的修改：本行未导入，"
                 "请在定时发布后或取消定时后再导入"
             )
+        # An editor's draft: a revision of theirs saved after the last publication (a
+        # withdrawn article's has_unpublished_changes is set whether or not anyone edited it).
         latest = page.latest_revision
-        if page.has_unpublished_changes and latest is not None and latest.user_id is not None:
-            who = latest.user.get_username()
+        if (
+            latest is not None
+            and latest.user_id is not None
+            and (page.last_published_at is None or latest.created_at > page.last_published_at)
+        ):
             raise LineError(
-                f"文章《{page.title}》有 {who} 保存的未发布修改：本行未导入，"
-                "请先发布或放弃这些修改后再导入"
+                f"文章《{page.title}》有 {latest.user.get_username()} 在发布后保存的修改（草稿）："
+                "本行未导入，以免覆盖这些修改；编辑处理这份草稿后再导入"
             )
 
     # --- images ---------------------------------------------------------------------------

@@ -288,16 +288,17 @@ def the_publisher_is_the_reviewer(request, page):
     from .models import ArticlePage
     from .workflow import display_name
 
-    if not isinstance(page, ArticlePage):
-        return None
-    revision = page.get_latest_revision()
+    if isinstance(page, ArticlePage):
+        _record_publisher(page.get_latest_revision(), display_name(request.user))
+    return None
+
+
+def _record_publisher(revision, name: str) -> None:
     if revision is not None:
-        name = display_name(request.user)
         revision.content["reviewer"] = name
         if not (revision.content.get("editor") or "").strip():
             revision.content["editor"] = name
         revision.save(update_fields=["content"])
-    return None
 
 
 @hooks.register("construct_page_action_menu")
@@ -368,6 +369,27 @@ def copies_never_take_a_reserved_path(request, page):
     return None
 
 
+@hooks.register("before_bulk_action")
+def bulk_moves_never_take_a_reserved_path(request, action_type, objects, action_class_instance):
+    """Bulk 移动 to the top of a site, checked as a single move is."""
+    if action_type != "move" or request.method != "POST":
+        return None
+    from portal.page_forms import reserved_slugs
+
+    form = getattr(action_class_instance, "cleaned_form", None)
+    destination = form.cleaned_data.get("chooser") if form is not None else None
+    clashing = [page for page in objects if page.slug in reserved_slugs()]
+    if clashing and _is_site_root(destination):
+        messages.error(
+            request,
+            "以下页面的 slug 是网站的保留地址（搜索、后台等），未移动到首页下，请先改掉 slug："
+            + "、".join(p.title for p in clashing[:10]),
+        )
+        back = action_class_instance.next_url
+        return redirect(back if back != request.path else reverse("wagtailadmin_explore_root"))
+    return None
+
+
 @hooks.register("before_move_page")
 def moves_never_take_a_reserved_path(request, page, destination):
     """The same for a page moved to the top of a site under such a slug."""
@@ -395,6 +417,13 @@ def no_bulk_publishing_past_review(request, action_type, objects, action_class_i
         return None
     held = [page for page in objects if must_go_through_review(request.user, page)]
     if not held:
+        # An operator's bulk 发布 publishes each article's latest revision: they are its
+        # 审核人, as on the editor's 发布 (the_publisher_is_the_reviewer).
+        from .models import ArticlePage
+        from .workflow import display_name
+
+        for article in ArticlePage.objects.filter(pk__in=[p.pk for p in objects]):
+            _record_publisher(article.get_latest_revision(), display_name(request.user))
         return None
     messages.error(
         request,

@@ -31,3 +31,23 @@ def test_load_demo_builds_two_sites_and_is_idempotent(client, capsys):
     school = client.get("/", HTTP_HOST="jxvtc.localhost").content.decode()
     assert "全国高校思想政治工作网" in national and "学校要闻" not in national
     assert "学校要闻" in school and "京ICP备" not in school
+
+
+def test_load_demo_keeps_an_editors_draft_of_a_sample_article(capsys, monkeypatch):
+    from django.contrib.auth import get_user_model
+
+    from articles import demo
+
+    call_command("load_demo", "--no-admin")
+    article = ArticlePage.objects.get(external_id="demo-001")
+    editor = get_user_model().objects.create_superuser("bianji", password="x" * 12)
+    draft = article.get_latest_revision_as_object()
+    draft.title = "编辑正在改的标题"
+    revision = draft.save_revision(user=editor)
+    changed = [dict(demo.SAMPLE_ARTICLES[0], summary="新版演示摘要"), *demo.SAMPLE_ARTICLES[1:]]
+    monkeypatch.setattr(demo, "SAMPLE_ARTICLES", changed)  # a newer release's demo text
+    capsys.readouterr()
+    call_command("load_demo", "--no-admin")  # was a LineError traceback, everything rolled back
+    assert "编辑正在修改而未更新 1" in capsys.readouterr().out
+    article.refresh_from_db()
+    assert article.latest_revision_id == revision.pk

@@ -697,9 +697,17 @@ def test_long_headings_and_captions_are_kept_whole_with_a_warning(tmp_path, port
     page.full_clean()  # every block within its field's limits
 
 
-def test_a_withdrawn_article_stays_offline_when_its_line_is_imported_again(tmp_path, portal):
+def test_a_withdrawn_article_stays_offline_when_its_line_is_imported_again(
+    tmp_path, portal, django_user_model
+):
     line = {"id": "w-1", "title": "有误的稿件", "section": "要闻", "body": "原来的正文"}
     page = import_one(tmp_path, line)
+    # An editor published a change (or it came through 三审), then it was withdrawn.
+    editor = django_user_model.objects.create_superuser("zhongshen", password="x" * 12)
+    edited = page.get_latest_revision_as_object()
+    edited.title = "改过的稿件"
+    edited.save_revision(user=editor).publish(user=editor)
+    page.refresh_from_db()
     page.unpublish()  # 撤稿
     line["body"] = "更正后的正文"
     report = import_file(write_jsonl(tmp_path / "w.jsonl", line))
@@ -710,6 +718,12 @@ def test_a_withdrawn_article_stays_offline_when_its_line_is_imported_again(tmp_p
     assert "更正后的正文" in str(page.get_latest_revision_as_object().body)
     # The line's text is kept as the draft, so the same line again is unchanged.
     assert import_file(write_jsonl(tmp_path / "w.jsonl", line)).count("unchanged") == 1
+    # A draft an editor saves after the withdrawal is theirs: the next changed line waits.
+    draft = page.get_latest_revision_as_object()
+    draft.summary = "编辑准备的更正说明"
+    draft.save_revision(user=editor)
+    report = import_file(write_jsonl(tmp_path / "w.jsonl", {**line, "body": "第三版"}))
+    assert "zhongshen 在发布后保存的修改" in report.failures[0].message
 
 
 def test_an_article_an_editor_is_working_on_is_left_alone(tmp_path, portal, django_user_model):
@@ -726,7 +740,7 @@ def test_an_article_an_editor_is_working_on_is_left_alone(tmp_path, portal, djan
 
     report = import_file(write_jsonl(tmp_path / "e.jsonl", changed))
     assert report.count("failed") == 1
-    assert "有 bianji 保存的未发布修改" in report.failures[0].message
+    assert "有 bianji 在发布后保存的修改" in report.failures[0].message
     page.refresh_from_db()
     assert page.latest_revision_id == revision.pk and page.title == "导入的标题"
 

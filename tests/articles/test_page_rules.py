@@ -159,6 +159,11 @@ class PageEditorBadInputTests(WagtailPageTestCase):
         self.assertContains(move, "是网站的保留地址")
         inner.refresh_from_db()
         self.assertEqual(inner.get_parent().pk, self.section.pk)
+        bulk = f"/admin/bulk/wagtailcore/page/move/?id={inner.pk}"
+        moved = self.client.post(bulk, {"chooser": self.home.pk}, follow=True)
+        self.assertContains(moved, "是网站的保留地址")
+        inner.refresh_from_db()
+        self.assertEqual(inner.get_parent().pk, self.section.pk)
         # The same copy under another slug goes ahead.
         copied = self.client.post(
             f"/admin/pages/{self.section.pk}/copy/",

@@ -198,6 +198,16 @@ def test_a_direct_publish_makes_the_publisher_the_reviewer(client, reviewers, po
     assert client.post(f"/admin/pages/{article.pk}/edit/", data).status_code == 302
     article.refresh_from_db()
     assert article.title == "运维改过的标题" and article.reviewer == "赵运维"
+    # The same through the explorer's bulk 发布 of a draft.
+    draft = article.get_latest_revision_as_object()
+    draft.title = "批量发布的标题"
+    draft.save_revision(user=operator)
+    bulk = f"/admin/bulk/wagtailcore/page/publish/?id={article.pk}"
+    operator.last_name, operator.first_name = "钱", "运维"
+    operator.save()
+    assert client.post(bulk, {}).status_code == 302
+    article.refresh_from_db()
+    assert article.title == "批量发布的标题" and article.reviewer == "钱运维"
 
 
 def test_publishing_an_article_already_in_review_keeps_the_change_as_a_draft(

@@ -17,6 +17,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"演示内容已就绪：示例文章新建 {counts['created']}，更新 {counts['updated']}，"
                 f"未变 {counts['unchanged']}"
+                + (f"，编辑正在修改而未更新 {counts['kept']}" if counts["kept"] else "")
             )
         )
         if no_admin:
