@@ -334,3 +334,6 @@ def test_one_comment_moderated_on_its_form_is_recorded_and_the_queue_has_no_add(
                 f"/admin/snippets/articles/comment/copy/{comment.pk}/"]:  # fmt: skip
         assert admin_client.post(url, {"status": "approved"}).status_code in (302, 403), url
     assert Comment.objects.count() == 1
+    from wagtail.permissions import policy_registry
+
+    assert not policy_registry.get_by_type(Comment).users_with_any_permission(["add"]).exists()
