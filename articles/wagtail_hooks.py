@@ -427,8 +427,17 @@ def no_bulk_publishing_past_review(request, action_type, objects, action_class_i
         from .models import ArticlePage
         from .workflow import display_name
 
-        for article in ArticlePage.objects.filter(pk__in=[p.pk for p in objects]):
-            _record_publisher(article.get_latest_revision(), display_name(request.user))
+        articles = list(ArticlePage.objects.filter(pk__in=[p.pk for p in objects]))
+        form = getattr(action_class_instance, "cleaned_form", None)
+        if form is not None and form.cleaned_data.get("include_descendants"):
+            # 含子页面: the drafts below that the user may publish go live too.
+            for page in objects:
+                for draft in ArticlePage.objects.descendant_of(page).not_live():
+                    if draft.permissions_for_user(request.user).can_publish():
+                        articles.append(draft)
+        name = display_name(request.user)
+        for article in articles:
+            _record_publisher(article.get_latest_revision(), name)
         return None
     messages.error(
         request,

@@ -208,6 +208,13 @@ def test_a_direct_publish_makes_the_publisher_the_reviewer(client, reviewers, po
     assert client.post(bulk, {}).status_code == 302
     article.refresh_from_db()
     assert article.title == "批量发布的标题" and article.reviewer == "钱运维"
+    # With 含子页面, the drafts below a 栏目 published with it too.
+    draft_below = ArticlePageFactory(parent=portal.national_section, live=False)
+    draft_below.save_revision(user=operator)
+    bulk = f"/admin/bulk/wagtailcore/page/publish/?id={portal.national_section.pk}"
+    assert client.post(bulk, {"include_descendants": "on"}).status_code == 302
+    draft_below.refresh_from_db()
+    assert draft_below.live and draft_below.reviewer == "钱运维"
 
 
 def test_publishing_an_article_already_in_review_keeps_the_change_as_a_draft(
