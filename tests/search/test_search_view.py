@@ -223,3 +223,12 @@ def test_head_requests_are_answered_and_not_counted_as_searches(client, portal):
     from wagtail.contrib.search_promotions.models import Query
 
     assert not Query.objects.filter(query_string__contains="党建").exists()
+
+
+def test_a_post_to_the_apis_is_a_405_not_the_csrf_page(portal):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    for url in ["/search/api/?q=党建", "/search/suggest/?q=dj", "/api/feeds/hot/"]:
+        response = client.post(url, {}, HTTP_HOST="national.test")
+        assert response.status_code == 405, url
