@@ -140,6 +140,9 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
+# Every editor works in Beijing time: Wagtail lets each pick a zone of their own otherwise, and
+# the 定时发布 page, the comment queue and 推荐位 times then read in it.
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]

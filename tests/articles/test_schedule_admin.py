@@ -58,6 +58,46 @@ def test_lists_publications_and_expiries_across_sites_in_beijing_time(client, op
     ]
 
 
+def test_an_editor_in_another_time_zone_still_sees_and_sets_beijing_time(client, operator, portal):
+    """Saving the 定时发布 form unchanged moved a publication 8 hours for an editor whose
+    profile said UTC: the form showed UTC and was read as Beijing time."""
+    from django.conf import settings
+
+    at = (timezone.now() + timedelta(hours=3)).replace(microsecond=0)
+    article, revision = schedule(portal.national_section, at)
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(operator)
+    profile.current_time_zone = "UTC"  # chosen before the zones were pinned
+    profile.save()
+    assert settings.WAGTAIL_USER_TIME_ZONES == ["Asia/Shanghai"]  # no choice offered now
+    page = BeautifulSoup(client.get("/admin/schedule/").content, "html.parser")
+    beijing = at.astimezone(SHANGHAI)
+    assert page.select_one("tbody td time").get_text() == beijing.strftime("%Y-%m-%d %H:%M:%S")
+    value = page.select_one("input[name=when]")["value"]
+    assert value == beijing.strftime("%Y-%m-%dT%H:%M:%S")
+    client.post(f"/admin/schedule/publish/{revision.pk}/", {"when": value})  # 改期, unchanged
+    revision.refresh_from_db()
+    assert revision.approved_go_live_at == at
+
+
+def test_a_time_zone_chosen_before_is_cleared_by_the_migration():
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from wagtail.users.models import UserProfile
+
+    user = get_user_model().objects.create_user(username="utc-editor", password="x")
+    profile = UserProfile.get_for_user(user)
+    profile.current_time_zone = "UTC"
+    profile.save()
+    migration = importlib.import_module("articles.migrations.0008_beijing_time_for_every_editor")
+    migration.clear_time_zones(apps, None)
+    profile.refresh_from_db()
+    assert profile.current_time_zone == ""
+
+
 def test_reschedule_and_cancel(client, operator, portal):
     article, revision = schedule(portal.national_section, timezone.now() + timedelta(hours=3))
     url = f"/admin/schedule/publish/{revision.pk}/"
