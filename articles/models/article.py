@@ -265,6 +265,11 @@ class ArticlePage(Page):
                 )
             except CommentRefused as refused:
                 form.add_error(None, str(refused))
+                # The field the reason is about, for screen readers: invalid, described by it.
+                field = "nickname" if str(refused).startswith("昵称") else "content"
+                form.fields[field].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": "comment-errors"}
+                )
             else:
                 messages.success(
                     request,

@@ -108,6 +108,13 @@ def test_bad_comments_get_a_clear_message_and_keep_the_text(client, article, con
     assert page.select_one("textarea[name=content]").get_text().removeprefix("\n") == content
     assert page.select_one("input[name=nickname]")["value"] == "读者乙"
     assert not Comment.objects.exists()
+    # The field is marked invalid and described by the reason, for screen readers.
+    textarea = page.select_one("textarea[name=content]")
+    assert textarea["aria-invalid"] == "true"
+    assert (
+        page.select_one(f"#{textarea['aria-describedby']}").get_text()
+        == page.select_one(".form-errors").get_text()
+    )
 
 
 def test_long_nicknames_and_nul_characters_get_a_message_or_are_dropped(client, article):

@@ -71,3 +71,39 @@ def test_reader_pages_have_no_wcag_21_aa_violations(
     if found:
         problems["搜索建议"] = found
     assert problems == {}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_phones_never_scroll_sideways_and_body_tables_are_reachable(
+    browser, axe_script, live_site, portal
+):
+    """A pasted address or a long Latin word widened the page (no overflow-wrap anywhere), the
+    home page's 栏目 grid needed 320 px plus margins, and a scrolling table was out of reach
+    of the keyboard; the 育人号 directory's links were told apart by colour alone."""
+    url = "https://mp.weixin.qq.com/s?__biz=MzA3NDM0ODQwMw==&mid=2649812345&idx=1&sn=8f3c2d1e"
+    table = {"data": [[f"第{c}列" for c in range(9)], [f"数据{c}" * 3 for c in range(9)]]}
+    article = ArticlePageFactory(
+        parent=portal.national_section,
+        title="Supercalifragilisticexpialidocious" * 2,
+        source="中共嘉兴职业技术学院委员会宣传部与学生工作部（处）联合供稿",
+        account=PublishingAccountFactory(slug="jx", name="嘉职育人号", institution="嘉兴职院"),
+        body=[("paragraph", f"<p>原文 {url}</p>"),
+              ("table", {"table": table, "caption": "九列的表格"})],
+    )  # fmt: skip
+    Comment.objects.create(article=article, content=f"好文！原文 {url}", status=Comment.APPROVED)
+    path = article.url_path.removeprefix(portal.national.root_page.url_path)
+    browser.set_script_timeout(60)
+    problems = {}
+    for width in (320, 375):
+        browser.set_window_size(width, 800)
+        inner = browser.execute_script("return window.innerWidth")
+        for name, page in {"首页": "/", "文章": "/" + path.lstrip("/")}.items():
+            browser.get(live_site + page)
+            wide = browser.execute_script("return document.documentElement.scrollWidth")
+            if wide > inner:
+                problems[f"{name} {width}px"] = f"{wide} px wide in a {inner} px window"
+    found = axe_violations(browser, axe_script, live_site + "/" + path.lstrip("/"))
+    found += axe_violations(browser, axe_script, live_site + "/yurenhao/")
+    if found:
+        problems["axe"] = found
+    assert problems == {}
