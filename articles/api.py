@@ -73,3 +73,12 @@ def slots(request, page_id: int):
             for position, articles in by_position.items()
         }
     )
+
+
+@csrf_exempt
+def not_found(request):
+    return JsonResponse(
+        {"error": "没有这个接口或对象（地址中的编号须为页面编号）"},
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -9,6 +9,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.timezone import localtime
 from wagtail.models import Site
 
 from home.models import PortalSiteSettings
@@ -64,6 +65,7 @@ def _site(request) -> Site:
 
 class _ArticleFeed(Feed):
     feed_type = SafeRssFeed
+    language = "zh-cn"  # RSS's language codes (RFC 1766), not Django's zh-hans
 
     def item_title(self, item: ArticlePage) -> str:
         return item.title
@@ -77,11 +79,13 @@ class _ArticleFeed(Feed):
         return item.get_full_url()
 
     def item_pubdate(self, item: ArticlePage):
-        return item.published_time
+        # In Beijing time (+0800), as the pages and the JSON API give it, not UTC.
+        return localtime(item.published_time) if item.published_time else None
 
     def item_updateddate(self, item: ArticlePage):
         # Atom requires <updated> on every entry: the last publication (a correction counts).
-        return item.last_published_at or item.published_time
+        when = item.last_published_at or item.published_time
+        return localtime(when) if when else None
 
     def item_author_name(self, item: ArticlePage) -> str | None:
         # None, not "": an empty <author><name/></author> is invalid Atom.

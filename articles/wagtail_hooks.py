@@ -369,7 +369,9 @@ def copies_never_take_a_reserved_path(request, page):
     target = Page.objects.filter(pk=_id(request.POST.get("new_parent_page"))).first()
     slug = (request.POST.get("new_slug") or "").strip()
     if slug in reserved_slugs() and _is_site_root(target):
-        messages.error(request, f"“{slug}”是网站的保留地址（搜索、后台等），请换一个 slug。")
+        messages.error(
+            request, f"“{slug}”是网站的保留地址（搜索、后台等），请换一个缩略名（slug）。"
+        )
         return redirect(reverse("wagtailadmin_pages:copy", args=[page.pk]))
     return None
 
@@ -387,7 +389,7 @@ def bulk_moves_never_take_a_reserved_path(request, action_type, objects, action_
     if clashing and _is_site_root(destination):
         messages.error(
             request,
-            "以下页面的 slug 是网站的保留地址（搜索、后台等），未移动到首页下，请先改掉 slug："
+            "以下页面的缩略名（slug）是网站的保留地址（搜索、后台等），未移动到首页下，请先改掉缩略名："
             + "、".join(p.title for p in clashing[:10]),
         )
         back = action_class_instance.next_url
@@ -404,7 +406,7 @@ def moves_never_take_a_reserved_path(request, page, destination):
         messages.error(
             request,
             f"“{page.slug}”是网站的保留地址（搜索、后台等）："
-            "请先改掉这个页面的 slug，再移动到首页下。",
+            "请先改掉这个页面的缩略名（slug），再移动到首页下。",
         )
         return redirect(reverse("wagtailadmin_pages:move", args=[page.pk]))
     return None

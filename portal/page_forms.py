@@ -45,7 +45,7 @@ class PortalPageForm(WagtailAdminPageForm):
             self.add_error(
                 "slug",
                 ValidationError(
-                    "“%(slug)s”是网站的保留地址（搜索、后台等），请换一个 slug。",
+                    "“%(slug)s”是网站的保留地址（搜索、后台等），请换一个缩略名（slug）。",
                     params={"slug": slug},
                 ),
             )

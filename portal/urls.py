@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, register_converter
+from django.urls import include, path, re_path, register_converter
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -33,6 +33,9 @@ urlpatterns = [
     path("api/feeds/related/<id:article_id>/", feed_api.related, name="feed_related"),
     path("api/feeds/accounts/<name:slug>/", feed_api.account, name="feed_account"),
     path("api/feeds/slots/<id:page_id>/", feed_api.slots, name="feed_slots"),
+    # Anything else under the feed API (an id no page can have: abc, 10**20) is a JSON 404,
+    # not the HTML page.
+    re_path(r"^api/feeds/", feed_api.not_found),
     path("feeds/section/<id:section_id>/rss/", syndication.SectionFeed(), name="section_rss"),
     path("feeds/section/<id:section_id>/atom/", syndication.SectionAtomFeed(), name="section_atom"),
     path("feeds/account/<name:slug>/rss/", syndication.AccountFeed(), name="account_rss"),

@@ -239,3 +239,17 @@ def test_atom_entries_are_valid_and_each_account_feed_is_its_own(client, portal)
     assert ids["jx"].endswith("/jx/")
     assert client.get(ids["jx"].replace("http://national.test", ""),
                       HTTP_HOST="national.test").status_code == 200  # fmt: skip
+
+
+def test_feeds_speak_beijing_time_and_rss_language_codes(client, portal):
+    ArticlePageFactory(parent=portal.national_section, title="北京时间的文章")
+    rss = client.get(
+        f"/feeds/section/{portal.national_section.pk}/rss/", HTTP_HOST="national.test"
+    ).content
+    channel = ElementTree.fromstring(rss).find("channel")
+    assert channel.findtext("language") == "zh-cn"
+    assert channel.find("item").findtext("pubDate").endswith("+0800")
+    # An id no page can have, under the feed API: JSON, as the API's other answers.
+    for url in ["/api/feeds/related/abc/", f"/api/feeds/slots/{10**20}/", "/api/feeds/nothing/"]:
+        response = client.get(url, HTTP_HOST="national.test")
+        assert response.status_code == 404 and "error" in response.json(), url
