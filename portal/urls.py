@@ -35,7 +35,7 @@ urlpatterns = [
     path("api/feeds/slots/<id:page_id>/", feed_api.slots, name="feed_slots"),
     # Anything else under the feed API (an id no page can have: abc, 10**20) is a JSON 404,
     # not the HTML page.
-    re_path(r"^api/feeds/", feed_api.not_found),
+    re_path(r"^api/feeds/.*/$", feed_api.not_found),  # (without a slash: redirected first)
     path("feeds/section/<id:section_id>/rss/", syndication.SectionFeed(), name="section_rss"),
     path("feeds/section/<id:section_id>/atom/", syndication.SectionAtomFeed(), name="section_atom"),
     path("feeds/account/<name:slug>/rss/", syndication.AccountFeed(), name="account_rss"),

@@ -253,3 +253,5 @@ def test_feeds_speak_beijing_time_and_rss_language_codes(client, portal):
     for url in ["/api/feeds/related/abc/", f"/api/feeds/slots/{10**20}/", "/api/feeds/nothing/"]:
         response = client.get(url, HTTP_HOST="national.test")
         assert response.status_code == 404 and "error" in response.json(), url
+    # Without its slash an API address is still redirected to the one with it.
+    assert client.get("/api/feeds/hot", HTTP_HOST="national.test").status_code == 301
