@@ -221,12 +221,27 @@ def parse_published_at(value: str) -> datetime:
     return moment.astimezone(UTC)
 
 
+# What the json module's messages mean, for the people who fix the export.
+JSON_ERRORS = {
+    "Expecting ',' delimiter": "缺少逗号",
+    "Expecting ':' delimiter": "缺少冒号",
+    "Expecting value": "缺少值（或有多余的逗号）",
+    "Extra data": "对象后面还有多余内容（一行只能有一个 JSON 对象）",
+    "Unterminated string starting at": "字符串缺少结束的引号",
+    "Expecting property name enclosed in double quotes": "键名须用英文双引号括起",
+    "Invalid control character at": "字符串中有未转义的控制字符（如换行）",
+    "Invalid \\escape": "无效的反斜杠转义",
+    "Invalid \\uXXXX escape": "无效的 \\u 转义",
+}
+
+
 def parse_line(raw: str) -> ArticleRecord:
     """Validate one line of the import file; raise LineError with the reason."""
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise LineError(f"不是有效的 JSON：{exc.msg}（第 {exc.colno} 列）") from None
+        reason = JSON_ERRORS.get(exc.msg, "语法错误")
+        raise LineError(f"不是有效的 JSON：{reason}（第 {exc.colno} 列）") from None
     except RecursionError:
         raise LineError("JSON 嵌套层数过多") from None
     if not isinstance(data, dict):
@@ -517,7 +532,7 @@ class ArticleImporter:
         try:
             name, opened = self._open_image_source(src)
         except OSError as exc:
-            return None, str(exc) or exc.__class__.__name__
+            return None, _download_reason(exc)
         Image = get_image_model()
         with opened as fh:
             file_hash = hash_filelike(fh)
@@ -531,8 +546,8 @@ class ArticleImporter:
                         file_hash=file_hash,
                     )
                     existing.save()
-                except Exception as exc:  # Willow/Pillow raise many kinds for broken files
-                    return None, f"不是可识别的图片：{exc.__class__.__name__}"
+                except Exception:  # Willow/Pillow raise many kinds for broken files
+                    return None, "不是可识别的图片（文件损坏或不是图片格式）"
         return existing, ""
 
     def _open_image_source(self, src: str):
@@ -658,6 +673,29 @@ class ArticleImporter:
         ReferenceIndex.create_or_update_for_object(page)
         self.imported_ids.append(page.pk)  # indexed with the rest of its batch
         return status, warnings
+
+
+def _download_reason(exc: OSError) -> str:
+    """Why an image could not be read, in Chinese (urllib's own words are English)."""
+    import socket
+    import ssl
+    import urllib.error
+
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"图片下载失败：服务器回答 HTTP {exc.code}"
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, ConnectionRefusedError):
+        return "图片下载失败：连接被拒绝"
+    if isinstance(reason, ssl.SSLError):
+        return "图片下载失败：HTTPS 连接出错（证书或协议）"
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return "图片下载失败：连接超时"
+    if isinstance(reason, socket.gaierror):
+        return "图片下载失败：无法解析主机名"
+    text = str(exc)
+    if re.search(r"[\u4e00-\u9fff]", text):  # our own reasons are Chinese already
+        return text
+    return f"图片读取失败（{exc.__class__.__name__}）"
 
 
 # Imports read images up to Wagtail's upload limit, and no further.

@@ -142,7 +142,7 @@ def test_bad_lines_are_reported_and_the_rest_imported(tmp_path, portal, capsys):
         2: "缺少必填字段 title",
         3: "published_at 无法解析",
         4: "字段 authors 应为字符串列表，实际是整数",
-        5: "不是有效的 JSON",
+        5: "不是有效的 JSON：缺少值",  # Chinese, not json's "Expecting value"
         6: "每行应为一个 JSON 对象",
         8: "与第 1 行重复",
         9: "未知站点：nowhere.test",
@@ -768,3 +768,43 @@ def test_reimport_over_an_editors_published_change_says_so(tmp_path, portal, dja
     assert any("由 zhongshen 修改并发布过" in w for w in report.outcomes[0].warnings)
     page.refresh_from_db()
     assert page.live and page.title == "导入的标题"
+
+
+def test_why_an_image_could_not_be_read_is_said_in_chinese(tmp_path, portal, settings):
+    """urllib's and Pillow's own words (HTTP Error 404: File not found, <urlopen error
+    [Errno 111] Connection refused>) reached editors."""
+    import http.server
+    import socket
+    import threading
+
+    class Missing(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_error(404)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Missing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        free_port = closed.getsockname()[1]
+    (tmp_path / "broken.png").write_bytes(b"not an image")
+    settings.PORTAL_IMPORT_PRIVATE_URLS = True
+    try:
+        sources = {
+            f"http://127.0.0.1:{server.server_address[1]}/x.png": "服务器回答 HTTP 404",
+            f"http://127.0.0.1:{free_port}/x.png": "连接被拒绝",
+            "broken.png": "不是可识别的图片",
+        }
+        body = "".join(f'<p><img src="{src}">文字</p>' for src in sources)
+        report = import_file(
+            write_jsonl(tmp_path / "i.jsonl", {"id": "i-1", "title": "图", "body": body})
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    warnings = report.outcomes[0].warnings
+    for src, reason in sources.items():
+        assert any(src in w and reason in w for w in warnings), (src, warnings)
+    assert not any("Error" in w or "errno" in w.lower() for w in warnings), warnings
