@@ -808,3 +808,13 @@ def test_why_an_image_could_not_be_read_is_said_in_chinese(tmp_path, portal, set
     for src, reason in sources.items():
         assert any(src in w and reason in w for w in warnings), (src, warnings)
     assert not any("Error" in w or "errno" in w.lower() for w in warnings), warnings
+
+
+def test_an_import_into_a_database_not_migrated_says_so_once(tmp_path, portal, monkeypatch):
+    from django.db.migrations.executor import MigrationExecutor
+
+    path = write_jsonl(tmp_path / "a.jsonl", {"id": "m-1", "title": "标题"})
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [("x", False)])
+    with pytest.raises(CommandError, match="数据库还有 1 个迁移未执行：请先运行 manage.py migrate"):
+        call_command("import_articles", path)
+    assert not ArticlePage.objects.filter(external_id="m-1").exists()

@@ -31,6 +31,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, files, progress_every, **options):
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if pending:  # every line failed with "no such table …", once per line
+            raise CommandError(
+                f"数据库还有 {len(pending)} 个迁移未执行：请先运行 manage.py migrate，再导入"
+            )
         failed = 0
         for path in files:
             if not path.is_file():
