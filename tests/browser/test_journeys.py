@@ -130,6 +130,15 @@ def test_pinyin_initials_offer_the_word_and_search_it(browser, live_site, portal
     )
     assert box.get_attribute("aria-expanded") == "true"
     options = browser.find_elements(By.CSS_SELECTOR, "#search-suggestions [role=option]")
+    # Screen readers hear how many there are; Esc closes the list and ↓ brings it back.
+    status = browser.find_element(By.ID, "search-suggestions-status").get_attribute("textContent")
+    assert f"有 {len(options)} 条搜索建议" in status
+    box.send_keys(Keys.ESCAPE)
+    assert box.get_attribute("aria-expanded") == "false" and not option.is_displayed()
+    box.send_keys(Keys.ARROW_DOWN)
+    assert box.get_attribute("aria-expanded") == "true" and option.is_displayed()
+    assert box.get_attribute("aria-activedescendant") == options[0].get_attribute("id")
+    box.send_keys(Keys.ARROW_UP)  # from the first to the last: the ↓ below land as before
     box.send_keys(Keys.ARROW_DOWN * (options.index(option) + 1))
     assert box.get_attribute("aria-activedescendant") == option.get_attribute("id")
     assert option.get_attribute("aria-selected") == "true"

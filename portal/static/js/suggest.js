@@ -3,12 +3,20 @@
 (function () {
   var input = document.getElementById("site-search");
   var list = document.getElementById("search-suggestions");
+  var status = document.getElementById("search-suggestions-status");
   if (!input || !list || !window.fetch) return;
   var timer = null;
   var last = "";
   var active = -1;
 
   function options() { return list.querySelectorAll("[role=option]"); }
+
+  function announce(text) { if (status) status.textContent = text; }
+
+  function open() {
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+  }
 
   function close() {
     list.hidden = true;
@@ -43,10 +51,11 @@
     active = -1;
     input.removeAttribute("aria-activedescendant");
     if (suggestions.length) {
-      list.hidden = false;
-      input.setAttribute("aria-expanded", "true");
+      open();
+      announce("有 " + suggestions.length + " 条搜索建议，按 ↓ ↑ 选择");
     } else {
       close();
+      announce("");
     }
   }
 
@@ -65,7 +74,15 @@
   });
 
   input.addEventListener("keydown", function (event) {
-    if (list.hidden) return;
+    if (list.hidden) {
+      // ↓ brings back the suggestions Esc closed (the ARIA combobox pattern).
+      if (event.key === "ArrowDown" && options().length && input.value.trim() === last) {
+        event.preventDefault();
+        open();
+        highlight(0);
+      }
+      return;
+    }
     if (event.key === "ArrowDown") { event.preventDefault(); highlight(active + 1); }
     else if (event.key === "ArrowUp") { event.preventDefault(); highlight(active - 1); }
     else if (event.key === "Escape") { event.preventDefault(); close(); }
