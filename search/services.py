@@ -85,14 +85,21 @@ LABELS = {
     "section": "栏目",
     "site": "站点",
     "account": "育人号",
-    "from": "开始日期",
-    "to": "结束日期",
+    "from": "起始日期",  # as the search form labels them
+    "to": "截止日期",
     "sort": "排序方式",
 }
 
 
 def _label(name: str) -> str:
     return f"{_(LABELS[name])}（{name}）"
+
+
+def for_readers(message: str) -> str:
+    """A parameter error as the search page shows it: without the API's parameter names
+    (页码（page）应为整数 → 页码应为整数), which readers never typed."""
+    names = "|".join(LABELS)
+    return re.sub(f"（(?:{names})）", "", message)
 
 
 def _int(value: str | None, name: str, default: int, lo: int, hi: int | None = None) -> int:
@@ -174,7 +181,7 @@ def parse_params(data) -> SearchParams:
             _("最多只能查看前 %(n)s 条结果，请缩小搜索范围") % {"n": MAX_RESULT_WINDOW}
         )
     if params.date_from and params.date_to and params.date_from > params.date_to:
-        raise SearchInputError(_("开始日期不能晚于结束日期"))
+        raise SearchInputError(_("起始日期不能晚于截止日期"))
     return params
 
 

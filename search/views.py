@@ -11,6 +11,7 @@ from .query_parser import clean_query
 from .querylog import hot_searches, promotions_for, query_log
 from .services import (
     SearchInputError,
+    for_readers,
     form_params,
     named_site,
     parse_params,
@@ -30,12 +31,12 @@ def search(request):
     try:
         params = parse_params(request.GET)
     except SearchInputError as exc:
-        params, error = form_params(request.GET), str(exc)
+        params, error = form_params(request.GET), for_readers(str(exc))
     else:
         try:
             outcome = search_articles(params, site)
         except SearchInputError as exc:
-            error = str(exc)
+            error = for_readers(str(exc))
     if outcome and outcome.terms and request.method == "GET":  # not a HEAD probe
         query_log.record(params.q, site, reader=client_key(request))
     did_you_mean = []

@@ -1,6 +1,7 @@
 """Chinese search end to end on the embedded database backend (SQLite, and PostgreSQL in CI)."""
 
 import json
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from search.services import for_readers
 from tests.factories import ArticlePageFactory, PublishingAccountFactory, SectionPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -236,7 +238,7 @@ def test_the_api_highlights_the_title_when_only_the_title_holds_the_words(client
         ({"size": "51"}, "超出范围"),
         ({"page": "abc"}, "应为整数"),
         ({"from": "2022-13-01"}, "不是有效日期"),
-        ({"from": "2022-02-01", "to": "2022-01-01"}, "开始日期不能晚于结束日期"),
+        ({"from": "2022-02-01", "to": "2022-01-01"}, "起始日期不能晚于截止日期"),
         ({"sort": "random"}, "排序方式（sort）只能是 relevance"),
         ({"site": "nowhere.test"}, "未知站点"),
         ({"section": "999999"}, "未知栏目"),
@@ -263,7 +265,10 @@ def test_bad_parameters_get_a_clear_chinese_message(client, portal, params, mess
     status, body = api(client, **params)
     assert status == 400 and message in body["error"]
     page = client.get("/search/", params, HTTP_HOST="national.test")
-    assert page.status_code == 200 and message in page.content.decode()
+    # The page says it without the API's parameter names (页码应为整数, not 页码（page）…).
+    shown = BeautifulSoup(page.content, "html.parser").select_one(".search-error").get_text()
+    assert page.status_code == 200 and shown == for_readers(body["error"])
+    assert not re.search(r"（(page|size|site|section|account|from|to|sort)）", shown), shown
 
 
 def test_pages_stop_at_the_result_window(client, portal, monkeypatch):
