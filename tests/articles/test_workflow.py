@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import Revision, WorkflowState
 
@@ -282,3 +283,26 @@ def test_an_imported_article_is_copied_not_aliased(client, reviewers, portal):
     response = client.post(f"/admin/pages/{imported.pk}/copy/", form)  # a plain copy works
     assert response.status_code == 302
     assert ArticlePage.objects.get(slug="alias-9").external_id is None
+
+
+def test_setup_review_gives_a_production_database_three_stages(portal, capsys):
+    """Only load_demo set 三审 up: a production database (migrate, then an import) was
+    reviewed by Wagtail's one-stage default."""
+    from wagtail.models import GroupPagePermission, Page
+
+    article = ArticlePageFactory(parent=portal.institution_section, live=False)
+    assert (article.get_workflow() is None) or article.get_workflow().name != "文章三审"
+    call_command("setup_review")
+    call_command("setup_review")  # again: nothing doubles
+    assert "三审已就绪" in capsys.readouterr().out
+    workflow = article.get_workflow()
+    assert workflow.name == "文章三审"
+    assert [t.name for t in workflow.tasks] == ["初审", "复审", "终审"]
+    assert Page.get_first_root_node().get_workflow() == workflow  # sites added later too
+    for site in (portal.national, portal.institution):
+        assert (
+            GroupPagePermission.objects.filter(
+                group__name="终审编辑", page=site.root_page, permission__codename="publish_page"
+            ).count()
+            == 1
+        )

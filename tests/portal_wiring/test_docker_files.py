@@ -35,7 +35,12 @@ def test_the_compose_file_runs_the_portal_its_services_and_one_beat():
         "migrate", "web", "worker", "beat", "proxy", "postgres", "redis", "opensearch"
     }  # fmt: skip
     commands = {name: services[name].get("command") for name in ("migrate", "worker", "beat")}
-    assert commands["migrate"][:3] == ["python", "manage.py", "migrate"]
+    # The schema, then 三审 for every site: migrate alone left Wagtail's one-stage default.
+    assert commands["migrate"][:2] == ["sh", "-c"]
+    assert commands["migrate"][2].split(" && ") == [
+        "python manage.py migrate --no-input",
+        "python manage.py setup_review",
+    ]
     assert commands["worker"][:4] == ["celery", "-A", "portal", "worker"]
     assert commands["beat"][:4] == ["celery", "-A", "portal", "beat"]
     assert "deploy" not in services["beat"]  # one beat: two would queue every sweep twice
