@@ -5,13 +5,14 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
-ensure_venv ""
-export DJANGO_SETTINGS_MODULE=portal.settings.dev
 HOST="${PORTAL_HOST:-127.0.0.1}"
 PORT="${PORTAL_PORT:-8000}"
-# Before any setup: a portal still running (or anything else) on the port is said at once.
-"$PY" -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((sys.argv[1], int(sys.argv[2])))' \
+# Before any setup (the virtual environment too): a portal still running (or anything else)
+# on the port is said at once.
+python3 -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((sys.argv[1], int(sys.argv[2])))' \
   "$HOST" "$PORT" 2>/dev/null || die "端口 $HOST:$PORT 已被占用（门户已在运行？）；可用 PORTAL_PORT 换一个端口"
+ensure_venv ""
+export DJANGO_SETTINGS_MODULE=portal.settings.dev
 mkdir -p var/celery-broker/queue var/celery-broker/processed var/media
 
 log "迁移数据库（var/portal.sqlite3）"
