@@ -35,8 +35,16 @@ def display_name(user) -> str:
     return f"{user.last_name}{user.first_name}".strip() or user.get_username()
 
 
+# Wagtail's own one-stage workflow (its migration's name, and ours from articles 0006):
+# setup_review replaces it; any other workflow on a page is someone's choice.
+STOCK_WORKFLOWS = ("审核员审批", "Moderators approval")
+
+
 @transaction.atomic
-def ensure_review_workflow(home_pages):
+def ensure_review_workflow(home_pages, keep_others: bool = False):
+    """keep_others: a page that already has a workflow of its own (a university's two-stage
+    review, say), other than Wagtail's stock one, keeps it (manage.py setup_review, run on
+    every deployment, must not undo an operator's choice)."""
     from django.contrib.auth.models import Group, Permission
     from wagtail.models import (
         GroupApprovalTask,
@@ -70,13 +78,24 @@ def ensure_review_workflow(home_pages):
         WorkflowTask.objects.update_or_create(
             workflow=workflow, task=task, defaults={"sort_order": order}
         )
+
+    def assign(page):
+        current = WorkflowPage.objects.filter(page=page).select_related("workflow").first()
+        if (
+            keep_others
+            and current is not None
+            and current.workflow_id != workflow.pk
+            and current.workflow.name not in STOCK_WORKFLOWS
+        ):
+            return
+        WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+
     for home in home_pages:
-        WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+        assign(home)
     # Sites added later (设置 → 站点) are reviewed too: the tree root's workflow, which a page
     # inherits when no nearer one is set, becomes 三审 instead of Wagtail's default
     # "Moderators approval" (English, and one stage).
-    root = Page.get_first_root_node()
-    WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
+    assign(Page.get_first_root_node())
     return workflow
 
 

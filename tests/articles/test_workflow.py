@@ -306,3 +306,19 @@ def test_setup_review_gives_a_production_database_three_stages(portal, capsys):
             ).count()
             == 1
         )
+
+
+def test_setup_review_keeps_a_workflow_a_site_chose(portal):
+    """The compose file runs setup_review on every start: a university's own review must
+    survive it, while Wagtail's stock one-stage workflow is replaced."""
+    from wagtail.models import Task, Workflow, WorkflowPage, WorkflowTask
+
+    own = Workflow.objects.create(name="学院两审")
+    WorkflowTask.objects.create(workflow=own, task=Task.objects.create(name="学院初审"))
+    WorkflowPage.objects.update_or_create(page=portal.institution.root_page,
+                                          defaults={"workflow": own})  # fmt: skip
+    call_command("setup_review")
+    article = ArticlePageFactory(parent=portal.institution_section, live=False)
+    assert article.get_workflow() == own
+    national = ArticlePageFactory(parent=portal.national_section, live=False)
+    assert national.get_workflow().name == "文章三审"

@@ -12,7 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         homes = [site.root_page for site in Site.objects.select_related("root_page")]
-        ensure_review_workflow(homes)
+        # A workflow an operator gave a site (or the root) is kept: this runs on every start.
+        ensure_review_workflow(homes, keep_others=True)
         groups = "、".join(group for _, group in STAGES)
         self.stdout.write(
             self.style.SUCCESS(
