@@ -291,19 +291,11 @@ def the_publisher_is_the_reviewer(request, page):
     publishing is its 审核人, as the last stage's approver is after 三审. The revision kept
     the previous reviewer's name, shown under text they never saw."""
     from .models import ArticlePage
-    from .workflow import display_name
+    from .workflow import record_reviewer
 
     if isinstance(page, ArticlePage):
-        _record_publisher(page.get_latest_revision(), display_name(request.user))
+        record_reviewer(page.get_latest_revision(), request.user)
     return None
-
-
-def _record_publisher(revision, name: str) -> None:
-    if revision is not None:
-        revision.content["reviewer"] = name
-        if not (revision.content.get("editor") or "").strip():
-            revision.content["editor"] = name
-        revision.save(update_fields=["content"])
 
 
 @hooks.register("construct_page_action_menu")
@@ -427,7 +419,7 @@ def no_bulk_publishing_past_review(request, action_type, objects, action_class_i
         # An operator's bulk 发布 publishes each article's latest revision: they are its
         # 审核人, as on the editor's 发布 (the_publisher_is_the_reviewer).
         from .models import ArticlePage
-        from .workflow import display_name
+        from .workflow import record_reviewer
 
         articles = list(ArticlePage.objects.filter(pk__in=[p.pk for p in objects]))
         form = getattr(action_class_instance, "cleaned_form", None)
@@ -437,9 +429,8 @@ def no_bulk_publishing_past_review(request, action_type, objects, action_class_i
                 for draft in ArticlePage.objects.descendant_of(page).not_live():
                     if draft.permissions_for_user(request.user).can_publish():
                         articles.append(draft)
-        name = display_name(request.user)
         for article in articles:
-            _record_publisher(article.get_latest_revision(), name)
+            record_reviewer(article.get_latest_revision(), request.user)
         return None
     messages.error(
         request,

@@ -118,12 +118,21 @@ def publish_approved(workflow_state, user=None) -> None:
     page = workflow_state.content_object
     revision = page.get_latest_revision()
     if isinstance(page.specific_deferred, ArticlePage):
-        name = display_name(user)
-        revision.content["reviewer"] = name
-        if not (revision.content.get("editor") or "").strip():
-            revision.content["editor"] = name
-        revision.save(update_fields=["content"])
+        record_reviewer(revision, user)
     revision.publish(user=user)
+
+
+def record_reviewer(revision, user) -> None:
+    """The one approving an article's publication is its 审核人 (and 责任编辑 when editors left
+    that empty), written into the revision about to be published: the last stage's approver,
+    or an operator publishing directly (articles.wagtail_hooks)."""
+    if revision is None:
+        return
+    name = display_name(user)
+    revision.content["reviewer"] = name
+    if not (revision.content.get("editor") or "").strip():
+        revision.content["editor"] = name
+    revision.save(update_fields=["content"])
 
 
 def cancel_schedule_on_rejection(workflow_state) -> None:
