@@ -139,7 +139,7 @@ class AccountFeed(_ArticleFeed):
         # had the home page's, one id for all of them.
         from .models import AccountIndexPage
 
-        directory = AccountIndexPage.objects.live().child_of(obj.site.root_page).first()
+        directory = AccountIndexPage.of_site(obj.site)
         if directory is None:
             return obj.request.build_absolute_uri("/")
         return obj.request.build_absolute_uri(directory.url_for_account(obj.obj, obj.request))

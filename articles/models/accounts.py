@@ -104,6 +104,11 @@ class AccountIndexPage(RoutablePageMixin, Page):
         verbose_name = _("育人号目录")
         verbose_name_plural = _("育人号目录")
 
+    @classmethod
+    def of_site(cls, site) -> "AccountIndexPage | None":
+        """The site's live 育人号 directory (one per site), or None."""
+        return cls.objects.live().child_of(site.root_page).first()
+
     def site_articles(self):
         from .article import ArticlePage
 

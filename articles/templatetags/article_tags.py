@@ -15,8 +15,6 @@ def account_url(context, account: PublishingAccount) -> str:
         return ""
     # One lookup per request, however many accounts the page links to.
     if not hasattr(request, "_portal_account_index"):
-        request._portal_account_index = (
-            AccountIndexPage.objects.live().descendant_of(site.root_page).first()
-        )
+        request._portal_account_index = AccountIndexPage.of_site(site)
     index = request._portal_account_index
     return index.url_for_account(account, request) if index else ""
