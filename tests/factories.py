@@ -84,3 +84,12 @@ def site_editor(site, page_permissions, model_permissions=(), username="school-e
     user = get_user_model().objects.create_user(username=username, password="x")
     user.groups.add(group)
     return user
+
+
+def edit_as(user, page, **fields):
+    """What saving a page in the editor leaves: a draft revision by `user` of the page's
+    latest version with `fields` changed. Returns the revision (publish it to go live)."""
+    draft = page.get_latest_revision_as_object()
+    for name, value in fields.items():
+        setattr(draft, name, value)
+    return draft.save_revision(user=user)

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from wagtail.models import Site
 
 from articles.models import ArticlePage, PublishingAccount, SectionPage
+from tests.factories import edit_as
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +42,7 @@ def test_load_demo_keeps_an_editors_draft_of_a_sample_article(capsys, monkeypatc
     call_command("load_demo", "--no-admin")
     article = ArticlePage.objects.get(external_id="demo-001")
     editor = get_user_model().objects.create_superuser("bianji", password="x" * 12)
-    draft = article.get_latest_revision_as_object()
-    draft.title = "编辑正在改的标题"
-    revision = draft.save_revision(user=editor)
+    revision = edit_as(editor, article, title="编辑正在改的标题")
     changed = [dict(demo.SAMPLE_ARTICLES[0], summary="新版演示摘要"), *demo.SAMPLE_ARTICLES[1:]]
     monkeypatch.setattr(demo, "SAMPLE_ARTICLES", changed)  # a newer release's demo text
     capsys.readouterr()

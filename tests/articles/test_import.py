@@ -21,6 +21,7 @@ from articles.models import (
     PublishingAccount,
     SectionPage,
 )
+from tests.factories import edit_as
 
 pytestmark = pytest.mark.django_db
 
@@ -704,9 +705,7 @@ def test_a_withdrawn_article_stays_offline_when_its_line_is_imported_again(
     page = import_one(tmp_path, line)
     # An editor published a change (or it came through 三审), then it was withdrawn.
     editor = django_user_model.objects.create_superuser("zhongshen", password="x" * 12)
-    edited = page.get_latest_revision_as_object()
-    edited.title = "改过的稿件"
-    edited.save_revision(user=editor).publish(user=editor)
+    edit_as(editor, page, title="改过的稿件").publish(user=editor)
     page.refresh_from_db()
     page.unpublish()  # 撤稿
     line["body"] = "更正后的正文"
@@ -719,9 +718,7 @@ def test_a_withdrawn_article_stays_offline_when_its_line_is_imported_again(
     # The line's text is kept as the draft, so the same line again is unchanged.
     assert import_file(write_jsonl(tmp_path / "w.jsonl", line)).count("unchanged") == 1
     # A draft an editor saves after the withdrawal is theirs: the next changed line waits.
-    draft = page.get_latest_revision_as_object()
-    draft.summary = "编辑准备的更正说明"
-    draft.save_revision(user=editor)
+    edit_as(editor, page, summary="编辑准备的更正说明")
     report = import_file(write_jsonl(tmp_path / "w.jsonl", {**line, "body": "第三版"}))
     assert "zhongshen 在发布后保存的修改" in report.failures[0].message
 
@@ -733,9 +730,7 @@ def test_an_article_an_editor_is_working_on_is_left_alone(tmp_path, portal, djan
     line = {"id": "e-1", "title": "导入的标题", "section": "要闻", "body": "导入的正文"}
     page = import_one(tmp_path, line)
     editor = django_user_model.objects.create_user("bianji", password="x" * 12)
-    draft = page.get_latest_revision_as_object()
-    draft.title = "编辑改的标题"
-    revision = draft.save_revision(user=editor)
+    revision = edit_as(editor, page, title="编辑改的标题")
     changed = {**line, "summary": "来源系统改了摘要"}
 
     report = import_file(write_jsonl(tmp_path / "e.jsonl", changed))
@@ -760,9 +755,7 @@ def test_reimport_over_an_editors_published_change_says_so(tmp_path, portal, dja
     line = {"id": "p-1", "title": "导入的标题", "section": "要闻", "body": "导入的正文"}
     page = import_one(tmp_path, line)
     editor = django_user_model.objects.create_superuser("zhongshen", password="x" * 12)
-    draft = page.get_latest_revision_as_object()
-    draft.title = "编辑发布的标题"
-    draft.save_revision(user=editor).publish(user=editor)
+    edit_as(editor, page, title="编辑发布的标题").publish(user=editor)
     report = import_file(write_jsonl(tmp_path / "p.jsonl", {**line, "body": "新正文"}))
     assert report.count("updated") == 1
     assert any("由 zhongshen 修改并发布过" in w for w in report.outcomes[0].warnings)

@@ -12,7 +12,7 @@ from wagtail.models import Revision, WorkflowState
 
 from articles.models import ArticlePage
 from articles.workflow import STAGES, ensure_review_workflow
-from tests.factories import ArticlePageFactory
+from tests.factories import ArticlePageFactory, edit_as
 
 pytestmark = pytest.mark.django_db
 
@@ -200,9 +200,7 @@ def test_a_direct_publish_makes_the_publisher_the_reviewer(client, reviewers, po
     article.refresh_from_db()
     assert article.title == "运维改过的标题" and article.reviewer == "赵运维"
     # The same through the explorer's bulk 发布 of a draft.
-    draft = article.get_latest_revision_as_object()
-    draft.title = "批量发布的标题"
-    draft.save_revision(user=operator)
+    edit_as(operator, article, title="批量发布的标题")
     bulk = f"/admin/bulk/wagtailcore/page/publish/?id={article.pk}"
     operator.last_name, operator.first_name = "钱", "运维"
     operator.save()
