@@ -55,13 +55,15 @@ class SectionBlock:
 
 
 def section_blocks_for_home(home: Page, per_section: int, now=None) -> list[SectionBlock]:
-    """For each top-level 栏目 of a site: its featured article and its latest articles.
+    """For each top-level 栏目 of a site shown in its menu: its featured article and its
+    latest articles (a 栏目 an import created stays off the home page, as off the menu, until
+    an editor ticks 显示在菜单中).
 
     As many queries for any number of 栏目 (seven): each article is ranked within its 栏目
     (the start of its tree path) in one pass. Three queries a 栏目 took 1.1 s for the
     benchmark site's 81 栏目 on SQLite, which reads every page for each `descendant_of`.
     """
-    sections = list(public(home.get_children().live().type(SectionPage)).specific())
+    sections = list(public(home.get_children().live().in_menu().type(SectionPage)).specific())
     if not sections:
         return []
     # An editor's 头条 slot on the section overrides the is_featured flag.

@@ -212,6 +212,20 @@ def test_home_lists_each_sections_own_articles_pinned_first_then_newest(portal):
     assert [a.title for a in blocks[1].latest] == ["理论新文", "理论旧文"]
 
 
+def test_home_lists_only_the_sections_shown_in_the_menu(client, portal):
+    """An import creates its 栏目 off the menu (a corpus may bring dozens); the home page left
+    them in, a block for each, where the menu did not."""
+    home = portal.national.root_page
+    hidden = SectionPageFactory(parent=home, title="导入栏目", slug="imported", show_in_menus=False)
+    ArticlePageFactory(parent=hidden, title="导入的文章")
+    ArticlePageFactory(parent=portal.national_section, title="要闻文章")
+
+    blocks = feeds.section_blocks_for_home(home, per_section=6)
+    assert [b.section.title for b in blocks] == [portal.national_section.title]
+    page = client.get("/", HTTP_HOST="national.test").content.decode()
+    assert "要闻文章" in page and "导入栏目" not in page and "导入的文章" not in page
+
+
 def test_home_section_lists_take_as_many_queries_for_many_sections_as_for_one(portal):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
