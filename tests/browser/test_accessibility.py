@@ -107,3 +107,28 @@ def test_phones_never_scroll_sideways_and_body_tables_are_reachable(
     if found:
         problems["axe"] = found
     assert problems == {}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_header_menu_and_footer_span_the_window_on_every_page(browser, live_site, portal):
+    """The article page's <body class="article"> took the article's 52rem width from the
+    `.article` rule, so its header, red menu and footer were squeezed to the middle."""
+    article = ArticlePageFactory(parent=portal.national_section, title="宽度检查文章")
+    root = portal.national.root_page.url_path
+    pages = {
+        "首页": "/",
+        "栏目": portal.national_section.url_path.replace(root, "/", 1),
+        "文章": article.url_path.replace(root, "/", 1),
+    }
+    browser.set_window_size(1280, 900)
+    problems = {}
+    for name, path in pages.items():
+        browser.get(live_site + path)
+        window, header, menu, footer = browser.execute_script(
+            "const w = e => document.querySelector(e).getBoundingClientRect().width;"
+            "return [document.documentElement.clientWidth,"
+            " w('.site-header'), w('.main-nav'), w('.site-footer')];"
+        )
+        if min(header, menu, footer) < window:
+            problems[name] = f"header {header}, menu {menu}, footer {footer} in {window} px"
+    assert problems == {}
