@@ -14,6 +14,7 @@ from wagtail.models import Site
 
 from home.models import PortalSiteSettings
 from home.pages import public
+from home.text import excerpt
 
 from .models import ArticlePage, PublishingAccount, SectionPage
 
@@ -73,7 +74,7 @@ class _ArticleFeed(Feed):
     def item_description(self, item: ArticlePage) -> str:
         # RSS <description> and Atom <summary type="html"> are HTML: the 摘要 is plain text,
         # so its < and & are escaped, not left for a feed reader to run as markup.
-        return escape(item.summary or item.body_text()[:200])
+        return escape(excerpt(item.summary or item.body_text(), 200))
 
     def item_link(self, item: ArticlePage) -> str:
         return item.get_full_url()

@@ -2,6 +2,7 @@ from django import template
 from wagtail.models import Page, Site
 
 from home.pages import public
+from home.text import excerpt
 
 register = template.Library()
 
@@ -25,10 +26,14 @@ def main_menu(context) -> list[Page]:
 
 @register.simple_tag
 def share_description(page) -> str:
-    """What a share card says: the SEO description, else the article's summary."""
+    """What search engines and share cards say of a page: its SEO description, else an
+    article's 摘要 or the start of its body (imports bring no 摘要), else the 简介 of a site,
+    栏目 or 育人号 directory."""
     specific = page.specific_deferred if hasattr(page, "specific_deferred") else page
-    text = page.search_description or getattr(specific, "summary", "") or ""
-    return " ".join(text.split())[:120]
+    text = page.search_description or getattr(specific, "summary", "")
+    if not text and hasattr(specific, "body_text"):
+        text = specific.body_text()
+    return excerpt(text or getattr(specific, "intro", ""), 120)
 
 
 @register.simple_tag

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from home.models import PortalSiteSettings
+from home.text import excerpt
 from tests.factories import ArticlePageFactory, PublishingAccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +120,43 @@ def test_canonical_and_share_metadata(client, portal):
     assert og["og:url"] == "http://national.test/yurenhao/jx/" and og["og:title"] == "嘉职育人号"
     directory = soup(client, "/yurenhao/").head
     assert directory.select_one('link[rel="canonical"]')["href"] == "http://national.test/yurenhao/"
+
+
+def test_a_page_without_a_summary_is_described_by_the_start_of_its_body(client, portal):
+    """Imports bring no 摘要: the article's description and share card were empty, and its
+    feed entry was its body cut at exactly 200 characters, mid-word."""
+    first = "嘉兴职业技术学院始终牢记习近平总书记的殷殷嘱托，大力弘扬伟大建党精神和红船精神。"
+    rest = "以高质量党建引领学校高质量发展，坚持为党育人、为国育才初心使命" * 8
+    article = ArticlePageFactory(
+        parent=portal.national_section,
+        title="无摘要的文章",
+        summary="",
+        body=[("heading", {"text": "一、红船铸魂"}), ("paragraph", f"<p>{first}{rest}</p>")],
+    )
+    head = soup(client, article.url).head
+    description = head.select_one('meta[name="description"]')["content"]
+    assert description.startswith("一、红船铸魂 " + first) and len(description) <= 120
+    assert description.endswith("……")
+    og = {m["property"]: m["content"] for m in head.select("meta[property]")}
+    assert og["og:description"] == description
+    rss = client.get(f"/feeds/section/{portal.national_section.pk}/rss/", HTTP_HOST="national.test")
+    item = ElementTree.fromstring(rss.content).find("channel/item")
+    assert item.findtext("description").endswith("……")
+    assert len(item.findtext("description")) <= 200
+    # A 栏目 is described by its 简介; an article with a 摘要 by that alone.
+    portal.national_section.intro = "本栏目刊登思政工作要闻。"
+    portal.national_section.save_revision().publish()
+    head = soup(client, portal.national_section.url).head
+    assert head.select_one('meta[name="description"]')["content"] == "本栏目刊登思政工作要闻。"
+
+
+def test_excerpts_end_after_a_sentence_or_at_a_comma_with_an_ellipsis():
+    assert excerpt("短句。", 10) == "短句。"
+    assert excerpt(" 第一句话说完了。\n第二句很长很长很长很长", 10) == "第一句话说完了。"
+    # Within the first half, the sentence end is too early: the comma is used, as …….
+    assert excerpt("短。第二句话，第三部分很长很长很长很长", 12) == "短。第二句话……"
+    assert excerpt("没有任何标点的一段很长很长的文字", 10) == "没有任何标点的一……"
+    assert all(len(excerpt("字" * n, 10)) <= 10 for n in range(30))
 
 
 def test_the_second_page_of_a_list_is_its_own_canonical_page(client, portal, settings):
