@@ -211,7 +211,7 @@ class ArticlePage(Page):
         from articles.forms import CommentForm
 
         context = super().get_context(request, *args, **kwargs)
-        context["breadcrumb"] = self.breadcrumb()
+        context["breadcrumb"] = list(self.breadcrumb())
         comments = approved_comments(self)
         context["comment_count"] = comments.count()
         context["comments"] = Paginator(comments, settings.PORTAL_COMMENTS_PAGE_SIZE).get_page(

@@ -37,6 +37,14 @@ def share_description(page) -> str:
 
 
 @register.simple_tag
+def page_numbers(page) -> list[int | None]:
+    """The page numbers a list links to: the first, the last and two either side of the
+    current one, None for each gap between them."""
+    pages = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return [number if isinstance(number, int) else None for number in pages]
+
+
+@register.simple_tag
 def share_image_url(page, request) -> str:
     """Absolute URL of a share image (the article's cover), or ''."""
     specific = page.specific_deferred if hasattr(page, "specific_deferred") else page

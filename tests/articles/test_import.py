@@ -64,7 +64,10 @@ def test_seed_article_renders_like_the_reference_page(client, portal, shared_dir
 
     crumbs = [li.get_text(strip=True) for li in soup.select("nav.breadcrumb li")]
     assert crumbs[:4] == ["首页", "典型经验", "党建统战", "喜迎党代会"]
-    assert crumbs[4].startswith("坚持党建引领 培养红船工匠")
+    # As the reference: the title's first 24 characters, then ... (Django's truncatechars
+    # counted its ... in, 21 characters); the 栏目 is named above the title.
+    assert crumbs[4] == "坚持党建引领 培养红船工匠 嘉兴职业技术学院高质..."
+    assert soup.select_one(".article-channel").get_text(strip=True) == "喜迎党代会"
     assert soup.h1.get_text(strip=True) == (
         "坚持党建引领 培养红船工匠 嘉兴职业技术学院高质量打造新时代党建高地"
     )

@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from tests.factories import ArticlePageFactory, SectionPageFactory
+from tests.factories import ArticlePageFactory, PublishingAccountFactory, SectionPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,26 @@ def test_section_pages_are_paginated(client, portal, settings):
     assert titles(client, url + "?page=99")[0] == ["文章4"]  # past the end: the last page
     assert titles(client, url + "?page=abc")[0] == ["文章0", "文章1"]  # junk: the first page
     _, soup = titles(client, url + "?page=2")
-    assert "第 2 / 3 页" in soup.select_one("nav.pagination").get_text()
+    assert "第 2 / 3 页，共 5 篇" in soup.select_one("nav.pagination").get_text()
+    # Every page is linked by its number, the current one marked; page 2 has a title of its own.
+    numbers = soup.select("nav.pagination a[aria-label], nav.pagination [aria-current]")
+    assert [(n.get_text(), n.get("href")) for n in numbers] == [
+        ("1", "?page=1"),
+        ("2", None),
+        ("3", "?page=3"),
+    ]
+    assert soup.title.get_text().startswith(f"{portal.national_section.title}（第 2 页）")
+    _, first = titles(client, url)
+    assert "第 " not in first.title.get_text()
+
+
+def test_long_lists_link_the_ends_and_the_pages_near_the_current_one(client, portal, settings):
+    settings.PORTAL_SECTION_PAGE_SIZE = 1
+    for n in range(12):
+        ArticlePageFactory(parent=portal.national_section, title=f"文章{n}")
+    _, soup = titles(client, portal.national_section.get_url() + "?page=6")
+    shown = [n.get_text() for n in soup.select("nav.pagination a[aria-label], nav.pagination span")]
+    assert shown[:-1] == ["1", "…", "4", "5", "6", "7", "8", "…", "12"]
 
 
 def test_display_time_defaults_to_first_publish_time(portal):
@@ -75,3 +94,12 @@ def test_account_directory_lists_publishing_and_own_accounts(client, portal):
     response = client.get(f"/yurenhao/{own.slug}/", HTTP_HOST="school.test")
     assert response.status_code == 200 and "暂无文章" in response.content.decode()
     assert client.get("/yurenhao/no-such/", HTTP_HOST="school.test").status_code == 404
+
+
+def test_an_account_named_like_its_site_is_named_once_in_the_title(client, portal):
+    PublishingAccountFactory(slug="same", name=portal.national.site_name, site=portal.national)
+    PublishingAccountFactory(slug="other", name="嘉职育人号", site=portal.national)
+    _, same = titles(client, "/yurenhao/same/")
+    assert same.title.get_text() == portal.national.site_name
+    _, other = titles(client, "/yurenhao/other/")
+    assert other.title.get_text() == f"嘉职育人号 - {portal.national.site_name}"

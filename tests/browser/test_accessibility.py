@@ -34,7 +34,7 @@ def axe_violations(browser, axe_script, url=None) -> list[str]:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_reader_pages_have_no_wcag_21_aa_violations(
-    browser, axe_script, live_site, portal, shared_dir
+    browser, axe_script, live_site, portal, shared_dir, settings
 ):
     call_command("import_articles", str(shared_dir / "seed" / "seed-article.jsonl"))
     account = PublishingAccountFactory(slug="jx", name="嘉职育人号")
@@ -42,12 +42,19 @@ def test_reader_pages_have_no_wcag_21_aa_violations(
         parent=portal.national_section, title="无障碍检查文章", account=account
     )
     Comment.objects.create(article=article, content="写得好", status=Comment.APPROVED)
+    settings.PORTAL_SECTION_PAGE_SIZE = 1  # a 栏目 of several pages: its page links
+    for n in range(3):
+        ArticlePageFactory(parent=portal.national_section, title=f"分页文章{n}")
     browser.set_page_load_timeout(60)
     browser.script_timeout = 60
     browser.set_script_timeout(60)
     pages = {
         "首页": "/",
         "栏目": portal.national_section.url_path.removeprefix(portal.national.root_page.url_path),
+        "栏目第2页": portal.national_section.url_path.removeprefix(
+            portal.national.root_page.url_path
+        )
+        + "?page=2",
         "文章": article.url_path.removeprefix(portal.national.root_page.url_path),
         "搜索": "/search/?q=党建",
         "无结果": "/search/?q=量子纠缠",
