@@ -27,15 +27,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import willow
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.images import ImageFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.images import get_image_model
+from wagtail.images.fields import WagtailImageField
 from wagtail.models import Page, ReferenceIndex, Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.utils.file import hash_filelike
@@ -535,19 +537,16 @@ class ArticleImporter:
             return None, _download_reason(exc)
         Image = get_image_model()
         with opened as fh:
-            file_hash = hash_filelike(fh)
-            existing = Image.objects.filter(file_hash=file_hash).first()
-            if existing is None:
-                fh.seek(0)
-                try:
-                    existing = Image(
-                        title=(title or name)[:255],
-                        file=ImageFile(fh, name=name),
-                        file_hash=file_hash,
-                    )
-                    existing.save()
-                except Exception:  # Willow/Pillow raise many kinds for broken files
-                    return None, "不是可识别的图片（文件损坏或不是图片格式）"
+            data = fh.read()
+        file_hash = hash_filelike(io.BytesIO(data))
+        existing = Image.objects.filter(file_hash=file_hash).first()
+        if existing is None:
+            try:
+                upload = checked_image(name, data)
+            except ValidationError as exc:
+                return None, "；".join(exc.messages)
+            existing = Image(title=(title or name)[:255], file=upload, file_hash=file_hash)
+            existing.save()
         return existing, ""
 
     def _open_image_source(self, src: str):
@@ -673,6 +672,30 @@ class ArticleImporter:
         ReferenceIndex.create_or_update_for_object(page)
         self.imported_ids.append(page.pk)  # indexed with the rest of its batch
         return status, warnings
+
+
+def checked_image(name: str, data: bytes) -> SimpleUploadedFile:
+    """An imported image as the admin's upload form would take it, or ValidationError.
+
+    Wagtail's upload checks (format among WAGTAILIMAGES_EXTENSIONS, size, pixel count) run
+    on what the file is, not what it is called: the name gets the detected format's extension.
+    An import took any file Willow could read under its own name, so an SVG with a script, or
+    a PNG named .html, was served from /media/ on the portal's origin and ran there; a small
+    PNG of 156 Mpx took 941 MB to render. Addresses often have no extension (mmbiz …/640).
+    """
+    try:
+        kind = willow.Image.open(io.BytesIO(data)).format_name
+    except Exception as exc:  # Willow/Pillow raise many kinds for broken files
+        raise ValidationError("不是可识别的图片（文件损坏或不是图片格式）") from exc
+    stem = Path(name).stem.strip(". ") or "image"
+    upload = SimpleUploadedFile(f"{stem}.{IMAGE_EXTENSIONS.get(kind, kind)}", data)
+    WagtailImageField().clean(upload)
+    upload.seek(0)
+    return upload
+
+
+# Willow's format names that differ from the usual file extension.
+IMAGE_EXTENSIONS = {"jpeg": "jpg"}
 
 
 def _download_reason(exc: OSError) -> str:

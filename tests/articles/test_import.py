@@ -3,6 +3,7 @@
 import json
 import os
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -804,6 +805,33 @@ def test_why_an_image_could_not_be_read_is_said_in_chinese(tmp_path, portal, set
     for src, reason in sources.items():
         assert any(src in w and reason in w for w in warnings), (src, warnings)
     assert not any("Error" in w or "errno" in w.lower() for w in warnings), warnings
+
+
+def test_imported_images_pass_the_admins_upload_checks(tmp_path, portal, settings):
+    """An import took any file Willow could read, under its own name: an SVG with a script,
+    or a PNG named .html, was served from /media/ on the portal's origin and ran there."""
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><script>1</script></svg>'
+    (tmp_path / "evil.svg").write_text(svg)
+    PILImage.new("RGB", (40, 40), "red").save(tmp_path / "poly.png")
+    (tmp_path / "poly.png").rename(tmp_path / "poly.html")
+    PILImage.new("RGB", (30, 30), "green").save(tmp_path / "640", format="JPEG")  # mmbiz-style
+    PILImage.new("1", (400, 300)).save(tmp_path / "huge.png")
+    settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS = 100_000  # huge.png has 120,000
+    body = "".join(
+        f'<p><img src="{name}" alt="图">文字</p>'
+        for name in ["evil.svg", "poly.html", "640", "huge.png"]
+    )
+    report = import_file(
+        write_jsonl(tmp_path / "i.jsonl", {"id": "v-1", "title": "图", "body": body})
+    )
+    warnings = report.outcomes[0].warnings
+    assert report.count("created") == 1
+    assert any("evil.svg" in w and "不支持的图片格式" in w for w in warnings), warnings
+    assert any("huge.png" in w and "像素" in w for w in warnings), warnings
+    names = sorted(Path(image.file.name).name for image in get_image_model().objects.all())
+    assert [name.rsplit(".", 1)[-1] for name in names] == ["jpg", "png"], names
+    assert all(Path(image.file.name).suffix != ".html" for image in get_image_model().objects.all())
+    assert not any("Error" in w for w in warnings), warnings
 
 
 def test_an_import_into_a_database_not_migrated_says_so_once(tmp_path, portal, monkeypatch):

@@ -101,6 +101,10 @@ def test_the_proxy_serves_uploaded_images_but_not_document_files():
     locations = dict(re.findall(r"location ([^{]+?) \{(.*?)\}", conf, re.S))
     assert "return 404" in locations["^~ /media/documents/"]
     assert "alias /data/media/;" in locations["/media/"]
+    # A file opened from /media/ runs no script on the portal's origin.
+    assert re.search(
+        r"Content-Security-Policy \"[^\"]*\bsandbox\b[^\"]*\" always;", locations["/media/"]
+    )
     web_address = re.search(r"set (\$\w+) http://web:8000;", locations["/"])
     assert f"proxy_pass {web_address.group(1)};" in locations["/"]  # looked up again, not once
     assert "resolver 127.0.0.11" in locations["/"]
