@@ -252,10 +252,16 @@ WAGTAILSEARCH_HITS_MAX_AGE = env.int("SEARCH_HITS_MAX_AGE", default=90)
 
 # --- Redis / cache -----------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# django-redis, not Django's own RedisCache: with IGNORE_EXCEPTIONS an unreachable Redis is a
+# cache miss (pages are built from the database) and a write that does not happen. With
+# Django's, a Redis restart made every page and the admin a 500 (Wagtail reads its site roots
+# from the cache on every request). A hung Redis costs at most a second a call.
+REDIS_CACHE = {
+    "BACKEND": "django_redis.cache.RedisCache",
+    "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {**REDIS_CACHE, "LOCATION": REDIS_URL}}
 else:
     # Embedded set-up: files under var/, shared by the web process and the Celery worker
     # (feeds a worker refreshes are what the next page view reads). Past MAX_ENTRIES files
