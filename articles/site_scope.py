@@ -14,30 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.models import GroupPagePermission, Site
+from wagtail.models import Site
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from home.permissions import sites_of
 from portal.page_forms import PortalPageForm
-
-
-def sites_of(user) -> list[Site] | None:
-    """The sites the user edits; None for all of them (superusers, the portal's own groups:
-    then what belongs to no site is theirs too)."""
-    if user.is_active and user.is_superuser:
-        return None
-    paths = set(
-        GroupPagePermission.objects.filter(group__user=user).values_list("page__path", flat=True)
-    )
-    sites = list(Site.objects.select_related("root_page"))
-    if any(all(site.root_page.path.startswith(p) for site in sites) for p in paths):
-        return None  # a permission above every site (the tree root: 编辑, 审核员)
-    return [
-        site
-        for site in sites
-        if any(
-            site.root_page.path.startswith(p) or p.startswith(site.root_page.path) for p in paths
-        )
-    ]
 
 
 class SiteScopedPolicy(ModelPermissionPolicy):

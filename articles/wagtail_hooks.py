@@ -12,12 +12,13 @@ from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from home.permissions import sites_of
 from portal.converters import MAX_ID
 
 from . import admin_views
 from .comments import moderate
 from .models import Comment, FeaturedSlot, PublishingAccount
-from .site_scope import SiteScopedPolicy, account_scope, comment_scope, sites_of, slot_scope
+from .site_scope import SiteScopedPolicy, account_scope, comment_scope, slot_scope
 from .workflow import must_go_through_review
 
 

@@ -45,6 +45,12 @@ class HomePage(Page):
 class PortalSiteSettings(BaseSiteSetting):
     """Per-site look and text: every template reads these, never `if site == ...`."""
 
+    @classmethod
+    def get_permission_policy(cls):
+        from home.permissions import OwnSitesSettingsPolicy
+
+        return OwnSitesSettingsPolicy(cls)
+
     site_name = models.CharField(_("站点名称"), max_length=100)
     slogan = models.CharField(_("标语"), max_length=200, blank=True)
     logo = models.ForeignKey(

@@ -193,3 +193,36 @@ def test_the_slot_and_account_lists_say_where_and_when(admin_client, portal):
     assert portal.institution.root_page.title in slots and "2022-02-24 09:17:32" in slots
     accounts = admin_client.get("/admin/snippets/articles/publishingaccount/").content.decode()
     assert "嘉兴职业技术学院" in accounts and str(portal.institution) in accounts
+
+
+def test_site_settings_permission_reaches_only_the_editors_own_sites(client, portal):
+    """Wagtail grants a model permission on 站点设置 for every site: a university's group given
+    it rewrote the national site's name and switched off its comment pre-moderation."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupSitePermission
+
+    from home.models import PortalSiteSettings
+
+    user = site_editor(
+        portal.institution, ("add_page", "change_page"), ["change_portalsitesettings"]
+    )
+    client.force_login(user)
+    national = PortalSiteSettings.for_site(portal.national)
+    ours = PortalSiteSettings.for_site(portal.institution)
+    url = "/admin/settings/home/portalsitesettings/{}/"
+    assert client.get(url.format(portal.institution.pk)).status_code == 200
+    assert client.get(url.format(portal.national.pk)).status_code in (302, 403)
+    client.post(url.format(portal.national.pk), {"site_name": "被改名的全国站"})
+    national.refresh_from_db()
+    assert national.site_name == portal.national.site_name
+    # The menu's 站点设置 opens the editor's own site.
+    landing = client.get("/admin/settings/home/portalsitesettings/", follow=True)
+    assert landing.redirect_chain[-1][0].endswith(url.format(portal.institution.pk))
+    # A permission given for one site (the group's 站点权限) works as in Wagtail.
+    GroupSitePermission.objects.create(
+        group=Group.objects.get(user=user),
+        site=portal.national,
+        permission=Permission.objects.get(codename="change_portalsitesettings"),
+    )
+    assert client.get(url.format(portal.national.pk)).status_code == 200
+    assert ours.site_name  # untouched by the above
