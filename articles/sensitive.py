@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 
 import ahocorasick_rs
@@ -19,9 +20,26 @@ from search.text import normalize
 RECHECK_SECONDS = 5.0
 
 
+# Letters that show as nothing or as a mark, typed between the characters of a word to get it
+# past the check (法\u3164轮\u3164功, 法ー轮ー功, 法〇轮〇功): the Hangul fillers, and the
+# modifier letters and letter-like numbers (ー 々 〇 ㆍ …), which isalnum() counts as letters.
+INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u318d\u2800")
+MARK_LIKE_CATEGORIES = frozenset({"Lm", "Nl", "No"})
+
+
 def normalize_for_matching(text: str) -> str:
-    """The search analysis' normalisation (search.text.normalize), letters and digits only."""
-    return "".join(ch for ch in normalize(text) if ch.isalnum())
+    """The search analysis' normalisation (search.text.normalize), letters and digits only,
+    without letters that read as nothing or as punctuation."""
+    # Before NFKC as well: it turns some of them into other letters (ㆍ into ᆞ).
+    return "".join(ch for ch in normalize(_without_marks(text)) if ch.isalnum() and _not_mark(ch))
+
+
+def _not_mark(ch: str) -> bool:
+    return ch not in INVISIBLE_LETTERS and unicodedata.category(ch) not in MARK_LIKE_CATEGORIES
+
+
+def _without_marks(text: str) -> str:
+    return "".join(ch for ch in text if _not_mark(ch))
 
 
 @dataclass

@@ -58,6 +58,10 @@ def test_sensitive_matching_survives_disguises():
     assert matcher.find("专业代—考，包过").review == ["代考"]
     assert matcher.find("ａｂｃ 全角字母").review == ["abc"]  # full-width, case
     assert not matcher.find("正常的评论内容")
+    # Letters that show as nothing or as a mark, typed between the word's characters.
+    for filler in ["\u3164", "\u115f", "\uffa0", "ー", "〇", "ㆍ", "々", "\u200b", "\u2800"]:
+        assert matcher.find(f"法{filler}轮{filler}功好").block == ["法轮功"], repr(filler)
+    assert not matcher.find("二〇二二年的考试代表")
 
 
 def test_pre_moderated_comment_waits_then_counts_once_approved(client, article):
