@@ -42,19 +42,28 @@ def _parse_local(value: str) -> datetime:
         raise scheduling.ScheduleError("时间超出范围，请检查后重新填写。") from None
 
 
+SCHEDULE_PAGE_SIZE = 100
+
+
 def schedule_index(request):
     """Upcoming publications and expiries of the pages the user may edit: an embargoed title
     is not shown to another site's editors."""
     sites = Site.objects.in_bulk()
-    items = []
-    for item in scheduling.upcoming():
-        permissions = item["page"].permissions_for_user(request.user)
-        if not permissions.can_edit():
-            continue
-        root = site_root_of(item["page"])
+    roots = Site.get_site_root_paths()
+    try:
+        number = max(1, int(request.GET.get("p", "1")))
+    except ValueError:
+        number = 1
+    number = min(number, 10_000)
+    items, total = scheduling.upcoming(request.user, number * SCHEDULE_PAGE_SIZE)
+    pages = max(1, -(-total // SCHEDULE_PAGE_SIZE))
+    if number > pages:
+        number = pages
+        items, total = scheduling.upcoming(request.user, number * SCHEDULE_PAGE_SIZE)
+    items = items[(number - 1) * SCHEDULE_PAGE_SIZE :]
+    for item in items:
+        root = site_root_of(item["page"], roots)
         item["site"] = sites.get(root.site_id) if root else None
-        item["can_publish"] = permissions.can_publish()
-        items.append(item)
     return TemplateResponse(
         request,
         "articles/admin/schedule.html",
@@ -63,6 +72,9 @@ def schedule_index(request):
             "page_title": "定时发布",
             "header_icon": "time",
             "items": items,
+            "total": total,
+            "number": number,
+            "pages": pages,
             "time_zone": settings.TIME_ZONE,
         },
     )

@@ -172,55 +172,74 @@ class ScheduleError(ValueError):
     """A schedule change an operator must correct; the message is shown as is."""
 
 
-def upcoming(limit: int = 500) -> list[dict]:
-    """Every scheduled go-live and expiry, soonest first, across sites."""
-    from wagtail.models import PageLogEntry
+def upcoming(user, count: int) -> tuple[list[dict], int]:
+    """The first `count` scheduled go-lives and expiries of the pages `user` may edit, soonest
+    first, and how many there are in all.
 
-    items: list[dict] = []
-    revisions = (
-        Revision.page_revisions.filter(approved_go_live_at__isnull=False)
-        .select_related("user")
-        .order_by("approved_go_live_at")[:limit]
+    The user's pages are chosen in the query, before the cut: cutting the whole portal's list
+    first (at 500) left a university's editor, whose items came after 500 of other sites',
+    with none of their own. Pages, schedule entries and permissions are read in a few queries
+    whatever the number of rows (two a row before).
+    """
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+    from wagtail.models import PageLogEntry
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    policy = PagePermissionPolicy()
+    editable = policy.instances_user_has_any_permission_for(user, ["change"])
+    revisions = Revision.page_revisions.filter(
+        approved_go_live_at__isnull=False,
+        object_id__in=editable.annotate(text_id=Cast("pk", CharField())).values("text_id"),
+    ).select_related("user")
+    expiring = Page.objects.filter(live=True, expire_at__isnull=False, pk__in=editable.values("pk"))
+    total = revisions.count() + expiring.count()
+    revisions = list(revisions.order_by("approved_go_live_at", "pk")[:count])
+    expiring = list(expiring.order_by("expire_at", "pk")[:count])
+
+    pages = Page.objects.in_bulk({int(revision.object_id) for revision in revisions})
+    pages.update({page.pk: page for page in expiring})
+    publishable = set(
+        policy.instances_user_has_any_permission_for(user, ["publish"])
+        .filter(pk__in=list(pages))
+        .values_list("pk", flat=True)
     )
-    for revision in revisions:
-        page = revision.content_object
-        entry = (
-            PageLogEntry.objects.filter(
-                page_id=revision.object_id, action="wagtail.publish.schedule", revision=revision
-            )
-            .select_related("user")
-            .order_by("-timestamp")
-            .first()
+    scheduled_by = {
+        entry.revision_id: entry.user
+        for entry in PageLogEntry.objects.filter(
+            action="wagtail.publish.schedule", revision__in=revisions
         )
-        items.append(
-            {
-                "kind": "publish",
-                "at": revision.approved_go_live_at,
-                "page": page,
-                "revision": revision,
-                "by": (entry.user if entry else None) or revision.user,
-            }
+        .select_related("user")
+        .order_by("timestamp")  # the latest entry of a revision wins
+    }
+    published_by = {
+        entry.page_id: entry.user
+        for entry in PageLogEntry.objects.filter(
+            action__startswith="wagtail.publish", page__in=expiring
         )
-    for page in Page.objects.filter(live=True, expire_at__isnull=False).order_by("expire_at")[
-        :limit
-    ]:
-        entry = (
-            PageLogEntry.objects.filter(page=page, action__startswith="wagtail.publish")
-            .select_related("user")
-            .order_by("-timestamp")
-            .first()
-        )
-        items.append(
-            {
-                "kind": "expire",
-                "at": page.expire_at,
-                "page": page,
-                "revision": None,
-                "by": entry.user if entry else None,
-            }  # fmt: skip
-        )
+        .select_related("user")
+        .order_by("timestamp")
+    }
+    items = [
+        {
+            "kind": "publish",
+            "at": revision.approved_go_live_at,
+            "page": pages[int(revision.object_id)],
+            "revision": revision,
+            "by": scheduled_by.get(revision.pk) or revision.user,
+        }
+        for revision in revisions
+        if int(revision.object_id) in pages
+    ]
+    items += [
+        {"kind": "expire", "at": page.expire_at, "page": page, "revision": None,
+         "by": published_by.get(page.pk)}
+        for page in expiring
+    ]  # fmt: skip
     items.sort(key=lambda item: item["at"])
-    return items
+    for item in items:
+        item["can_publish"] = item["page"].pk in publishable
+    return items[:count], total
 
 
 def reschedule_publish(revision_id: int, when: datetime, user=None) -> None:

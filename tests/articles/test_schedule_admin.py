@@ -189,3 +189,54 @@ def test_cancelling_an_expiry_that_is_not_set_says_so(client, operator, portal):
     article = ArticlePageFactory(parent=portal.national_section, title="普通文章")
     response = client.post(f"/admin/schedule/expire/{article.pk}/", {"cancel": "1"})
     assert "没有定时下线，无需取消" in messages_of(response)[0]
+
+
+def test_an_editor_sees_their_own_items_however_many_other_sites_have(
+    client, operator, portal, monkeypatch
+):
+    """The portal's list was cut (at 500) before each row was checked against the editor's
+    permissions: a university's items sorting after 500 others' were never shown to them."""
+    from articles import admin_views
+
+    monkeypatch.setattr(admin_views, "SCHEDULE_PAGE_SIZE", 2)
+    soon = timezone.now() + timedelta(hours=1)
+    for n in range(3):
+        schedule(portal.national_section, soon + timedelta(minutes=n), title=f"全国定时稿{n}")
+    schedule(portal.institution_section, soon + timedelta(hours=5), title="本校的定时稿")
+
+    def titles(response):
+        page = BeautifulSoup(response.content, "html.parser")
+        return [tr.select("td")[2].get_text(strip=True) for tr in page.select("tbody tr")]
+
+    first = client.get("/admin/schedule/")
+    assert titles(first) == ["全国定时稿0", "全国定时稿1"]
+    assert "共 4 项，第 1 / 2 页" in first.content.decode()
+    assert titles(client.get("/admin/schedule/?p=2")) == ["全国定时稿2", "本校的定时稿"]
+    assert titles(client.get("/admin/schedule/?p=99")) == ["全国定时稿2", "本校的定时稿"]
+    assert titles(client.get("/admin/schedule/?p=x")) == ["全国定时稿0", "全国定时稿1"]
+    pages = ("add_page", "change_page", "publish_page")
+    client.force_login(site_editor(portal.institution, pages))
+    assert titles(client.get("/admin/schedule/")) == ["本校的定时稿"]
+
+
+def test_the_schedule_takes_as_many_queries_for_many_rows_as_for_one(client, operator, portal):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    soon = timezone.now() + timedelta(hours=1)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/admin/schedule/").status_code == 200
+        return len(captured)
+
+    schedule(portal.national_section, soon, title="一篇")
+    live = ArticlePageFactory(parent=portal.institution_section, expire_at=soon)
+    live.save_revision(user=operator).publish(user=operator)
+    queries()  # the first request fills caches (site roots)
+    one = queries()
+    for n in range(5):
+        schedule(portal.institution_section, soon + timedelta(minutes=n), title=f"又一篇{n}")
+        live = ArticlePageFactory(parent=portal.national_section, expire_at=soon)
+        live.save_revision(user=operator).publish(user=operator)
+    assert queries() == one
