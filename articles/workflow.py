@@ -56,13 +56,36 @@ def ensure_review_workflow(home_pages, keep_others: bool = False):
     )
 
     workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+
+    def assign(page) -> bool:
+        """Put the page under 三审 unless it keeps its own workflow; whether it is under 三审."""
+        current = WorkflowPage.objects.filter(page=page).select_related("workflow").first()
+        if (
+            keep_others
+            and current is not None
+            and current.workflow_id != workflow.pk
+            and current.workflow.name not in STOCK_WORKFLOWS
+        ):
+            return False
+        WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+        return True
+
+    # The shared groups review the sites under 三审 only: a site with its own review (its own
+    # groups) is not theirs to edit, and setup_review, run on every start, gave it back to them
+    # after an operator had taken it away.
+    reviewed = [home for home in home_pages if assign(home)]
+    # Sites added later (设置 → 站点) are reviewed too: the tree root's workflow, which a page
+    # inherits when no nearer one is set, becomes 三审 instead of Wagtail's default
+    # "Moderators approval" (English, and one stage).
+    assign(Page.get_first_root_node())
+
     access_admin = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
     )
     for order, (task_name, group_name) in enumerate(STAGES):
         group, _ = Group.objects.get_or_create(name=group_name)
         group.permissions.add(access_admin)
-        for home in home_pages:
+        for home in reviewed:
             for codename in STAGE_PERMISSIONS[group_name]:
                 GroupPagePermission.objects.get_or_create(
                     group=group,
@@ -78,25 +101,7 @@ def ensure_review_workflow(home_pages, keep_others: bool = False):
         WorkflowTask.objects.update_or_create(
             workflow=workflow, task=task, defaults={"sort_order": order}
         )
-
-    def assign(page):
-        current = WorkflowPage.objects.filter(page=page).select_related("workflow").first()
-        if (
-            keep_others
-            and current is not None
-            and current.workflow_id != workflow.pk
-            and current.workflow.name not in STOCK_WORKFLOWS
-        ):
-            return
-        WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
-
-    for home in home_pages:
-        assign(home)
-    # Sites added later (设置 → 站点) are reviewed too: the tree root's workflow, which a page
-    # inherits when no nearer one is set, becomes 三审 instead of Wagtail's default
-    # "Moderators approval" (English, and one stage).
-    assign(Page.get_first_root_node())
-    return workflow
+    return workflow, reviewed
 
 
 def must_go_through_review(user, page) -> bool:

@@ -1,6 +1,7 @@
 """三审: three review stages; the last approval publishes (or schedules) and names the 审核人."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from bs4 import BeautifulSoup
@@ -320,3 +321,18 @@ def test_setup_review_keeps_a_workflow_a_site_chose(portal):
     assert article.get_workflow() == own
     national = ArticlePageFactory(parent=portal.national_section, live=False)
     assert national.get_workflow().name == "文章三审"
+    # The shared review groups get no say on the site with its own review, however often
+    # setup_review runs (it gave their permissions back after an operator took them away).
+    from wagtail.models import GroupPagePermission, Site
+
+    shared = GroupPagePermission.objects.filter(group__name__in=[name for _, name in STAGES])
+    assert not shared.filter(page=portal.institution.root_page).exists()
+    assert shared.filter(page=portal.national.root_page).exists()
+    out = StringIO()
+    call_command("setup_review", stdout=out)
+    assert not shared.filter(page=portal.institution.root_page).exists()
+    said = out.getvalue()
+    assert (
+        f"用于 {Site.objects.count() - 1} 个站点" in said
+        and "另有 1 个站点保留自己的工作流" in said
+    )
