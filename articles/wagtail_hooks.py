@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
 from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
@@ -12,6 +14,7 @@ from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from home.pages import public
 from home.permissions import sites_of
 from portal.converters import MAX_ID
 
@@ -439,3 +442,17 @@ def no_bulk_publishing_past_review(request, action_type, objects, action_class_i
     )
     back = action_class_instance.next_url
     return redirect(back if back != request.path else reverse("wagtailadmin_explore_root"))
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choose_other_sites_published_pages_only(pages, request):
+    """A university's editor links to any live, public page, but the page chooser (browse and
+    search) showed them every site's drafts, 审核中 and private titles, embargoed ones too."""
+    sites = sites_of(request.user)
+    if sites is None:
+        return pages
+    own = Q(pk__in=[])
+    for site in sites:
+        own |= Q(path__startswith=site.root_page.path)
+    published = public(Page.objects.filter(live=True)).values("pk")
+    return pages.filter(own | Q(pk__in=published))

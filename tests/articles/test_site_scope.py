@@ -226,3 +226,34 @@ def test_site_settings_permission_reaches_only_the_editors_own_sites(client, por
     )
     assert client.get(url.format(portal.national.pk)).status_code == 200
     assert ours.site_name  # untouched by the above
+
+
+def test_the_page_chooser_shows_other_sites_published_pages_only(client, portal):
+    """The chooser (browse and search) showed a university's editor the national site's
+    drafts and pages in review, embargoed titles included."""
+    from wagtail.models import PageViewRestriction
+
+    ArticlePageFactory(parent=portal.national_section, title="全国站公开文章")
+    draft = ArticlePageFactory(parent=portal.national_section, title="全国站禁发草稿")
+    draft.unpublish()
+    private = ArticlePageFactory(parent=portal.national_section, title="全国站内部文章")
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    ours = ArticlePageFactory(parent=portal.institution_section, title="本校草稿")
+    ours.unpublish()
+    client.force_login(site_editor(portal.institution, ("add_page", "change_page")))
+
+    def shown(url, **params) -> str:
+        response = client.get(url, params)
+        assert response.status_code == 200, url
+        if response["Content-Type"].startswith("application/json"):
+            return json.loads(response.content)["html"]  # browsing answers JSON
+        return response.content.decode()
+
+    browse = shown(f"/admin/choose-page/{portal.national_section.pk}/")
+    assert "全国站公开文章" in browse
+    assert "全国站禁发草稿" not in browse and "全国站内部文章" not in browse
+    for q in ["全国站", "草稿"]:
+        found = shown("/admin/choose-page/search/", q=q)
+        assert "禁发草稿" not in found and "内部文章" not in found, q
+    found = shown("/admin/choose-page/search/", q="本校草稿")
+    assert "本校草稿" in found
