@@ -227,10 +227,12 @@ class ArticlePage(Page):
 
     def serve(self, request, *args, **kwargs):
         from articles.views_counter import record_view
+        from portal.client_ip import client_key
 
         if request.method == "POST":
             return self.serve_comment_post(request)
-        record_view(self.pk)  # counted in memory, written in batches
+        if request.method == "GET":  # counted in memory, written in batches
+            record_view(self.pk, reader=client_key(request))
         return super().serve(request, *args, **kwargs)
 
     def serve_comment_post(self, request):
