@@ -287,3 +287,31 @@ def test_the_promotion_list_and_search_terms_report_find_what_the_editor_types(
         assert [q.query_string for q in listed.context["queries"]] == expected, typed
         report = admin_client.get(reverse("wagtailsearchpromotions:search_terms"), {"q": typed})
         assert [q.query_string for q in report.context["object_list"]] == expected, typed
+
+
+def test_hot_searches_stop_checking_once_the_list_is_full(client, portal, monkeypatch):
+    """Every candidate (three times the list's length) was checked by a search, in a reader's
+    request: 150 searches, 1.3 s."""
+    from search import querylog
+
+    monkeypatch.setattr(querylog, "HOT_SEARCHES_MAX", 2)
+    words = ["党建", "思政", "课程", "育人", "红船", "工匠"]
+    ArticlePageFactory(parent=portal.national_section, title="".join(words), body=[])
+
+    def checks(logged: list[str]) -> tuple[list[str], int]:
+        query_log.discard_pending()
+        Query.objects.all().delete()
+        for n, word in enumerate(logged):
+            for reader in range(len(logged) - n):  # the first most searched
+                search_as(client, f"10.0.{n}.{reader}", q=word)
+        query_log.flush()
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            shown = hot_searches()
+        searches = [q for q in captured.captured_queries if "wagtailsearch_indexentry" in q["sql"]]
+        return shown, len(searches)
+
+    two, few = checks(words[:2])
+    six, many = checks(words)
+    assert two == six == ["党建", "思政"]
+    assert many == few, (few, many)  # searches for those shown only, none for the rest
