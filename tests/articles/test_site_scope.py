@@ -257,3 +257,36 @@ def test_the_page_chooser_shows_other_sites_published_pages_only(client, portal)
         assert "禁发草稿" not in found and "内部文章" not in found, q
     found = shown("/admin/choose-page/search/", q="本校草稿")
     assert "本校草稿" in found
+
+
+@pytest.mark.parametrize(
+    "listing", ["articles/comment", "articles/publishingaccount", "articles/featuredslot"]
+)
+def test_the_snippet_lists_take_as_many_queries_for_many_rows_as_for_one(
+    admin_client, portal, listing
+):
+    """The 评论审核, 育人号 and 推荐位 lists read each row's article, page or site on its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.models import FeaturedSlot
+
+    def add_rows(n: int) -> None:
+        for i in range(n):
+            site = portal.national if i % 2 else portal.institution
+            section = portal.national_section if i % 2 else portal.institution_section
+            article = ArticlePageFactory(parent=section)
+            Comment.objects.create(article=article, content="评论", status=Comment.PENDING)
+            PublishingAccountFactory(site=site)
+            FeaturedSlot.objects.create(page=section, article=article)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(f"/admin/snippets/{listing}/").status_code == 200
+        return len(captured)
+
+    add_rows(1)
+    queries()  # the first request fills caches
+    one = queries()
+    add_rows(5)
+    assert queries() == one
