@@ -3,11 +3,11 @@ from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from articles import api as feed_api
 from articles import syndication
+from home import sitemaps
 from home import views as home_views
 from portal import admin_guards
 from portal.converters import IdConverter, NameConverter
@@ -40,7 +40,8 @@ urlpatterns = [
     path("feeds/section/<id:section_id>/atom/", syndication.SectionAtomFeed(), name="section_atom"),
     path("feeds/account/<name:slug>/rss/", syndication.AccountFeed(), name="account_rss"),
     path("feeds/account/<name:slug>/atom/", syndication.AccountAtomFeed(), name="account_atom"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<name:section>.xml", sitemaps.section, name="sitemap_section"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
 ]
 

@@ -1,5 +1,6 @@
 """RSS/Atom, sitemap.xml, robots.txt, canonical and share metadata, print, 哀悼."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from xml.etree import ElementTree
@@ -94,10 +95,35 @@ def test_feeds_carry_summaries_as_text_the_site_settings_name_and_this_sites_acc
 def test_sitemap_and_robots_per_site(client, portal):
     ArticlePageFactory(parent=portal.national_section, title="全国文章", slug="national-article")
     ArticlePageFactory(parent=portal.institution_section, title="院校文章", slug="school-article")
-    sitemap = client.get("/sitemap.xml", HTTP_HOST="school.test").content.decode()
+    index = client.get("/sitemap.xml", HTTP_HOST="school.test").content.decode()
+    assert "<sitemapindex" in index and "http://school.test/sitemap-pages.xml" in index
+    sitemap = client.get("/sitemap-pages.xml", HTTP_HOST="school.test").content.decode()
     assert "school-article" in sitemap and "national-article" not in sitemap
+    assert client.get("/sitemap-other.xml", HTTP_HOST="school.test").status_code == 404
     robots = client.get("/robots.txt", HTTP_HOST="school.test").content.decode()
     assert "Sitemap: http://school.test/sitemap.xml" in robots and "Disallow: /admin/" in robots
+
+
+def test_the_sitemap_index_lists_every_page_of_urls(client, portal, monkeypatch):
+    """One sitemap stops at 50,000 URLs: Django cut the rest and nothing pointed to them."""
+    from home.sitemaps import PortalSitemap
+
+    monkeypatch.setattr(PortalSitemap, "limit", 2)
+    for n in range(4):
+        ArticlePageFactory(parent=portal.institution_section, slug=f"school-{n}")
+    index = client.get("/sitemap.xml", HTTP_HOST="school.test").content.decode()
+    pages = re.findall(r"<loc>([^<]+)</loc>", index)
+    assert pages[0] == "http://school.test/sitemap-pages.xml" and len(pages) >= 3
+    assert pages[1:] == [
+        f"http://school.test/sitemap-pages.xml?p={n}" for n in range(2, len(pages) + 1)
+    ]
+    listed = set()
+    for page in pages:
+        body = client.get(page.removeprefix("http://school.test"), HTTP_HOST="school.test")
+        listed |= set(re.findall(r"<loc>([^<]+)</loc>", body.content.decode()))
+    assert {f"school-{n}" for n in range(4)} <= {
+        url.rstrip("/").rsplit("/", 1)[-1] for url in listed
+    }
 
 
 def test_canonical_and_share_metadata(client, portal):
