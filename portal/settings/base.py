@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.health.HealthCheckMiddleware",  # first: probes come as 127.0.0.1, not a site host
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -364,7 +365,10 @@ LOGGING = {
     },
     # When, how bad and from where, as gunicorn's and Celery's own lines say it.
     "formatters": {
-        "portal": {"format": "%(asctime)s %(levelname)s [%(name)s] %(process)d %(message)s"}
+        "portal": {
+            "format": "%(asctime)s %(levelname)s [%(name)s] %(process)d %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",  # the offset: gunicorn's master writes UTC
+        }
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "portal"}},
     "root": {"handlers": ["console"], "level": "WARNING"},

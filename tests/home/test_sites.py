@@ -102,3 +102,22 @@ def test_pages_under_a_view_restriction_are_left_out_of_menus_and_lists(client, 
     text = section.get_text()
     assert "公开子栏目" in text and "公开文章" in text
     assert "内部子栏目" not in text and "内部文章" not in text
+
+
+def test_check_warns_of_a_site_whose_hostname_is_not_allowed(portal, settings):
+    """A site added in the admin answered every request with a 400 until ALLOWED_HOSTS listed
+    it; nothing said so but the log of refused requests."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.ALLOWED_HOSTS = ["national.test", ".localhost", "localhost"]
+    out = StringIO()
+    call_command("check", stdout=out, stderr=out)
+    said = out.getvalue()
+    assert "portal.W001" in said and "school.test 不在 ALLOWED_HOSTS 中" in said
+    assert "national.test 不在" not in said
+    settings.ALLOWED_HOSTS = ["national.test", ".test", "localhost"]
+    out = StringIO()
+    call_command("check", stdout=out, stderr=out)
+    assert "portal.W001" not in out.getvalue()

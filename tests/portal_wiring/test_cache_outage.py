@@ -41,3 +41,19 @@ def test_pages_and_the_admin_answer_while_redis_is_down(client, admin_client, po
     assert "缓存停机时的文章" in client.get(article.url, HTTP_HOST="national.test").content.decode()
     assert admin_client.get("/admin/").status_code == 200
     assert admin_client.get(f"/admin/pages/{article.pk}/edit/").status_code == 200
+
+
+def test_healthz_answers_a_probe_from_any_host_and_says_what_failed(client, settings):
+    """Container probes call 127.0.0.1: a view would be refused as a host not allowed."""
+    settings.ALLOWED_HOSTS = ["portal.example.edu.cn"]
+    response = client.get("/healthz", HTTP_HOST="127.0.0.1:8000")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok"}
+    assert client.get("/", HTTP_HOST="127.0.0.1:8000").status_code == 400  # the rest: refused
+
+
+def test_healthz_is_503_while_redis_is_down(client, redis_down):
+    response = client.get("/healthz/", HTTP_HOST="127.0.0.1:8000")
+    assert response.status_code == 503
+    assert response.json()["database"] == "ok"
+    assert response.json()["cache"].startswith("error: ")

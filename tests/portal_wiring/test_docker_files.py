@@ -51,6 +51,14 @@ def test_the_compose_file_runs_the_portal_its_services_and_one_beat():
         assert services[name]["restart"] == "always"
     dockerfile = (DOCKER / "Dockerfile").read_text()
     assert '"gunicorn", "portal.wsgi"' in dockerfile and (REPO / "portal" / "wsgi.py").exists()
+    # gunicorn 27's control socket goes under $HOME (/app, not the portal user's): refused.
+    assert '"--no-control-socket"' in dockerfile
+    # The web answers /healthz (portal.health); the proxy waits for it, the worker is pinged.
+    probe = services["web"]["healthcheck"]["test"]
+    assert probe[:3] == ["CMD", "python", "-c"] and "http://127.0.0.1:8000/healthz" in probe[3]
+    compile(probe[3], "healthcheck", "exec")
+    assert services["proxy"]["depends_on"]["web"]["condition"] == "service_healthy"
+    assert "inspect ping" in services["worker"]["healthcheck"]["test"][1]
 
 
 def test_what_the_docker_files_set_is_what_the_settings_read():

@@ -120,5 +120,5 @@ def test_log_lines_say_when_how_bad_and_from_where(tmp_path):
                   SECRET_KEY=secrets.token_urlsafe(50))  # fmt: skip
     line = done.stderr.strip().splitlines()[-1]
     assert re.fullmatch(
-        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ WARNING \[articles\.tasks\] \d+ 发布失败", line
+        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0800 WARNING \[articles\.tasks\] \d+ 发布失败", line
     ), line

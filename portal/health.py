@@ -1,0 +1,52 @@
+"""/healthz: whether this process can serve, for a supervisor or container probe.
+
+A middleware first in the chain, not a view: a probe calls 127.0.0.1:8000, which is not among
+ALLOWED_HOSTS, and a view is reached only after Django has refused that host (django-health-check's
+views are, hence not used). It answers 200 when the database and the cache answer, 503 with
+what failed otherwise (the cache skips an unreachable Redis quietly: pages are still served,
+but 热搜 counts, feeds and schedules wait for it, which an operator should hear of).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+
+logger = logging.getLogger(__name__)
+PATH = "/healthz"
+
+
+def check() -> dict[str, str]:
+    """Each part this process needs, "ok" or what went wrong."""
+    status: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        status["database"] = "ok"
+    except DatabaseError as exc:
+        status["database"] = f"error: {exc.__class__.__name__}"
+    client = getattr(cache, "client", None)  # django-redis: ask Redis itself
+    try:
+        if client is not None:
+            client.get_client().ping()
+        status["cache"] = "ok"
+    except Exception as exc:  # noqa: BLE001 (redis raises many kinds)
+        status["cache"] = f"error: {exc.__class__.__name__}"
+    return status
+
+
+class HealthCheckMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.rstrip("/") != PATH:
+            return self.get_response(request)
+        status = check()
+        healthy = all(value == "ok" for value in status.values())
+        if not healthy:
+            logger.warning("health check failed: %s", status)
+        return JsonResponse(status, status=200 if healthy else 503)
