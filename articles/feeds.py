@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db.models import Sum, Window
+from django.db.models import F, Sum, Window
 from django.db.models.functions import RowNumber, Substr
 from django.utils import timezone
 from wagtail.models import Page, Site
@@ -167,11 +167,29 @@ def compute_recommended(site: Site, now=None) -> list[dict]:
         )
         entry["engagement"] += views.get(article.pk, 0.0)
     if len(best) < RECOMMENDED_SIZE:
-        # Accounts quiet for a month still have a latest article to show, ranked lower.
-        for account in PublishingAccount.objects.exclude(pk__in=list(best)):
-            latest = _site_articles(site).filter(account=account).order_by("-display_time").first()
-            if latest is not None:
-                best[account.pk] = {"account": account, "latest": latest, "engagement": 0.0}
+        # Accounts quiet for a month still have a latest article to show, ranked lower: each
+        # one's latest on the site in one query (two queries an account, of every site, took
+        # 0.66 s for 400 accounts, in the first reader's request after a 撤稿).
+        quiet = (
+            _site_articles(site)
+            .filter(account__isnull=False)
+            .exclude(account_id__in=list(best))
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("account_id")],
+                    order_by=[F("display_time").desc(nulls_last=True), F("pk").desc()],
+                )
+            )
+            .filter(rank=1)
+        )
+        ids = list(quiet.values_list("pk", flat=True))
+        for latest in ArticlePage.objects.filter(pk__in=ids).select_related("account"):
+            best[latest.account_id] = {
+                "account": latest.account,
+                "latest": latest,
+                "engagement": 0.0,
+            }
     ranked = []
     for entry in best.values():
         engagement = math.log1p(entry["engagement"])

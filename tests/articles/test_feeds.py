@@ -67,6 +67,39 @@ def test_recommended_shows_only_live_public_articles_of_this_site(portal):
     assert draft.pk not in ids and private.pk not in ids and len(ids) == 1
 
 
+def test_quiet_accounts_latest_articles_take_as_many_queries_for_many_as_for_one(portal):
+    """Accounts with nothing this month fill the remaining slots with their latest article:
+    two queries an account, of every site (808 queries, 0.66 s for 400 accounts)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def quiet_account(name: str, days: int) -> ArticlePageFactory:
+        account = PublishingAccountFactory(name=name)
+        ArticlePageFactory(
+            parent=portal.national_section, account=account, display_time=ago(days=days + 1)
+        )
+        return ArticlePageFactory(
+            parent=portal.national_section, account=account, display_time=ago(days=days)
+        )
+
+    def queries() -> tuple[list[str], int]:
+        with CaptureQueriesContext(connection) as captured:
+            result = feeds.compute_recommended(portal.national)
+        return [(item["account"]["name"], item["article"]["id"]) for item in result], len(captured)
+
+    first = quiet_account("静一", 40)
+    PublishingAccountFactory(name="别站号", site=portal.institution)  # nothing on this site
+    queries()  # the first call fills caches (site roots)
+    one, count = queries()
+    assert one == [("静一", first.pk)]
+    latest = {name: quiet_account(name, days).pk for name, days in [("静二", 50), ("静三", 45)]}
+    for n in range(5):
+        PublishingAccountFactory(name=f"空号{n}")
+    many, more = queries()
+    assert many == [("静一", first.pk), ("静三", latest["静三"]), ("静二", latest["静二"])]
+    assert more == count
+
+
 def test_hot_articles_by_time_decayed_views(portal):
     section = portal.national_section
     yesterday_hit = ArticlePageFactory(parent=section, title="昨日热点")
