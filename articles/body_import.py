@@ -27,6 +27,8 @@ ImageResolver = Callable[[str, str], "tuple[object | None, str]"]
 # warning, never cut.
 HEADING_MAX = 200
 CAPTION_MAX = 250
+CENTRED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
+CAPTION_OPENINGS = ("图为", "图：", "图:", "（图", "(图")
 TABLE_CAPTION_MAX = 200
 
 
@@ -46,6 +48,7 @@ class _Builder:
         self.rich: list[str] = []
         self.resolve_image = resolve_image
         self.converter = EditorHTMLConverter(features=RICH_TEXT_FEATURES)
+        self.images: list[tuple[dict, str]] = []  # (image block value, its src)
 
     def flush(self) -> None:
         html = "".join(self.rich).strip()
@@ -99,6 +102,7 @@ class _Builder:
             "alt_text": alt[:CAPTION_MAX],  # read aloud in place of the image, not shown
         }
         self.result.blocks.append(_block("image", value))
+        self.images.append((value, src))
         if long_caption:
             self.result.blocks.append(self._paragraph(caption))
 
@@ -164,6 +168,8 @@ class _Builder:
                 self.add_quote(node)
             elif name == "table":
                 self.add_table(node)
+            elif name == "p" and self.caption_for_last_image(node):
+                continue
             elif name in CONTAINERS or (name == "p" and node.find(["img", *HEADINGS])):
                 # Unwrap layout containers (and paragraphs holding images or headings) so the
                 # blocks inside them become blocks of their own.
@@ -173,6 +179,34 @@ class _Builder:
                     self.walk(node.children)
             else:
                 self.rich.append(str(node))
+
+    def caption_for_last_image(self, node: Tag) -> bool:
+        """A short centred paragraph right after an image, or one starting 图为, is its
+        caption: the portal's pages (and many CMS exports) write captions so, and they came
+        in as an indented body paragraph, the image left without a caption."""
+        if self.rich or not self.result.blocks or node.find(["img", *HEADINGS]):
+            return False
+        last = self.result.blocks[-1]
+        if last["type"] != "image" or last["value"]["caption"]:
+            return False
+        text = node.get_text(" ", strip=True)
+        if not text or len(text) > CAPTION_MAX:
+            return False
+        centred = "center" in (node.get("align") or "").lower() or bool(
+            CENTRED.search(node.get("style") or "")
+        )
+        if not (centred or text.startswith(CAPTION_OPENINGS)):
+            return False
+        last["value"]["caption"] = text
+        return True
+
+    def warn_of_images_without_words(self) -> None:
+        for value, src in self.images:
+            if not value["alt_text"] and not value["caption"]:
+                self.result.warnings.append(
+                    f"图片没有替代文字（alt）或图片说明，读屏软件只能读出图片标题：{src}"
+                    "（在编辑页补上替代文字后才能再保存）"
+                )
 
     def walk_paragraph_with_media(self, node: Tag) -> None:
         text_parts: list[str] = []
@@ -214,6 +248,7 @@ def body_to_blocks(body: str, resolve_image: ImageResolver | None = None) -> Bod
                 escaped = "<br/>".join(_escape(line) for line in lines)
                 builder.rich.append(f"<p>{escaped}</p>")
     builder.flush()
+    builder.warn_of_images_without_words()
     return builder.result
 
 

@@ -842,3 +842,35 @@ def test_an_import_into_a_database_not_migrated_says_so_once(tmp_path, portal, m
     with pytest.raises(CommandError, match="数据库还有 1 个迁移未执行：请先运行 manage.py migrate"):
         call_command("import_articles", path)
     assert not ArticlePage.objects.filter(external_id="m-1").exists()
+
+
+def test_a_centred_line_under_an_image_is_its_caption(tmp_path, portal):
+    """The portal's pages write a caption as a short centred paragraph after the image: it
+    came in as an indented body paragraph and the image had no caption."""
+    colours = {"a.png": "red", "b.png": "green", "c.png": "blue", "d.png": "white"}
+    for name, colour in colours.items():
+        PILImage.new("RGB", (20, 20), colour).save(tmp_path / name)
+    body = (
+        '<p style="text-align: center;"><img src="a.png" alt="校园"></p>'
+        '<p style="text-align: center;">学院举行党史学习教育动员大会</p>'
+        '<p><img src="b.png"></p><p>图为学生在实训室操作设备</p>'
+        '<p><img src="c.png" alt="实训"></p><p>这是正文的第一段，不是图片说明。</p>'
+        '<p><img src="d.png"></p><p>正文另起一段。</p>'
+    )
+    report = import_file(
+        write_jsonl(tmp_path / "c.jsonl", {"id": "c-1", "title": "图", "body": body})
+    )
+    page = ArticlePage.objects.get(external_id="c-1")
+    shown = [
+        (b.block_type, b.value.get("caption") if b.block_type == "image" else str(b.value))
+        for b in page.body
+    ]
+    assert shown[0] == ("image", "学院举行党史学习教育动员大会")
+    assert shown[1] == ("image", "图为学生在实训室操作设备")
+    assert shown[2] == ("image", "") and "这是正文的第一段" in shown[3][1]
+    assert shown[4] == ("image", "") and "正文另起一段" in shown[5][1]
+    warnings = report.outcomes[0].warnings
+    # Only d.png has neither words of its own nor a caption.
+    assert [w for w in warnings if "替代文字" in w] == [
+        "图片没有替代文字（alt）或图片说明，读屏软件只能读出图片标题：d.png（在编辑页补上替代文字后才能再保存）"
+    ]
