@@ -187,6 +187,11 @@ WAGTAILDOCS_EXTENSIONS = [
 ]  # fmt: skip
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024  # videos are attachments too
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Password- and login-restricted pages (and documents) in the site's own look and words, not
+# Wagtail's bare stock pages (no header or footer, 你需要…, half-width colons).
+WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"
+WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"
+WAGTAIL_FRONTEND_LOGIN_TEMPLATE = "login.html"
 # Where an import file's <img> may read from besides the file's own directory (comma-separated
 # directories), and whether it may download from internal addresses (an intranet image server).
 # Reverse proxies in front of the portal that append the client to X-Forwarded-For (nginx's

@@ -319,3 +319,26 @@ def test_feeds_speak_beijing_time_and_rss_language_codes(client, portal):
         assert response.status_code == 404 and "error" in response.json(), url
     # Without its slash an API address is still redirected to the one with it.
     assert client.get("/api/feeds/hot", HTTP_HOST="national.test").status_code == 301
+
+
+def test_restricted_pages_ask_in_the_sites_own_look(client, portal):
+    """Password- and login-restricted articles got Wagtail's bare stock pages: no header or
+    footer, 你需要访问该页面的密码, 密码: with a half-width colon."""
+    from wagtail.models import PageViewRestriction
+
+    secret = ArticlePageFactory(parent=portal.national_section, title="内部通知")
+    PageViewRestriction.objects.create(page=secret, restriction_type="password", password="jx2022")
+    asked = soup(client, secret.url)
+    assert asked.select_one(".site-header .brand-name").get_text() == portal.national.site_name
+    assert asked.h1.get_text() == "需要密码" and "你需要" not in asked.get_text()
+    assert asked.select_one(".access-form label").get_text() == "密码"
+    form = asked.select_one(".access-form form")
+    wrong = client.post(form["action"], {"password": "nope", "return_url": secret.url},
+                        HTTP_HOST="national.test")  # fmt: skip
+    assert wrong.status_code == 200 and "site-header" in wrong.content.decode()
+    members = ArticlePageFactory(parent=portal.national_section, title="仅限登录")
+    PageViewRestriction.objects.create(page=members, restriction_type="login")
+    login = client.get(members.url, HTTP_HOST="national.test", follow=True)
+    page = BeautifulSoup(login.content, "html.parser")
+    assert page.h1.get_text() == "登录" and page.select_one(".site-header") is not None
+    assert "此内容仅限登录用户查看" in page.get_text()
