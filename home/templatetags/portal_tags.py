@@ -36,6 +36,20 @@ def share_description(page) -> str:
     return excerpt(text or getattr(specific, "intro", ""), 120)
 
 
+@register.filter
+def record_code(police_number: str) -> str:
+    """The digits of a 公安备案号 (京公网安备11010802000000号 → 11010802000000), which the
+    national record's search page takes to show the site's record."""
+    return "".join(ch for ch in police_number if ch.isdigit())
+
+
+@register.filter
+def is_within(page, section) -> bool:
+    """Whether `page` lies below `section` in the tree (the menu marks the 栏目 a reader is in)."""
+    path = getattr(page, "path", None)  # views without a page pass other things, or none
+    return isinstance(path, str) and path.startswith(section.path) and page.pk != section.pk
+
+
 @register.simple_tag
 def page_numbers(page) -> list[int | None]:
     """The page numbers a list links to: the first, the last and two either side of the

@@ -342,3 +342,28 @@ def test_restricted_pages_ask_in_the_sites_own_look(client, portal):
     page = BeautifulSoup(login.content, "html.parser")
     assert page.h1.get_text() == "登录" and page.select_one(".site-header") is not None
     assert "此内容仅限登录用户查看" in page.get_text()
+
+
+def test_the_menu_marks_where_the_reader_is_and_the_police_record_is_linked(client, portal):
+    settings = PortalSiteSettings.for_site(portal.national)
+    settings.police_number = "京公网安备11010802000000号"
+    settings.save()
+    article = ArticlePageFactory(parent=portal.national_section, title="菜单检查")
+
+    def current(url):
+        page = soup(client, url)
+        return [
+            (a.get_text(), a.get("aria-current")) for a in page.select(".main-nav a[aria-current]")
+        ]
+
+    section = portal.national_section.title
+    assert current(portal.national_section.url) == [(section, "page")]
+    assert current(article.url) == [(section, "true")]
+    assert current("/") == []
+    assert current("/search/?q=菜单") == []
+    footer = soup(client, "/").select_one(".beian")
+    link = footer.find("a", string="京公网安备11010802000000号")
+    assert link["href"] == "https://beian.mps.gov.cn/#/query/webSearch?code=11010802000000"
+    more = soup(client, "/").select_one(".section-block .more a")
+    assert more["href"] == portal.national_section.relative_url(portal.national)
+    assert more.get_text() == f"更多{section}文章"
