@@ -45,10 +45,24 @@ urlpatterns = [
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+def media_patterns() -> list:
+    """MEDIA_ROOT served by Django, for the embedded set-up, which has no web server in front
+    (Django's static() serves nothing without DEBUG, and the demo runs without). Document
+    files stay behind Wagtail's /documents/ view and its privacy check, as nginx keeps them."""
+    if not (settings.DEBUG or settings.PORTAL_SERVE_MEDIA):
+        return []
+    from django.views.static import serve
+
+    prefix = settings.MEDIA_URL.lstrip("/")
+    return [
+        re_path(
+            rf"^{prefix}(?!documents/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}
+        )
+    ]
+
+
+urlpatterns += media_patterns()
 
 # Wagtail serves everything else from the page tree of the request's site.
 urlpatterns += [path("", include(wagtail_urls))]

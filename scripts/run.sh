@@ -13,6 +13,9 @@ python3 -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOC
   "$HOST" "$PORT" 2>/dev/null || die "端口 $HOST:$PORT 已被占用（门户已在运行？）；可用 PORTAL_PORT 换一个端口"
 ensure_venv ""
 export DJANGO_SETTINGS_MODULE=portal.settings.dev
+# What readers meet is the product's Chinese error pages, not Django's English debug pages
+# (DEBUG=true ./scripts/run.sh for those).
+export DEBUG="${DEBUG:-false}"
 mkdir -p var/celery-broker/queue var/celery-broker/processed var/media
 
 log "迁移数据库（var/portal.sqlite3）"

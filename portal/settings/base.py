@@ -200,6 +200,9 @@ WAGTAIL_FRONTEND_LOGIN_TEMPLATE = "login.html"
 PORTAL_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 RATELIMIT_IP_META_KEY = "portal.client_ip.client_ip"
 PORTAL_IMPORT_FILE_ROOTS = env.list("IMPORT_FILE_ROOTS", default=[])
+# Django serves MEDIA_ROOT itself (portal/urls.py): the embedded set-up only (dev.py); in
+# production a web server does (docker/nginx.conf).
+PORTAL_SERVE_MEDIA = False
 PORTAL_IMPORT_PRIVATE_URLS = env.bool("IMPORT_PRIVATE_URLS", default=False)
 SEARCH_URL = env("SEARCH_URL", default="")
 # How long a request waits on OpenSearch. With modelsearch's defaults (10 s per request,

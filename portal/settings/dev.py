@@ -6,6 +6,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+PORTAL_SERVE_MEDIA = True  # no web server in front (portal/urls.py), with or without DEBUG
 # Serve static files straight from the apps: no collectstatic on the embedded set-up.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
