@@ -327,11 +327,27 @@ def _check_fetchable(url: str) -> None:
         _check_address(parsed.hostname, address)
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits (NAT64): 64:ff9b::7f00:1 is
+# 127.0.0.1 through a NAT64 gateway, and Python counts the prefix as global.
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def _is_public(address: str) -> bool:
+    """A global address, and so is any IPv4 address it carries (IPv4-mapped, 6to4, Teredo,
+    NAT64): those reach the IPv4 address behind them on networks that route them."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if not ip.is_global:
+        return False
+    if ip.version == 6:
+        carried = [ip.ipv4_mapped, ip.sixtofour, ip.teredo[1] if ip.teredo else None]
+        if any(ip in network for network in NAT64):
+            carried.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        return all(v4 is None or v4.is_global for v4 in carried)
+    return True
+
+
 def _check_address(hostname: str, address: str) -> None:
-    if (
-        not settings.PORTAL_IMPORT_PRIVATE_URLS
-        and not ipaddress.ip_address(address.split("%")[0]).is_global
-    ):
+    if not settings.PORTAL_IMPORT_PRIVATE_URLS and not _is_public(address):
         raise OSError(
             f"不从内部地址下载图片：{hostname}（{address}；如确需，请设置 IMPORT_PRIVATE_URLS）"
         )

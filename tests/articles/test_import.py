@@ -874,3 +874,28 @@ def test_a_centred_line_under_an_image_is_its_caption(tmp_path, portal):
     assert [w for w in warnings if "替代文字" in w] == [
         "图片没有替代文字（alt）或图片说明，读屏软件只能读出图片标题：d.png（在编辑页补上替代文字后才能再保存）"
     ]
+
+
+@pytest.mark.parametrize(
+    "address, public",
+    [
+        ("64:ff9b::7f00:1", False),  # NAT64 of 127.0.0.1
+        ("64:ff9b::a01:203", False),  # NAT64 of 10.1.2.3
+        ("2002:7f00:1::", False),  # 6to4 of 127.0.0.1
+        ("2002:a9fe:a9fe::", False),  # 6to4 of 169.254.169.254
+        ("::ffff:127.0.0.1", False),
+        ("64:ff9b::808:808", True),  # NAT64 of 8.8.8.8
+        ("2002:808:808::", True),
+        ("2606:4700::1111", True),
+        ("8.8.8.8", True),
+    ],
+)
+def test_ipv6_addresses_carrying_an_internal_ipv4_address_are_internal(address, public):
+    """NAT64 and 6to4 addresses reach the IPv4 address they carry; Python counts them global."""
+    from articles.importer import _check_address
+
+    if public:
+        _check_address("example.cn", address)
+    else:
+        with pytest.raises(OSError, match="不从内部地址下载图片"):
+            _check_address("example.cn", address)
