@@ -387,5 +387,10 @@ LOGGING = {
         # logger's level): only the engine's warnings and errors.
         "opensearch": {"level": "WARNING", "filters": ["engine_unreachable"]},
         "kombu.connection": {"filters": ["broker_without_hostname"]},
+        # Celery's "Task … received / succeeded" for every task: the 10-second publishing sweep
+        # alone made 17 lines a minute of an idle worker's log. Failures still show (ERROR),
+        # and publications are logged by the portal's own loggers ("published revision …").
+        "celery.app.trace": {"level": "WARNING"},
+        "celery.worker.strategy": {"level": "WARNING"},
     },
 }
