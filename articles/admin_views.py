@@ -43,6 +43,7 @@ def _parse_local(value: str) -> datetime:
 
 
 SCHEDULE_PAGE_SIZE = 100
+OVERDUE_AFTER = timedelta(minutes=1)
 
 
 def schedule_index(request):
@@ -61,9 +62,13 @@ def schedule_index(request):
         number = pages
         items, total = scheduling.upcoming(request.user, number * SCHEDULE_PAGE_SIZE)
     items = items[(number - 1) * SCHEDULE_PAGE_SIZE :]
+    # Past its time and not done: the worker or beat is not running (the sweep runs every
+    # 10 s and publishes anything overdue), which nothing else would show an operator.
+    late = timezone.now() - OVERDUE_AFTER
     for item in items:
         root = site_root_of(item["page"], roots)
         item["site"] = sites.get(root.site_id) if root else None
+        item["overdue"] = item["at"] < late
     return TemplateResponse(
         request,
         "articles/admin/schedule.html",
@@ -73,6 +78,7 @@ def schedule_index(request):
             "header_icon": "time",
             "items": items,
             "total": total,
+            "overdue": sum(item["overdue"] for item in items),
             "number": number,
             "pages": pages,
             "time_zone": settings.TIME_ZONE,

@@ -240,3 +240,20 @@ def test_the_schedule_takes_as_many_queries_for_many_rows_as_for_one(client, ope
         live = ArticlePageFactory(parent=portal.national_section, expire_at=soon)
         live.save_revision(user=operator).publish(user=operator)
     assert queries() == one
+
+
+def test_items_past_their_time_are_marked_overdue(client, operator, portal):
+    """A stopped worker left scheduled items undone, listed as if nothing were wrong."""
+    soon = timezone.now() + timedelta(hours=1)
+    _, stuck = schedule(portal.national_section, soon, title="逾期的定时稿")
+    schedule(portal.national_section, soon, title="按时的定时稿")
+    Revision.objects.filter(pk=stuck.pk).update(
+        approved_go_live_at=timezone.now() - timedelta(minutes=5)
+    )
+    page = BeautifulSoup(client.get("/admin/schedule/").content, "html.parser")
+    marked = {
+        tr.select("td")[2].get_text(strip=True): bool(tr.select_one(".overdue"))
+        for tr in page.select("tbody tr")
+    }
+    assert marked == {"逾期的定时稿": True, "按时的定时稿": False}
+    assert "有 1 项已过执行时间仍未执行" in page.select_one("[role=alert]").get_text()
