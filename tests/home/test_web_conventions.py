@@ -326,9 +326,17 @@ def test_restricted_pages_ask_in_the_sites_own_look(client, portal):
     footer, 你需要访问该页面的密码, 密码: with a half-width colon."""
     from wagtail.models import PageViewRestriction
 
-    secret = ArticlePageFactory(parent=portal.national_section, title="内部通知")
+    secret = ArticlePageFactory(
+        parent=portal.national_section,
+        title="内部通知",
+        summary="机密摘要内容",
+        body=[("paragraph", "<p>机密正文内容。</p>")],
+    )
     PageViewRestriction.objects.create(page=secret, restriction_type="password", password="jx2022")
     asked = soup(client, secret.url)
+    # Wagtail renders the form with the protected page in the context: nothing of it is told.
+    head = str(asked.head)
+    assert "内部通知" not in head and "机密" not in head and 'content="noindex"' in head
     assert asked.select_one(".site-header .brand-name").get_text() == portal.national.site_name
     assert asked.h1.get_text() == "需要密码" and "你需要" not in asked.get_text()
     assert asked.select_one(".access-form label").get_text() == "密码"
