@@ -1,3 +1,5 @@
+import posixpath
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
@@ -52,14 +54,18 @@ def media_patterns() -> list:
     files stay behind Wagtail's /documents/ view and its privacy check, as nginx keeps them."""
     if not (settings.DEBUG or settings.PORTAL_SERVE_MEDIA):
         return []
+    prefix = settings.MEDIA_URL.lstrip("/")
+    return [re_path(rf"^{prefix}(?P<path>.*)$", serve_media)]
+
+
+def serve_media(request, path: str):
+    from django.http import Http404
     from django.views.static import serve
 
-    prefix = settings.MEDIA_URL.lstrip("/")
-    return [
-        re_path(
-            rf"^{prefix}(?!documents/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}
-        )
-    ]
+    # Judged on the path serve() will open: //documents/… and x/../documents/… are documents.
+    if posixpath.normpath(path).lstrip("/").split("/")[0] == "documents":
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 urlpatterns += media_patterns()

@@ -3,7 +3,9 @@
 import importlib
 
 import pytest
-from django.urls import Resolver404, clear_url_caches, resolve
+from django.http import Http404
+from django.test import RequestFactory
+from django.urls import clear_url_caches, resolve
 
 pytestmark = pytest.mark.django_db
 
@@ -30,5 +32,9 @@ def test_uploads_are_served_without_debug_but_document_files_are_not(client, med
     response = client.get("/media/original_images/photo.png")
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"png"
     response.close()
-    with pytest.raises(Resolver404):  # left to Wagtail's page tree: a 404 in the portal
-        resolve("/media/documents/secret.pdf")
+    (media_served / "documents").mkdir()
+    (media_served / "documents" / "secret.pdf").write_bytes(b"pdf")
+    for path in ["documents/secret.pdf", "/documents/secret.pdf", "x/../documents/secret.pdf"]:
+        request = RequestFactory().get("/media/" + path)
+        with pytest.raises(Http404):  # the portal's 404 page
+            resolve("/media/" + path).func(request, **resolve("/media/" + path).kwargs)
