@@ -25,6 +25,8 @@ RECHECK_SECONDS = 5.0
 # modifier letters and letter-like numbers (ー 々 〇 ㆍ …), which isalnum() counts as letters.
 INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u318d\u2800")
 MARK_LIKE_CATEGORIES = frozenset({"Lm", "Nl", "No"})
+# Before NFKC, numbers other than digits stay: NFKC makes ⑧⑨⑥④ and ⁸⁹⁶⁴ the digits 8964.
+MARK_LIKE_BEFORE_NFKC = frozenset({"Lm", "Nl"})
 
 
 def normalize_for_matching(text: str) -> str:
@@ -34,12 +36,12 @@ def normalize_for_matching(text: str) -> str:
     return "".join(ch for ch in normalize(_without_marks(text)) if ch.isalnum() and _not_mark(ch))
 
 
-def _not_mark(ch: str) -> bool:
-    return ch not in INVISIBLE_LETTERS and unicodedata.category(ch) not in MARK_LIKE_CATEGORIES
+def _not_mark(ch: str, categories=MARK_LIKE_CATEGORIES) -> bool:
+    return ch not in INVISIBLE_LETTERS and unicodedata.category(ch) not in categories
 
 
 def _without_marks(text: str) -> str:
-    return "".join(ch for ch in text if _not_mark(ch))
+    return "".join(ch for ch in text if _not_mark(ch, MARK_LIKE_BEFORE_NFKC))
 
 
 @dataclass

@@ -62,6 +62,10 @@ def test_sensitive_matching_survives_disguises():
     for filler in ["\u3164", "\u115f", "\uffa0", "ー", "〇", "ㆍ", "々", "\u200b", "\u2800"]:
         assert matcher.find(f"法{filler}轮{filler}功好").block == ["法轮功"], repr(filler)
     assert not matcher.find("二〇二二年的考试代表")
+    # Numbers written as circled or superscript digits are still those digits.
+    digits = Matcher([("8964", "block")])
+    for written in ["8964", "⑧⑨⑥④", "⁸⁹⁶⁴", "８ ９ ６ ４"]:
+        assert digits.find(f"纪念{written}").block == ["8964"], written
 
 
 def test_pre_moderated_comment_waits_then_counts_once_approved(client, article):
