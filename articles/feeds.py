@@ -303,9 +303,16 @@ def slots_for(page: Page, now=None) -> dict[str, list[ArticlePage]]:
 GENERATION_KEY = "portal:feed:generation"
 
 
+# A bump lost to a Redis outage (the cache skips writes then), made once Redis answers again:
+# the lists cached before it would otherwise come back, withdrawn titles and all.
+_bump_pending = False
+
+
 def generation() -> int:
     """The current generation: a time in nanoseconds, so a value never comes back (a counter
     restarted after its key was evicted would bring back lists cached under its old values)."""
+    if _bump_pending and not getattr(cache, "unavailable", False):
+        withdrawn()
     value = cache.get(GENERATION_KEY)
     if value is None:
         cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
@@ -315,7 +322,9 @@ def generation() -> int:
 
 def withdrawn() -> None:
     """An article left the public: drop every cached feed (and suggestion index) naming it."""
+    global _bump_pending
     cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    _bump_pending = getattr(cache, "unavailable", False)  # portal.cache: Redis left alone
 
 
 def _key(*parts) -> str:
@@ -362,8 +371,8 @@ def request_refresh() -> None:
     """Queue one refresh of every feed shortly, unless one is queued already."""
     from .tasks import refresh_all_feeds
 
-    if not cache.add(REFRESH_QUEUED_KEY, 1, timeout=int(REFRESH_DEBOUNCE_SECONDS) + 30):
-        return
+    if cache.add(REFRESH_QUEUED_KEY, 1, timeout=int(REFRESH_DEBOUNCE_SECONDS) + 30) is False:
+        return  # queued already (None: the cache is unreachable, so queue it)
     try:
         refresh_all_feeds.apply_async(countdown=REFRESH_DEBOUNCE_SECONDS)
     except Exception:  # noqa: BLE001 (broker down: the periodic refresh catches up)

@@ -68,8 +68,9 @@ def queue_expiry(page_id: int, expire_at: datetime) -> bool:
 def _send_once(key: str, task, object_id: int, at: datetime) -> bool:
     """Send a task for `at` unless already sent; a broker outage is logged, not raised:
     the editor's action stands and the sweep sends it once the broker is back."""
-    if not cache.add(key, 1, timeout=int(SCHEDULE_HORIZON.total_seconds()) * 2):
-        return False  # already queued
+    if cache.add(key, 1, timeout=int(SCHEDULE_HORIZON.total_seconds()) * 2) is False:
+        return False  # already queued (None: the cache is unreachable; a second message is a
+        # no-op, as the task locks the row and checks the time, so send it)
     try:
         task.apply_async(
             args=[object_id, at.isoformat()],

@@ -1,10 +1,11 @@
-"""/healthz: whether this process can serve, for a supervisor or container probe.
+"""/healthz: whether this process can serve, for a supervisor or container probe (nginx does
+not pass it on from outside).
 
 A middleware first in the chain, not a view: a probe calls 127.0.0.1:8000, which is not among
 ALLOWED_HOSTS, and a view is reached only after Django has refused that host (django-health-check's
-views are, hence not used). It answers 200 when the database and the cache answer, 503 with
-what failed otherwise (the cache skips an unreachable Redis quietly: pages are still served,
-but 热搜 counts, feeds and schedules wait for it, which an operator should hear of).
+views are, hence not used). It answers 200 while the database answers, with "status" "ok", or
+"degraded" naming the cache when Redis does not (pages are still served, but feeds, counts
+and schedules wait for it, which an operator should hear of); 503 when the database fails.
 """
 
 from __future__ import annotations
@@ -46,7 +47,12 @@ class HealthCheckMiddleware:
         if request.path.rstrip("/") != PATH:
             return self.get_response(request)
         status = check()
-        healthy = all(value == "ok" for value in status.values())
-        if not healthy:
-            logger.warning("health check failed: %s", status)
-        return JsonResponse(status, status=200 if healthy else 503)
+        # Without Redis the process still serves (from the database): degraded, not down, so
+        # a probe does not restart web processes that work.
+        serving = status["database"] == "ok"
+        status["status"] = (
+            "ok" if all(v == "ok" for v in status.values()) else ("degraded" if serving else "down")
+        )
+        if status["status"] != "ok":
+            logger.warning("health check: %s", status)
+        return JsonResponse(status, status=200 if serving else 503)

@@ -108,6 +108,7 @@ def test_the_proxy_serves_uploaded_images_but_not_document_files():
     assert (DOCKER / mount.split(":")[0]).exists()
     locations = dict(re.findall(r"location ([^{]+?) \{(.*?)\}", conf, re.S))
     assert "return 404" in locations["^~ /media/documents/"]
+    assert "return 404" in locations["~ ^/healthz/?$"]  # the probe calls gunicorn directly
     assert "alias /data/media/;" in locations["/media/"]
     # A file opened from /media/ runs no script on the portal's origin.
     assert re.search(
