@@ -454,13 +454,23 @@ def no_bulk_publishing_past_review(request, action_type, objects, action_class_i
 
 @hooks.register("construct_page_chooser_queryset")
 def choose_other_sites_published_pages_only(pages, request):
-    """A university's editor links to any live, public page, but the page chooser (browse and
-    search) showed them every site's drafts, 审核中 and private titles, embargoed ones too."""
+    """A university's editor browses to any other site's live, public page without pending
+    changes (the chooser shows a page's draft title); the page chooser listed every site's
+    drafts, 审核中 and private titles, embargoed ones too. Searching covers their own sites:
+    the filter must be one the search engine holds (the page path), not a list of every
+    other site's page ids sent with each keystroke."""
     sites = sites_of(request.user)
     if sites is None:
         return pages
     own = Q(pk__in=[])
     for site in sites:
         own |= Q(path__startswith=site.root_page.path)
-    published = public(Page.objects.filter(live=True)).values("pk")
-    return pages.filter(own | Q(pk__in=published))
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.url_name == "wagtailadmin_choose_page_search":
+        return pages.filter(own)
+    return pages.filter(own | Q(pk__in=shown_to_other_sites(Page.objects.all()).values("pk")))
+
+
+def shown_to_other_sites(pages):
+    """Pages another site's editors may see in the chooser: live, public, no pending changes."""
+    return public(pages.filter(live=True, has_unpublished_changes=False))

@@ -46,3 +46,27 @@ def _bulk_action(request, app_label, model_name, action):
         ).exists():
             raise Http404  # Wagtail would `get()` the missing parent page (DoesNotExist: 500)
     return wagtail_bulk_action(request, app_label, model_name, action)
+
+
+@never_cache
+@require_admin_access
+def choose_page_child(request, parent_page_id: int):
+    """The page chooser opened at a page (/admin/choose-page/<id>/): a university's editor
+    may open their own sites, the pages above them, and other sites' pages the chooser lists
+    to them; another site's draft or private page was opened by its id, its draft title shown."""
+    from wagtail.admin.views.chooser import BrowseView
+
+    from articles.wagtail_hooks import shown_to_other_sites
+    from home.permissions import sites_of
+
+    sites = sites_of(request.user)
+    parent = Page.objects.filter(pk=parent_page_id).first()
+    if sites is not None and parent is not None:
+        own = any(
+            parent.path.startswith(site.root_page.path)
+            or site.root_page.path.startswith(parent.path)
+            for site in sites
+        )
+        if not own and not shown_to_other_sites(Page.objects.filter(pk=parent.pk)).exists():
+            return page_not_found(request, "", template_name="wagtailadmin/404.html")
+    return BrowseView.as_view()(request, parent_page_id=parent_page_id)

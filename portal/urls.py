@@ -25,6 +25,8 @@ urlpatterns = [
         "admin/bulk/<str:app_label>/<str:model_name>/<str:action>/",
         admin_guards.bulk_action,
     ),
+    # Before Wagtail's own: another site's draft is not opened in the page chooser by its id.
+    path("admin/choose-page/<int:parent_page_id>/", admin_guards.choose_page_child),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
 from articles.models import Comment, PublishingAccount
-from tests.factories import ArticlePageFactory, PublishingAccountFactory, site_editor
+from tests.factories import ArticlePageFactory, PublishingAccountFactory, edit_as, site_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -240,6 +240,9 @@ def test_the_page_chooser_shows_other_sites_published_pages_only(client, portal)
     PageViewRestriction.objects.create(page=private, restriction_type="login")
     ours = ArticlePageFactory(parent=portal.institution_section, title="本校草稿")
     ours.unpublish()
+    # A live page whose next title is embargoed: the chooser shows the draft title.
+    retitled = ArticlePageFactory(parent=portal.national_section, title="全国站旧标题")
+    edit_as(None, retitled, title="全国站禁发新标题")
     client.force_login(site_editor(portal.institution, ("add_page", "change_page")))
 
     def shown(url, **params) -> str:
@@ -251,12 +254,19 @@ def test_the_page_chooser_shows_other_sites_published_pages_only(client, portal)
 
     browse = shown(f"/admin/choose-page/{portal.national_section.pk}/")
     assert "全国站公开文章" in browse
-    assert "全国站禁发草稿" not in browse and "全国站内部文章" not in browse
-    for q in ["全国站", "草稿"]:
+    assert "禁发草稿" not in browse and "内部文章" not in browse and "禁发新标题" not in browse
+    for q in ["全国站", "草稿", "禁发"]:
         found = shown("/admin/choose-page/search/", q=q)
-        assert "禁发草稿" not in found and "内部文章" not in found, q
+        assert "全国站" not in found, q  # searching covers the editor's own sites
     found = shown("/admin/choose-page/search/", q="本校草稿")
     assert "本校草稿" in found
+    # Nor is another site's draft or private page opened by its id, its title shown.
+    for page in [draft, private, retitled]:
+        response = client.get(f"/admin/choose-page/{page.pk}/")
+        assert response.status_code == 404, page.title
+        assert "禁发" not in response.content.decode() and "内部" not in response.content.decode()
+    assert client.get(f"/admin/choose-page/{ours.pk}/").status_code == 200
+    assert client.get(f"/admin/choose-page/{portal.national.root_page.pk}/").status_code == 200
 
 
 @pytest.mark.parametrize(

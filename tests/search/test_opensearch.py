@@ -13,11 +13,12 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
 from modelsearch.backends import get_search_backend
+from wagtail.models import Page
 
 from articles.models import ArticlePage
 from search.text import PAIR_MARK, segment_for_index
 from tests.conftest import require_service
-from tests.factories import ArticlePageFactory, PublishingAccountFactory
+from tests.factories import ArticlePageFactory, PublishingAccountFactory, site_editor
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[2]
@@ -337,3 +338,22 @@ def test_a_new_deployment_searches_before_the_index_exists_and_its_first_save_cr
         assert "_all_text" in mapping["properties"]
     finally:
         backend.es.indices.delete(index=f"{prefix}*")
+
+
+def test_a_university_editors_page_chooser_searches_their_sites_on_the_engine(
+    client, opensearch, portal
+):
+    """The chooser's filter is one the engine holds (the page path): a list of every other
+    site's live page id went with each keystroke (max_terms_count is 65,536)."""
+
+    ArticlePageFactory(parent=portal.institution_section, title="本校红船精神报道")
+    ArticlePageFactory(parent=portal.national_section, title="全国红船精神报道")
+    for model in (ArticlePage, Page):
+        opensearch.get_index_for_model(model).refresh()
+    client.force_login(site_editor(portal.institution, ("add_page", "change_page")))
+    response = client.get("/admin/choose-page/search/", {"q": "红船精神"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    if response["Content-Type"].startswith("application/json"):
+        html = json.loads(html)["html"]
+    assert "本校红船精神报道" in html and "全国红船精神报道" not in html
