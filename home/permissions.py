@@ -51,6 +51,10 @@ class OwnSitesSettingsPolicy(SitePermissionPolicy):
         )
         return Site.objects.filter(Q(pk__in=[site.pk for site in own]) | granted).distinct()
 
+    def user_has_any_permission(self, user, actions):
+        # The menu's 站点设置: only for someone with a site to open (else a 403 behind it).
+        return self.sites_user_has_any_permission_for(user, actions).exists()
+
     def user_has_any_permission_for_instance(self, user, actions, instance):
         if not super().user_has_any_permission_for_instance(user, actions, instance):
             return False

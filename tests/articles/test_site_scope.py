@@ -226,6 +226,15 @@ def test_site_settings_permission_reaches_only_the_editors_own_sites(client, por
     )
     assert client.get(url.format(portal.national.pk)).status_code == 200
     assert ours.site_name  # untouched by the above
+    # Someone with the permission and no site of their own is not offered the menu item.
+    from django.contrib.auth import get_user_model
+
+    from home.models import PortalSiteSettings as Model
+
+    nobody = get_user_model().objects.create_user(username="no-site", password="x")
+    nobody.user_permissions.add(Permission.objects.get(codename="change_portalsitesettings"))
+    assert not Model.get_permission_policy().user_has_permission(nobody, "change")
+    assert Model.get_permission_policy().user_has_permission(user, "change")
 
 
 def test_the_page_chooser_shows_other_sites_published_pages_only(client, portal):
