@@ -28,3 +28,38 @@ class BrokerWithoutHostname(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith("No hostname was supplied.")
+
+
+def _lost_connection(exc: BaseException) -> bool:
+    """A connection refused, reset or timed out, whichever library raised it (redis-py's and
+    kombu's errors are not OSErrors)."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    return isinstance(exc, OSError) or bool(
+        names & {"ConnectionError", "TimeoutError", "OperationalError"}
+    )
+
+
+class LostConnectionInOneLine(logging.Filter):
+    """Celery beat logs a task it could not send, Redis being down, with its traceback and
+    the whole call stack in the message: 577 lines in 30 s. The one line says what happened;
+    the sweep's next run (10 s) sends again."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and _lost_connection(exc):
+            record.exc_info = None
+            record.exc_text = None
+            if isinstance(record.msg, str) and record.msg.startswith("Message Error"):
+                record.msg, record.args = "Message Error: %s", (exc,)
+        return True
+
+
+class WithoutTraceback(logging.Filter):
+    """A request for a host not in ALLOWED_HOSTS (scanners, or a site added in the admin and
+    not yet listed): Django logs it with a 15-line traceback; its message names the host and
+    the setting, which is all an operator needs (manage.py check lists unlisted sites)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        return True

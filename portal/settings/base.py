@@ -374,6 +374,8 @@ LOGGING = {
     "filters": {
         "engine_unreachable": {"()": "portal.log_filters.UnreachableEngineWithoutTraceback"},
         "broker_without_hostname": {"()": "portal.log_filters.BrokerWithoutHostname"},
+        "lost_connection_in_one_line": {"()": "portal.log_filters.LostConnectionInOneLine"},
+        "without_traceback": {"()": "portal.log_filters.WithoutTraceback"},
     },
     # When, how bad and from where, as gunicorn's and Celery's own lines say it.
     "formatters": {
@@ -395,6 +397,8 @@ LOGGING = {
         # alone made 17 lines a minute of an idle worker's log. Failures still show (ERROR),
         # and publications are logged by the portal's own loggers ("published revision …").
         "celery.app.trace": {"level": "WARNING"},
+        "celery.beat": {"filters": ["lost_connection_in_one_line"]},
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
         "celery.worker.strategy": {"level": "WARNING"},
     },
 }
