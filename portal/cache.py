@@ -27,19 +27,25 @@ class _Unavailable:
         return fail
 
 
+# Until when each Redis (by its address) is left alone, for the whole process: Django makes a
+# cache object per thread, and a threaded server (runserver, gunicorn's gthread) serves each
+# request on a thread of its own, which would otherwise try the hung Redis afresh every time.
+_down_until: dict[str, float] = {}
+
+
 class RedisCacheWithBreaker(RedisCache):
     RETRY_SECONDS = 30.0
 
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._down_until = 0.0
+    @property
+    def _down_until(self) -> float:
+        return _down_until.get(str(self._server), 0.0)
 
     @property
     def _ignore_exceptions(self) -> bool:
         # django-redis reads this only after a call failed: the moment to stop calling Redis.
         now = time.monotonic()
         if now >= self._down_until:
-            self._down_until = now + self.RETRY_SECONDS
+            _down_until[str(self._server)] = now + self.RETRY_SECONDS
             logger.warning("Redis unreachable: cache skipped for %d s", self.RETRY_SECONDS)
         return True
 
