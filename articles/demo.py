@@ -141,7 +141,7 @@ def load_demo() -> dict[str, int]:
             name=spec["name"],
             defaults={**spec, "site": sites[spec["site"]]},
         )
-    ensure_review_workflow([national.root_page, institution.root_page])
+    ensure_review_workflow([national.root_page, institution.root_page], keep_others=True)
     counts = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0}
     for data in SAMPLE_ARTICLES:
         try:

@@ -50,3 +50,19 @@ def test_load_demo_keeps_an_editors_draft_of_a_sample_article(capsys, monkeypatc
     assert "编辑正在修改而未更新 1" in capsys.readouterr().out
     article.refresh_from_db()
     assert article.latest_revision_id == revision.pk
+
+
+def test_load_demo_keeps_a_workflow_an_operator_gave_a_demo_site(capsys):
+    """scripts/run.sh runs load_demo on every start: it put the demo sites back under 文章三审
+    and gave the shared review groups their permissions back."""
+    from wagtail.models import GroupPagePermission, Task, Workflow, WorkflowPage, WorkflowTask
+
+    call_command("load_demo")
+    school = Site.objects.get(hostname="jxvtc.localhost").root_page
+    own = Workflow.objects.create(name="学院两审")
+    WorkflowTask.objects.create(workflow=own, task=Task.objects.create(name="学院初审"))
+    WorkflowPage.objects.update_or_create(page=school, defaults={"workflow": own})
+    GroupPagePermission.objects.filter(page=school, group__name__endswith="审编辑").delete()
+    call_command("load_demo")
+    assert WorkflowPage.objects.get(page=school).workflow == own
+    assert not GroupPagePermission.objects.filter(page=school, group__name__endswith="审编辑")
