@@ -12,6 +12,8 @@ Hand-written because the packaged bridge (django-tasks-celery) needs Django 6 / 
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +21,8 @@ from django.utils.module_loading import import_string
 from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import Task, TaskContext, TaskResult, TaskResultStatus
 from django_tasks.utils import get_module_path, get_random_id, normalize_json
+
+logger = logging.getLogger(__name__)
 
 
 class CeleryBackend(BaseTaskBackend):
@@ -49,11 +53,28 @@ class CeleryBackend(BaseTaskBackend):
         }
 
         def send():
-            run_django_task.apply_async(**{k: v for k, v in message.items() if v is not None})
+            try:
+                run_django_task.apply_async(
+                    **{k: v for k, v in message.items() if v is not None},
+                    retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+                )
+            except Exception:  # noqa: BLE001 (kombu/redis raise many kinds)
+                run_here(path, result, task.run_after)
 
         object.__setattr__(result, "enqueued_at", timezone.now())
         transaction.on_commit(send, robust=True)
         return result
+
+
+def run_here(path: str, result: TaskResult, run_after) -> None:
+    """The broker is unreachable: run the task in this process now, as Django's immediate
+    backend would, rather than lose it (a reference-index update, a file deletion). Wagtail
+    queues none for later; one that was can only be reported."""
+    if run_after is not None and run_after > timezone.now():
+        logger.error("broker unreachable; %s (due %s) not run", path, run_after.isoformat())
+        return
+    logger.warning("broker unreachable; %s run in this process", path)
+    run_django_task(path, result.id, result.args, result.kwargs)
 
 
 @shared_task(name="portal.run_django_task", acks_late=True)

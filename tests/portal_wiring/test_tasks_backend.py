@@ -2,6 +2,7 @@
 
 import time
 
+import pytest
 import redis
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
@@ -70,3 +71,30 @@ def test_the_embedded_brokers_missing_hostname_is_not_warned_about():
         kombu.disabled, kombu.level = was[0], was[1]
         logging.disable(was[2])
     assert shown == ["Connection to broker lost"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_task_is_run_here_when_the_broker_is_unreachable(settings, tmp_path, caplog):
+    """Wagtail's tasks sent while Redis was down were lost (a reference-index update, a file
+    deletion), each with an ERROR and a traceback."""
+    import logging
+
+    from wagtail.tasks import delete_file_from_storage_task
+
+    from portal.celery import app
+
+    settings.TASKS = {"default": {"BACKEND": "portal.tasks_backend.CeleryBackend"}}
+    working = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:9/0"  # nothing listens there
+    app._after_fork()  # producers reconnect with the new URL
+    storage = FileSystemStorage(location=str(tmp_path))
+    path = storage.save("replaced-image.jpg", ContentFile(b"old rendition"))
+    caplog.set_level(logging.WARNING, logger="portal.tasks_backend")
+    try:
+        with transaction.atomic():
+            delete_file_from_storage_task.enqueue(storage.deconstruct(), path)
+    finally:
+        app.conf.broker_url = working
+        app._after_fork()
+    assert not storage.exists(path)  # run in this process, after the commit
+    assert "run in this process" in caplog.text
