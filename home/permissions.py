@@ -1,9 +1,10 @@
 """Which sites a user works on, and 站点设置 limited to them.
 
 Wagtail grants a model permission on 站点设置 for every site: a university's group given it
-(the 对象权限 table of 设置 → 用户组) rewrote the national site's name, footer and comment
+(the 对象权限 table of 设置 → 组) rewrote the national site's name, footer and comment
 moderation. Here such a permission reaches the sites the user edits pages of; a permission
-given for one site (the group's 站点权限, GroupSitePermission) works as in Wagtail.
+given for one site (the group form's 站点设置 权限 panel, GroupSitePermission) works as in
+Wagtail.
 """
 
 from __future__ import annotations
