@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 
-from django.core.cache import caches
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from portal.batching import BatchCounter
+from portal.client_ip import repeated_today
 
 
 def _write_views(pending: Counter) -> None:
@@ -30,18 +29,10 @@ def _write_views(pending: Counter) -> None:
 view_counter = BatchCounter(_write_views, every_seconds=30.0, at_count=500)
 
 
-# A reader's repeated views of one article count once this long (their address, hashed).
-SEEN_CACHE_PREFIX = "portal:views:seen:"
-SEEN_FOR_SECONDS = 24 * 3600
-
-
 def record_view(article_id: int, reader: str = "") -> None:
     """Count a view. With `reader` (their address), a reader's views of one article within a
     day count once: one client reloading (520 HEADs in 19 s) put any article at the top of
     every page's 热门文章."""
-    if reader:
-        digest = hashlib.sha1(f"{reader}\n{article_id}".encode()).hexdigest()
-        added = caches["readers"].add(f"{SEEN_CACHE_PREFIX}{digest}", 1, SEEN_FOR_SECONDS)
-        if added is False:  # None: the cache is unreachable, and the view counts
-            return
+    if reader and repeated_today("views", reader, article_id):
+        return
     view_counter.add(article_id)

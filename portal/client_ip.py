@@ -7,9 +7,14 @@ outermost one appended (that many entries from the right). What a client wrote i
 itself lies further left and is never taken.
 """
 
+import hashlib
 import ipaddress
 
 from django.conf import settings
+from django.core.cache import caches
+
+# A reader's repeats (a search, a view) count once this long.
+REPEATS_COUNT_ONCE_FOR = 24 * 3600
 
 
 def client_ip(request) -> str:
@@ -40,3 +45,12 @@ def client_key(request) -> str:
     if ip.version == 6:
         return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
     return address
+
+
+def repeated_today(kind: str, reader: str, *what) -> bool:
+    """Whether `reader` (client_key) did this already within a day: their repeats count once,
+    so that no one puts a query on 热搜 or an article on 热门文章 by repeating it. With the
+    cache unreachable the answer is no: everything counts rather than nothing."""
+    digest = hashlib.sha1("\n".join([reader, *map(str, what)]).encode()).hexdigest()
+    key = f"portal:{kind}:seen:{digest}"
+    return caches["readers"].add(key, 1, REPEATS_COUNT_ONCE_FOR) is False

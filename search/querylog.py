@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -21,6 +21,7 @@ from wagtail.search.utils import normalise_query_string
 
 from home.pages import public
 from portal.batching import BatchCounter
+from portal.client_ip import repeated_today
 
 from .models import SiteQueryDailyHits
 from .text import normalize
@@ -35,9 +36,6 @@ HOT_SEARCHES_DAYS = 7
 # (the list itself is recomputed after every flush of the counts, up to every 30 s).
 HOT_FOUND_CACHE_PREFIX = "portal:search:hot-found:"
 HOT_FOUND_TTL = 3600
-# A reader's repeats of one query count once this long (their address, hashed with the query).
-SEEN_CACHE_PREFIX = "portal:search:seen:"
-SEEN_FOR_SECONDS = 24 * 3600
 
 
 # Marks around a query that do not change what a reader looks for: "红船精神", “红船精神”,
@@ -87,11 +85,8 @@ class QueryLog(BatchCounter):
         if not key:
             return
         scope = site.pk if site else None
-        if reader:
-            digest = hashlib.sha1(f"{reader}\n{scope}\n{key}".encode()).hexdigest()
-            seen = caches["readers"].add(f"{SEEN_CACHE_PREFIX}{digest}", 1, SEEN_FOR_SECONDS)
-            if not seen:
-                return
+        if reader and repeated_today("search", reader, scope, key):
+            return
         self.add((scope, key))
 
 

@@ -158,3 +158,18 @@ def test_a_withdrawal_lost_to_a_redis_outage_is_made_when_redis_is_back(settings
     assert cache.get(feeds.GENERATION_KEY) == 123  # back, with the old generation
     assert feeds.generation() != 123
     assert not feeds._bump_pending
+
+
+def test_searches_are_counted_while_redis_is_down(client, portal, redis_down):
+    """The check that counts a reader's repeats once took an unreachable cache for 'seen':
+    searches went uncounted while views were counted."""
+    from wagtail.contrib.search_promotions.models import Query
+
+    from search.querylog import query_log
+
+    query_log.discard_pending()
+    ArticlePageFactory(parent=portal.national_section, title="停机时搜索的党建文章")
+    for reader in ["10.0.0.1", "10.0.0.1"]:
+        client.get("/search/", {"q": "党建"}, HTTP_HOST="national.test", REMOTE_ADDR=reader)
+    query_log.flush()
+    assert Query.get("党建").hits == 2  # every search counts while repeats cannot be told
