@@ -14,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.models import Site
+from wagtail.models import Page, Site
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from home.pages import public
 from home.permissions import sites_of
 from portal.page_forms import PortalPageForm
 
@@ -63,6 +64,37 @@ def comment_scope(sites) -> Q:
 
 def slot_scope(sites) -> Q:
     return _under(sites, "page__path")  # the home or 栏目 page it is shown on
+
+
+def shown_to_other_sites(pages):
+    """Pages another site's editors may see in the page chooser: live, public and without
+    pending changes (the chooser shows a page's draft title, which may be embargoed)."""
+    return public(pages.filter(live=True, has_unpublished_changes=False))
+
+
+def chooser_pages(pages, user, searching: bool):
+    """The page chooser's pages for `user`: their own sites', and other sites' pages shown to
+    them when browsing. Searching covers their own sites: its filter must be one the search
+    engine holds (the page path), not a list of every other site's page ids."""
+    sites = sites_of(user)
+    if sites is None:
+        return pages
+    if searching:
+        return pages.filter(_under(sites, "path"))
+    return pages.filter(
+        _under(sites, "path") | Q(pk__in=shown_to_other_sites(Page.objects.all()).values("pk"))
+    )
+
+
+def may_open_in_chooser(user, page) -> bool:
+    """Whether the page chooser may be opened at `page` for `user`: their own sites, the pages
+    above them, and other sites' pages the chooser lists to them."""
+    sites = sites_of(user)
+    if sites is None or not _outside(sites, page):
+        return True
+    if any(site.root_page.path.startswith(page.path) for site in sites):
+        return True  # above one of their sites (the tree root)
+    return shown_to_other_sites(Page.objects.filter(pk=page.pk)).exists()
 
 
 class AccountForm(WagtailAdminModelForm):

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
@@ -14,14 +13,13 @@ from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from home.pages import public
 from home.permissions import sites_of
 from portal.converters import MAX_ID
 
 from . import admin_views
 from .comments import moderate
 from .models import Comment, FeaturedSlot, PublishingAccount
-from .site_scope import SiteScopedPolicy, account_scope, comment_scope, slot_scope
+from .site_scope import SiteScopedPolicy, account_scope, chooser_pages, comment_scope, slot_scope
 from .workflow import must_go_through_review
 
 
@@ -323,7 +321,6 @@ def copies_are_not_published_past_review(request, page):
     another site), would put an article live past the review: the copy becomes a draft."""
     if request.method != "POST":
         return None
-    from wagtail.models import Page
 
     from .models import ArticlePage
 
@@ -366,7 +363,6 @@ def copies_never_take_a_reserved_path(request, page):
     and its menu link led to the search page or the admin login."""
     if request.method != "POST":
         return None
-    from wagtail.models import Page
 
     from portal.page_forms import reserved_slugs
 
@@ -454,23 +450,8 @@ def no_bulk_publishing_past_review(request, action_type, objects, action_class_i
 
 @hooks.register("construct_page_chooser_queryset")
 def choose_other_sites_published_pages_only(pages, request):
-    """A university's editor browses to any other site's live, public page without pending
-    changes (the chooser shows a page's draft title); the page chooser listed every site's
-    drafts, 审核中 and private titles, embargoed ones too. Searching covers their own sites:
-    the filter must be one the search engine holds (the page path), not a list of every
-    other site's page ids sent with each keystroke."""
-    sites = sites_of(request.user)
-    if sites is None:
-        return pages
-    own = Q(pk__in=[])
-    for site in sites:
-        own |= Q(path__startswith=site.root_page.path)
+    """A university's editor browses to other sites' live, public pages only; the page
+    chooser listed every site's drafts, 审核中 and private titles, embargoed ones too."""
     match = getattr(request, "resolver_match", None)
-    if match is not None and match.url_name == "wagtailadmin_choose_page_search":
-        return pages.filter(own)
-    return pages.filter(own | Q(pk__in=shown_to_other_sites(Page.objects.all()).values("pk")))
-
-
-def shown_to_other_sites(pages):
-    """Pages another site's editors may see in the chooser: live, public, no pending changes."""
-    return public(pages.filter(live=True, has_unpublished_changes=False))
+    searching = match is not None and match.url_name == "wagtailadmin_choose_page_search"
+    return chooser_pages(pages, request.user, searching)

@@ -56,17 +56,9 @@ def choose_page_child(request, parent_page_id: int):
     to them; another site's draft or private page was opened by its id, its draft title shown."""
     from wagtail.admin.views.chooser import BrowseView
 
-    from articles.wagtail_hooks import shown_to_other_sites
-    from home.permissions import sites_of
+    from articles.site_scope import may_open_in_chooser
 
-    sites = sites_of(request.user)
     parent = Page.objects.filter(pk=parent_page_id).first()
-    if sites is not None and parent is not None:
-        own = any(
-            parent.path.startswith(site.root_page.path)
-            or site.root_page.path.startswith(parent.path)
-            for site in sites
-        )
-        if not own and not shown_to_other_sites(Page.objects.filter(pk=parent.pk)).exists():
-            return page_not_found(request, "", template_name="wagtailadmin/404.html")
+    if parent is not None and not may_open_in_chooser(request.user, parent):
+        return page_not_found(request, "", template_name="wagtailadmin/404.html")
     return BrowseView.as_view()(request, parent_page_id=parent_page_id)
