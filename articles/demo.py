@@ -11,6 +11,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.crypto import get_random_string
+from wagtail.models import Site
 
 from home.services import ensure_site, remove_wagtail_welcome_page
 
@@ -41,9 +42,7 @@ INSTITUTION = {
     "footer_text": "嘉兴职业技术学院党委宣传部（演示站点）\n地址：浙江省嘉兴市（演示）",
     "icp_number": "浙ICP备00000000号（演示）",
     "police_number": "",
-    "footer_links": [
-        ("link", {"title": "全国高校思想政治工作网", "url": "http://localhost:8000/"})
-    ],
+    "footer_links": [("link", {"title": "全国高校思想政治工作网", "url": "http://localhost/"})],
 }
 
 NATIONAL_SECTIONS = ["要闻", "典型经验/党建统战/喜迎党代会", "典型经验/思政课程", "理论研究"]
@@ -126,11 +125,23 @@ def _build_tree(site, sections: list[str], importer: ArticleImporter) -> None:
     importer.account_directory(home)
 
 
+def _served_on(port: int) -> None:
+    """The demo sites' records say the port the portal is served on, so the addresses it
+    writes out (RSS, sitemap, canonical and share links) open: http://localhost:8000/…, not
+    http://localhost/…. A record left at another port by an earlier run moves."""
+    for hostname in (NATIONAL["hostname"], INSTITUTION["hostname"]):
+        if not Site.objects.filter(hostname=hostname, port=port).exists():
+            Site.objects.filter(hostname=hostname).update(port=port)
+
+
 @transaction.atomic
-def load_demo() -> dict[str, int]:
-    """Build (or bring up to date) the demo sites and content."""
-    national = ensure_site(port=80, **NATIONAL)
-    institution = ensure_site(port=80, **INSTITUTION)
+def load_demo(port: int = 80) -> dict[str, int]:
+    """Build (or bring up to date) the demo sites and content, served on `port`."""
+    _served_on(port)
+    national = ensure_site(port=port, **NATIONAL)
+    address = "http://localhost/" if port == 80 else f"http://localhost:{port}/"
+    footer_links = [("link", {**INSTITUTION["footer_links"][0][1], "url": address})]
+    institution = ensure_site(port=port, **{**INSTITUTION, "footer_links": footer_links})
     remove_wagtail_welcome_page()
     importer = ArticleImporter()
     _build_tree(national, NATIONAL_SECTIONS, importer)

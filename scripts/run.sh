@@ -27,7 +27,7 @@ if [ ! -s var/admin-password ]; then
   chmod 600 var/admin-password
 fi
 log "载入演示内容"
-PORTAL_ADMIN_PASSWORD="$(cat var/admin-password)" "$PY" manage.py load_demo
+PORTAL_ADMIN_PASSWORD="$(cat var/admin-password)" "$PY" manage.py load_demo --port "$PORT"
 SEED="$REPO_ROOT/../shared/seed/seed-article.jsonl"
 if [ -f "$SEED" ]; then
   log "导入参考文章 $SEED"

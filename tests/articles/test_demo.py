@@ -1,5 +1,5 @@
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from wagtail.models import Site
 
 from articles.models import ArticlePage, PublishingAccount, SectionPage
@@ -66,3 +66,29 @@ def test_load_demo_keeps_a_workflow_an_operator_gave_a_demo_site(capsys):
     call_command("load_demo")
     assert WorkflowPage.objects.get(page=school).workflow == own
     assert not GroupPagePermission.objects.filter(page=school, group__name__endswith="审编辑")
+
+
+def test_load_demo_sites_say_the_port_the_portal_is_served_on(client):
+    """scripts/run.sh serves on 8000: the demo's RSS, sitemap and share links must say so
+    (they said http://localhost/…, which opens nothing)."""
+    call_command("load_demo", "--no-admin", "--port", "8000")
+    call_command("load_demo", "--no-admin", "--port", "8001")  # PORTAL_PORT changed: moved
+    demo = Site.objects.filter(hostname__in=["localhost", "jxvtc.localhost"])
+    assert sorted(demo.values_list("hostname", "port")) == [
+        ("jxvtc.localhost", 8001),
+        ("localhost", 8001),
+    ]
+    article = ArticlePage.objects.live().descendant_of(demo.get(hostname="localhost").root_page)
+    assert article.first().full_url.startswith("http://localhost:8001/")
+    sitemap = client.get("/sitemap.xml", HTTP_HOST="localhost:8001").content.decode()
+    assert "<loc>http://localhost:8001/sitemap-" in sitemap and "http://localhost/" not in sitemap
+    school = client.get("/", HTTP_HOST="jxvtc.localhost:8001").content.decode()
+    assert 'href="http://localhost:8001/"' in school  # its footer link to the portal
+
+
+def test_load_demo_refuses_a_port_that_cannot_be():
+    sites = list(Site.objects.values_list("hostname", "port"))
+    with pytest.raises(CommandError, match="端口 0 无效"):
+        call_command("load_demo", "--no-admin", "--port", "0")
+    assert list(Site.objects.values_list("hostname", "port")) == sites
+    assert not ArticlePage.objects.exists()

@@ -1,6 +1,6 @@
 import os
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from articles.demo import ensure_admin, load_demo
 
@@ -10,9 +10,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-admin", action="store_true", help="不创建管理员账号")
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=80,
+            help="门户对外服务的端口（站点记录据此写出 RSS、站点地图和分享链接中的地址）",
+        )
 
-    def handle(self, *args, no_admin=False, **options):
-        counts = load_demo()
+    def handle(self, *args, no_admin=False, port=80, **options):
+        if not 1 <= port <= 65535:
+            raise CommandError(f"端口 {port} 无效：应为 1–65535")
+        counts = load_demo(port)
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示内容已就绪：示例文章新建 {counts['created']}，更新 {counts['updated']}，"
