@@ -13,6 +13,7 @@ from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from home.models import SiteLogEntry
 from home.permissions import sites_of
 from portal.converters import MAX_ID
 
@@ -182,6 +183,13 @@ register_permission_policy(FeaturedSlot, SiteScopedPolicy(FeaturedSlot, slot_sco
 register_snippet(CommentViewSet)
 register_snippet(AccountViewSet)
 register_snippet(FeaturedSlotViewSet)
+
+
+@hooks.register("register_log_actions")
+def site_scoped_history(actions):
+    # Their histories are their sites' (站点历史 shows an editor their own sites' entries).
+    for model in (Comment, PublishingAccount, FeaturedSlot):
+        actions.register_model(model, SiteLogEntry)
 
 
 class _ModerateComments(SnippetBulkAction):

@@ -80,6 +80,10 @@ class PublishingAccount(index.Indexed, models.Model):  # a snippet: articles/wag
     def __str__(self):
         return self.name
 
+    @property
+    def owning_site_id(self) -> int | None:  # its history: home.models.SiteLogEntry
+        return self.site_id
+
     def is_shown_on(self, site, site_articles) -> bool:
         """Whether its page, feed and RSS exist on a site (else a 404 there): the site's own
         account, or one publishing among `site_articles`."""

@@ -96,5 +96,10 @@ class Comment(models.Model):
     def __str__(self):
         return self.content[:30]
 
+    @property
+    def owning_site_id(self) -> int | None:  # its history: home.models.SiteLogEntry
+        site = self.article.get_site()
+        return site.pk if site else None
+
 
 register_snippet(SensitiveWord)

@@ -103,6 +103,11 @@ class FeaturedSlot(models.Model):  # a snippet: articles/wagtail_hooks.py
     def __str__(self):
         return f"{self.get_position_display()}：{self.article.title}"
 
+    @property
+    def owning_site_id(self) -> int | None:  # its history: home.models.SiteLogEntry
+        site = self.page.get_site()
+        return site.pk if site else None
+
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("结束时间必须晚于开始时间。")})

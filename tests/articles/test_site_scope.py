@@ -309,3 +309,72 @@ def test_the_snippet_lists_take_as_many_queries_for_many_rows_as_for_one(
     one = queries()
     add_rows(5)
     assert queries() == one
+
+
+def test_the_site_history_report_shows_only_the_editors_own_sites_entries(client, portal):
+    """站点历史 listed every site's 育人号, comment, 推荐位 and 站点设置 changes, with who made
+    them, to any editor holding the model's permission."""
+    from wagtail.log_actions import log
+
+    from home.models import PortalSiteSettings
+
+    models = ["change_comment", "change_publishingaccount", "change_featuredslot",
+              "change_portalsitesettings"]  # fmt: skip
+    ours_editor = site_editor(portal.institution, ("add_page", "change_page"), models)
+    theirs_editor = get_user_model().objects.create_user(username="national-chief", password="x")
+    ours = PublishingAccountFactory(name="本校育人号", site=portal.institution)
+    log(ours, "wagtail.edit", user=ours_editor)
+    log(comment_on(portal.institution_section, "本校读者的评论"), "wagtail.edit", user=ours_editor)
+    theirs = [
+        PublishingAccountFactory(name="别校育人号", site=portal.national),
+        comment_on(portal.national_section, "全国站读者的评论"),
+        PortalSiteSettings.for_site(portal.national),
+    ]
+    for instance in theirs:
+        log(instance, "wagtail.edit", user=theirs_editor)
+    client.force_login(ours_editor)
+    report = client.get("/admin/reports/site-history/").content.decode()
+    assert "本校育人号" in report and "本校读者的评论" in report
+    assert "别校育人号" not in report and "全国站读者的评论" not in report
+    assert "national-chief" not in report  # nor among the 用户 filter's choices
+    settings_url = "/admin/settings/home/portalsitesettings/{}/"
+    assert settings_url.format(portal.national.pk) not in report
+    # Their own site's 站点设置 is theirs to see; the portal's superusers see everything.
+    log(PortalSiteSettings.for_site(portal.institution), "wagtail.edit", user=ours_editor)
+    report = client.get("/admin/reports/site-history/").content.decode()
+    assert settings_url.format(portal.institution.pk) in report
+    chief = get_user_model().objects.create_superuser("chief", password="x")
+    client.force_login(chief)
+    report = client.get("/admin/reports/site-history/").content.decode()
+    assert "别校育人号" in report and "全国站读者的评论" in report and "national-chief" in report
+    assert settings_url.format(portal.national.pk) in report
+
+
+def test_existing_history_moves_to_its_sites_on_upgrade(portal):
+    """The upgrade's data migration: entries written before SiteLogEntry take their site."""
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import ModelLogEntry
+
+    from home.models import PortalSiteSettings, SiteLogEntry
+
+    migration = importlib.import_module("home.migrations.0005_site_log_entries")
+    account = PublishingAccountFactory(name="别校育人号", site=portal.national)
+    comment = comment_on(portal.institution_section, "本校读者的评论")
+    settings = PortalSiteSettings.for_site(portal.national)
+    orphan = PublishingAccountFactory(name="无站点育人号", site=None)
+    for instance in (account, comment, settings, orphan):
+        ModelLogEntry.objects.log_action(instance, "wagtail.edit")  # as Wagtail wrote them
+    SiteLogEntry.objects.all().delete()
+    migration.move_entries(apps, None)
+    assert not ModelLogEntry.objects.exists()
+    moved = {(e.label, e.site_id) for e in SiteLogEntry.objects.all()}
+    assert moved == {
+        ("别校育人号", portal.national.pk),
+        ("本校读者的评论", portal.institution.pk),
+        (str(settings), portal.national.pk),
+        ("无站点育人号", None),
+    }
+    migration.move_entries_back(apps, None)
+    assert ModelLogEntry.objects.count() == 4 and not SiteLogEntry.objects.exists()
