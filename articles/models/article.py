@@ -203,6 +203,34 @@ class ArticlePage(Page):
         """Ancestors below the tree root: the site's 首页, then each 栏目."""
         return self.get_ancestors().filter(depth__gt=1).specific()
 
+    def neighbours(self) -> tuple["ArticlePage | None", "ArticlePage | None"]:
+        """上一篇 (published just before it) and 下一篇 (just after) in its 栏目, among what
+        readers may see; None at either end, and for a page never published (a preview)."""
+        if self.display_time is None or not self.path:
+            return None, None
+        # Siblings as a range of the tree's path index: Wagtail's sibling_of (a LIKE SQLite
+        # cannot use an index for) let SQLite walk every newer article of the portal by
+        # publication time (6.6 ms on the dev corpus; 0.6 ms by path).
+        parent, first, last = self.path[: -self.steplen], self.alphabet[0], self.alphabet[-1]
+        siblings = (
+            ArticlePage.objects.filter(
+                depth=self.depth,
+                path__range=(parent + first * self.steplen, parent + last * self.steplen),
+            )
+            .exclude(pk=self.pk)
+            .live()
+            .public()
+            .only("title", "url_path", "path", "depth", "locale_id", "display_time")
+        )
+        at = self.display_time
+        earlier = siblings.filter(
+            models.Q(display_time__lt=at) | models.Q(display_time=at, pk__lt=self.pk)
+        ).order_by("-display_time", "-pk")
+        later = siblings.filter(
+            models.Q(display_time__gt=at) | models.Q(display_time=at, pk__gt=self.pk)
+        ).order_by("display_time", "pk")
+        return earlier.first(), later.first()
+
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator
 
@@ -218,6 +246,7 @@ class ArticlePage(Page):
             request.GET.get("cpage")
         )
         context.setdefault("comment_form", CommentForm())
+        context["previous_article"], context["next_article"] = self.neighbours()
         site = Site.find_for_request(request)
         if site is not None:
             context["recommended"] = feeds.recommended(site)

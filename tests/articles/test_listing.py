@@ -103,3 +103,45 @@ def test_an_account_named_like_its_site_is_named_once_in_the_title(client, porta
     assert same.title.get_text() == portal.national.site_name
     _, other = titles(client, "/yurenhao/other/")
     assert other.title.get_text() == f"嘉职育人号 - {portal.national.site_name}"
+
+
+def test_an_article_links_the_one_before_and_after_it_in_its_section(client, portal):
+    """上一篇 / 下一篇: the 栏目's articles readers may see, by publication time; another
+    section's, a draft, a private article and another site's are passed over."""
+    from wagtail.models import PageViewRestriction
+
+    now = timezone.now()
+    section = portal.national_section
+    other = SectionPageFactory(parent=portal.national.root_page, slug="other", title="别的栏目")
+
+    def article(title, days_ago, parent=section):
+        when = now - timedelta(days_ago)
+        return ArticlePageFactory(parent=parent, title=title, display_time=when)
+
+    first = article("第一篇", 9)
+    article("别栏目文章", 5, parent=other)
+    article("子栏目文章", 5, parent=SectionPageFactory(parent=section, slug="sub", title="子栏目"))
+    middle = article("中间一篇", 4)
+    article("别站文章", 3, parent=portal.institution_section)
+    draft = article("草稿", 3)
+    draft.unpublish()
+    private = article("内部文章", 2)
+    PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
+    last = article("最新一篇", 1)
+
+    def pager(page):
+        html = client.get(page.url, HTTP_HOST="national.test").content
+        nav = BeautifulSoup(html, "html.parser").select_one("nav.article-pager")
+        texts = [p.get_text(strip=True) for p in nav.select("p")]
+        return texts, [a["href"] for a in nav.select("a")]
+
+    site = portal.national
+    links = [first.relative_url(site), last.relative_url(site)]
+    assert pager(middle) == (["上一篇:第一篇", "下一篇:最新一篇"], links)
+    assert pager(first) == (["上一篇:没有了", "下一篇:中间一篇"], [middle.relative_url(site)])
+    assert pager(last)[0] == ["上一篇:中间一篇", "下一篇:没有了"]
+    same_time = article("同一时刻", 4)  # published at the same second: the later-made after
+    same_time.display_time = middle.display_time
+    same_time.save()
+    assert pager(middle)[0] == ["上一篇:第一篇", "下一篇:同一时刻"]
+    assert pager(same_time)[0] == ["上一篇:中间一篇", "下一篇:最新一篇"]
