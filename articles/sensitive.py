@@ -1,19 +1,23 @@
 """敏感词 matching that survives the usual disguises.
 
 Text and words are compared after NFKC (full-width → half-width), Traditional → Simplified and
-case folding, with spaces, punctuation and symbols dropped, so 習 近、平, ｆａｌｕｎ and 法 轮 功
-all match their words. Matching is Aho–Corasick (ahocorasick-rs): every word in one pass.
-The automaton is rebuilt when editors change the list (checked at most every few seconds).
+case folding, with spaces, punctuation and symbols dropped, and letters of other scripts drawn
+like Latin ones read as those (Cyrillic а, Greek ο: Unicode's confusables, from
+confusable-homoglyphs), so 習 近、平, ｆａｌｕｎ, fаlun and 法 轮 功 all match their words.
+Matching is Aho–Corasick (ahocorasick-rs): every word in one pass. The automaton is rebuilt
+when editors change the list (checked at most every few seconds).
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field
 
 import ahocorasick_rs
+from confusable_homoglyphs import categories, confusables
 
 from search.text import normalize
 
@@ -31,9 +35,28 @@ MARK_LIKE_BEFORE_NFKC = frozenset({"Lm", "Nl"})
 
 def normalize_for_matching(text: str) -> str:
     """The search analysis' normalisation (search.text.normalize), letters and digits only,
-    without letters that read as nothing or as punctuation."""
+    without letters that read as nothing or as punctuation, Latin look-alikes as Latin."""
     # Before NFKC as well: it turns some of them into other letters (ㆍ into ᆞ).
-    return "".join(ch for ch in normalize(_without_marks(text)) if ch.isalnum() and _not_mark(ch))
+    return "".join(
+        _as_latin(ch) for ch in normalize(_without_marks(text)) if ch.isalnum() and _not_mark(ch)
+    )
+
+
+# Scripts whose letters are never taken for Latin ones here.
+OWN_SCRIPTS = frozenset({"LATIN", "COMMON", "HAN", "HIRAGANA", "KATAKANA", "HANGUL"})
+
+
+@functools.lru_cache(maxsize=8192)
+def _as_latin(ch: str) -> str:
+    """The Latin letter or digit a letter of another script is drawn like (Cyrillic а → a),
+    or the letter itself."""
+    if ch.isascii() or categories.alias(ch) in OWN_SCRIPTS:
+        return ch
+    for found in confusables.is_confusable(ch, preferred_aliases=["latin"]) or ():
+        for glyph in found["homoglyphs"]:
+            if len(glyph["c"]) == 1 and glyph["c"].isascii() and glyph["c"].isalnum():
+                return glyph["c"].lower()
+    return ch
 
 
 def _not_mark(ch: str, categories=MARK_LIKE_CATEGORIES) -> bool:

@@ -66,6 +66,13 @@ def test_sensitive_matching_survives_disguises():
     digits = Matcher([("8964", "block")])
     for written in ["8964", "⑧⑨⑥④", "⁸⁹⁶⁴", "８ ９ ６ ４"]:
         assert digits.find(f"纪念{written}").block == ["8964"], written
+    # Letters of other scripts drawn like Latin ones: Cyrillic а and р, Greek ο, Cherokee Ꭺ.
+    latin = Matcher([("falun", "block"), ("paopao", "review")])
+    assert latin.find("fаlun dafa").block == ["falun"]
+    assert latin.find("рaοpaο 网").review == ["paopao"]
+    assert latin.find("FᎪLUN").block == ["falun"]
+    assert not latin.find("Привет, мир")  # Russian text as such is not a Latin word
+    assert Matcher([("正常", "block")]).find("正常").block == ["正常"]  # Han untouched
 
 
 def test_pre_moderated_comment_waits_then_counts_once_approved(client, article):
