@@ -240,11 +240,9 @@ class ArticlePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["breadcrumb"] = list(self.breadcrumb())
-        comments = approved_comments(self)
-        context["comment_count"] = comments.count()
-        context["comments"] = Paginator(comments, settings.PORTAL_COMMENTS_PAGE_SIZE).get_page(
-            request.GET.get("cpage")
-        )
+        pages = Paginator(approved_comments(self), settings.PORTAL_COMMENTS_PAGE_SIZE)
+        context["comment_count"] = pages.count  # the count the pages are made from
+        context["comments"] = pages.get_page(request.GET.get("cpage"))
         context.setdefault("comment_form", CommentForm())
         context["previous_article"], context["next_article"] = self.neighbours()
         site = Site.find_for_request(request)

@@ -77,10 +77,10 @@ def mourning_active(context) -> bool:
     from home.models import PortalSiteSettings
 
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    if site is None:
+    if request is None or Site.find_for_request(request) is None:
         return False
-    settings = PortalSiteSettings.for_site(site)
+    # The request's copy, which the templates' settings.home.PortalSiteSettings reads too.
+    settings = PortalSiteSettings.for_request(request)
     if not settings.mourning:
         return False
     now = timezone.now()
