@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Page, Site
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry
 
 from home.pages import public
 from home.permissions import sites_of
@@ -95,6 +96,30 @@ def may_open_in_chooser(user, page) -> bool:
     if any(site.root_page.path.startswith(page.path) for site in sites):
         return True  # above one of their sites (the tree root)
     return shown_to_other_sites(Page.objects.filter(pk=page.pk)).exists()
+
+
+def may_work_on(user, page) -> bool:
+    """Whether `page` lies in one of the sites `user` edits (every page for those editing
+    every site)."""
+    return not _outside(sites_of(user), page)
+
+
+def visible_ids(user, model, ids: list[int]) -> list[int]:
+    """Of `ids`, those of objects `user` works on: pages of their sites; 育人号, 评论 and 推荐位
+    of their sites (the model's SiteScopedPolicy); every id of other models."""
+    if issubclass(model, Page):
+        sites = sites_of(user)
+        found = Page.objects.filter(pk__in=ids)
+        return list(
+            (found if sites is None else found.filter(_under(sites, "path"))).values_list(
+                "pk", flat=True
+            )
+        )
+    policy = policy_registry.get_by_type(model)
+    if not isinstance(policy, SiteScopedPolicy):
+        return ids
+    instances = policy.instances_user_has_any_permission_for(user, ["change", "delete", "view"])
+    return list(instances.filter(pk__in=ids).values_list("pk", flat=True))
 
 
 class AccountForm(WagtailAdminModelForm):

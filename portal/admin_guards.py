@@ -8,6 +8,7 @@ OverflowError on SQLite — a 500 either way. Such ids name no object, so they g
 
 import re
 
+from django.apps import apps
 from django.http import Http404
 from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found
@@ -45,7 +46,48 @@ def _bulk_action(request, app_label, model_name, action):
             pk=int(parent)
         ).exists():
             raise Http404  # Wagtail would `get()` the missing parent page (DoesNotExist: 500)
+    if parent is not None and "all" in ids and not _may_open_parent(request.user, int(parent)):
+        raise Http404
+    explicit = [int(i) for i in ids if i != "all"]
+    if explicit:
+        # Wagtail lists every id given, those the user may not act on by their titles (another
+        # site's draft, another site's held comments): only the user's own are kept.
+        from articles.site_scope import visible_ids
+
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            raise Http404 from None
+        kept = visible_ids(request.user, model, explicit)
+        if not kept:
+            raise Http404
+        query = request.GET.copy()
+        query.setlist("id", [str(pk) for pk in kept] + (["all"] if "all" in ids else []))
+        request.GET = query
     return wagtail_bulk_action(request, app_label, model_name, action)
+
+
+def _may_open_parent(user, parent_id: int) -> bool:
+    from articles.site_scope import may_work_on
+
+    parent = Page.objects.filter(pk=parent_id).first()
+    return parent is None or may_work_on(user, parent) or parent.depth < 2
+
+
+@never_cache
+@require_admin_access
+def workflow_preview(request, page_id: int, task_id: int):
+    """A page's revision in a review task: Wagtail's message named another site's page
+    ("页面 '…' 目前不在任务 '…' 中等待审核") to someone who may not see it."""
+    from wagtail.admin.viewsets.pages import page_viewset_registry
+
+    from articles.site_scope import may_work_on
+
+    page = Page.objects.filter(pk=page_id).first()
+    if page is not None and not may_work_on(request.user, page):
+        return page_not_found(request, "", template_name="wagtailadmin/404.html")
+    view = page_viewset_registry.as_view("workflow_preview", page_id_kwarg="page_id")
+    return view(request, page_id=page_id, task_id=task_id)
 
 
 @never_cache

@@ -27,6 +27,10 @@ urlpatterns = [
     ),
     # Before Wagtail's own: another site's draft is not opened in the page chooser by its id.
     path("admin/choose-page/<int:parent_page_id>/", admin_guards.choose_page_child),
+    path(
+        "admin/pages/workflow/preview/<int:page_id>/<int:task_id>/",
+        admin_guards.workflow_preview,
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),

@@ -378,3 +378,37 @@ def test_existing_history_moves_to_its_sites_on_upgrade(portal):
     }
     migration.move_entries_back(apps, None)
     assert ModelLogEntry.objects.count() == 4 and not SiteLogEntry.objects.exists()
+
+
+def test_other_sites_unpublished_titles_and_held_comments_are_not_shown_by_id(client, portal):
+    """Wagtail's bulk-action confirmations list every id given, those the user may not act
+    on by title ("您没有删除这些页面的权限" and then another site's draft); the workflow preview
+    named a page in its message. A university's editor is told nothing of another site's."""
+    from wagtail.models import Task
+
+    models = ["change_comment", "delete_comment"]
+    client.force_login(site_editor(portal.institution, ("add_page", "change_page", "publish_page",
+                                                        "delete_page"), models))  # fmt: skip
+    ours = ArticlePageFactory(parent=portal.institution_section, title="本校文章")
+    draft = ArticlePageFactory(parent=portal.national_section, title="全国站未发布草稿")
+    draft.unpublish()
+    held = comment_on(portal.national_section, "全国站待审评论")
+    mine = comment_on(portal.institution_section, "本校待审评论")
+    task = Task.objects.first()
+    urls = [
+        *(f"/admin/bulk/wagtailcore/page/{a}/?id={draft.pk}&id={ours.pk}"
+          for a in ("delete", "publish", "unpublish", "move")),
+        *(f"/admin/bulk/articles/comment/{a}/?id={held.pk}&id={mine.pk}"
+          for a in ("approve", "reject", "delete")),
+        f"/admin/bulk/wagtailcore/page/delete/?id={draft.pk}",
+        f"/admin/bulk/wagtailcore/page/delete/?id=all&childOf={portal.national_section.pk}",
+        f"/admin/pages/workflow/preview/{draft.pk}/{task.pk if task else 1}/",
+    ]  # fmt: skip
+    for url in urls:
+        response = client.get(url, follow=True)
+        html = response.content.decode()
+        assert "全国站未发布草稿" not in html and "全国站待审评论" not in html, url
+        if f"id={ours.pk}" in url:
+            assert "本校文章" in html, url  # their own still listed
+        if f"id={mine.pk}" in url:
+            assert "本校待审评论" in html, url
