@@ -7,12 +7,14 @@ The sample articles are the project's own writing, imported through the same pat
 from __future__ import annotations
 
 import json
+import re
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.crypto import get_random_string
 from wagtail.models import Site
 
+from home.models import HomePage, PortalSiteSettings
 from home.services import ensure_site, remove_wagtail_welcome_page
 
 from .importer import ArticleImporter, LineError, parse_line
@@ -44,6 +46,9 @@ INSTITUTION = {
     "police_number": "",
     "footer_links": [("link", {"title": "全国高校思想政治工作网", "url": "http://localhost/"})],
 }
+
+# The institution's footer link to the portal as the demo writes it, at whatever port.
+DEMO_ADDRESS = re.compile(r"http://localhost(:[0-9]+)?/")
 
 NATIONAL_SECTIONS = ["要闻", "典型经验/党建统战/喜迎党代会", "典型经验/思政课程", "理论研究"]
 INSTITUTION_SECTIONS = ["学校要闻", "党建工作"]
@@ -134,13 +139,45 @@ def _served_on(port: int) -> None:
             Site.objects.filter(hostname=hostname).update(port=port)
 
 
+def _address(port: int) -> str:
+    return "http://localhost/" if port == 80 else f"http://localhost:{port}/"
+
+
+def _built() -> bool:
+    """Whether both demo sites are portal sites already (a 首页 at their root)."""
+    sites = Site.objects.filter(hostname__in=[NATIONAL["hostname"], INSTITUTION["hostname"]])
+    return sites.count() == 2 and all(s.root_page.specific_class is HomePage for s in sites)
+
+
+def _point_footer_at(port: int) -> None:
+    """The institution's footer link to the portal, as the demo made it, follows the port."""
+    site = Site.objects.get(hostname=INSTITUTION["hostname"])
+    site_settings = PortalSiteSettings.for_site(site)
+    links = site_settings.footer_links.raw_data
+    changed = False
+    for link in links:
+        url = link.get("value", {}).get("url", "")
+        if DEMO_ADDRESS.fullmatch(url) and url != _address(port):
+            link["value"]["url"], changed = _address(port), True
+    if changed:
+        site_settings.footer_links = links
+        site_settings.save()
+
+
 @transaction.atomic
-def load_demo(port: int = 80) -> dict[str, int]:
-    """Build (or bring up to date) the demo sites and content, served on `port`."""
+def load_demo(port: int = 80) -> dict[str, int] | None:
+    """Build the demo sites and content, served on `port`; None when they are built already.
+
+    Built once: scripts/run.sh runs this on every start, and what editors changed since (站点设置,
+    栏目, 育人号, the sample articles) stays as they left it. Each start undid it, and a
+    renamed demo 育人号 stopped the portal from starting (its slug taken by the account
+    update_or_create looked for by name)."""
     _served_on(port)
+    if _built():
+        _point_footer_at(port)
+        return None
     national = ensure_site(port=port, **NATIONAL)
-    address = "http://localhost/" if port == 80 else f"http://localhost:{port}/"
-    footer_links = [("link", {**INSTITUTION["footer_links"][0][1], "url": address})]
+    footer_links = [("link", {**INSTITUTION["footer_links"][0][1], "url": _address(port)})]
     institution = ensure_site(port=port, **{**INSTITUTION, "footer_links": footer_links})
     remove_wagtail_welcome_page()
     importer = ArticleImporter()
@@ -148,9 +185,8 @@ def load_demo(port: int = 80) -> dict[str, int]:
     _build_tree(institution, INSTITUTION_SECTIONS, importer)
     sites = {"localhost": national, "jxvtc.localhost": institution}
     for spec in ACCOUNTS:
-        PublishingAccount.objects.update_or_create(
-            name=spec["name"],
-            defaults={**spec, "site": sites[spec["site"]]},
+        PublishingAccount.objects.get_or_create(
+            slug=spec["slug"], defaults={**spec, "site": sites[spec["site"]]}
         )
     ensure_review_workflow([national.root_page, institution.root_page], keep_others=True)
     counts = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0}

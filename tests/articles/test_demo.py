@@ -19,7 +19,7 @@ def test_load_demo_builds_two_sites_and_is_idempotent(client, capsys):
         PublishingAccount.objects.count(),
     )
     call_command("load_demo")
-    assert "未变 6" in capsys.readouterr().out
+    assert "演示站点已建好" in capsys.readouterr().out
     assert counts == (
         Site.objects.count(),
         SectionPage.objects.count(),
@@ -47,9 +47,35 @@ def test_load_demo_keeps_an_editors_draft_of_a_sample_article(capsys, monkeypatc
     monkeypatch.setattr(demo, "SAMPLE_ARTICLES", changed)  # a newer release's demo text
     capsys.readouterr()
     call_command("load_demo", "--no-admin")  # was a LineError traceback, everything rolled back
-    assert "编辑正在修改而未更新 1" in capsys.readouterr().out
+    assert "演示站点已建好" in capsys.readouterr().out
     article.refresh_from_db()
     assert article.latest_revision_id == revision.pk
+    assert article.summary != "新版演示摘要"
+
+
+def test_a_restart_keeps_what_editors_changed_in_the_demo(capsys):
+    """scripts/run.sh runs load_demo on every start: it put back the demo 站点设置, 育人号 and
+    articles, and a renamed demo 育人号 stopped the portal from starting (IntegrityError)."""
+    from home.models import PortalSiteSettings
+
+    call_command("load_demo", "--no-admin", "--port", "8000")
+    school = Site.objects.get(hostname="jxvtc.localhost")
+    settings = PortalSiteSettings.for_site(school)
+    settings.slogan = "编辑改过的标语"
+    settings.save()
+    PublishingAccount.objects.filter(slug="editorial").update(name="思政网编辑部（更名）")
+    section = SectionPage.objects.get(title="理论研究")
+    section.title, section.show_in_menus = "理论前沿", False
+    section.save_revision().publish()
+    sample = ArticlePage.objects.get(external_id="demo-003")
+    sample.title = "编辑改过的示例标题"
+    sample.save_revision().publish()
+    call_command("load_demo", "--no-admin", "--port", "8000")
+    assert PortalSiteSettings.for_site(school).slogan == "编辑改过的标语"
+    assert PublishingAccount.objects.get(slug="editorial").name == "思政网编辑部（更名）"
+    assert not SectionPage.objects.filter(title="理论研究").exists()
+    assert not SectionPage.objects.get(title="理论前沿").show_in_menus
+    assert ArticlePage.objects.get(external_id="demo-003").title == "编辑改过的示例标题"
 
 
 def test_load_demo_keeps_a_workflow_an_operator_gave_a_demo_site(capsys):

@@ -21,13 +21,19 @@ class Command(BaseCommand):
         if not 1 <= port <= 65535:
             raise CommandError(f"端口 {port} 无效：应为 1–65535")
         counts = load_demo(port)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"演示内容已就绪：示例文章新建 {counts['created']}，更新 {counts['updated']}，"
-                f"未变 {counts['unchanged']}"
-                + (f"，编辑正在修改而未更新 {counts['kept']}" if counts["kept"] else "")
+        if counts is None:
+            self.stdout.write(
+                "演示站点已建好：站点设置、栏目、育人号和文章保持编辑修改后的样子，"
+                f"只更新了站点端口（{port}）。"
             )
-        )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"演示内容已就绪：示例文章新建 {counts['created']}，更新 {counts['updated']}，"
+                    f"未变 {counts['unchanged']}"
+                    + (f"，编辑正在修改而未更新 {counts['kept']}" if counts["kept"] else "")
+                )
+            )
         if no_admin:
             return
         username, password = ensure_admin(password=os.environ.get("PORTAL_ADMIN_PASSWORD"))
