@@ -7,6 +7,7 @@ Counts land in Wagtail's search-promotions tables (Query / QueryDailyHits), so t
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections import Counter
 from datetime import timedelta
 
@@ -122,11 +123,24 @@ def fit_to_show(key: str, site: Site | None = None) -> bool:
     """
     from articles.sensitive import find_sensitive
 
-    if not any(ch.isalnum() for ch in key) or find_sensitive(key):
+    if not any(ch.isalnum() for ch in key) or not all(map(_shown_in_words, key)):
+        return False
+    if find_sensitive(key):
         return False
     if '"' in key or any(word.startswith("-") for word in key.split()):
         return False
     return finds_articles(key, site)
+
+
+# What a 热搜 may hold beside letters, digits and spaces: the marks words are written with
+# (c++, c#, 5g·at&t, 《红楼梦》研究, 2.0, 一带一路), not emoji, symbols, or private-use and control
+# characters ("党建💩", searched once, was on every reader's 热搜 and in the suggestions).
+SHOWN_SYMBOLS = frozenset("+")
+
+
+def _shown_in_words(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return ch in SHOWN_SYMBOLS or not (category[0] in "SC" or category in ("Zl", "Zp"))
 
 
 def _hot_cache_key(site_id: int | None) -> str:

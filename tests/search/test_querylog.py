@@ -107,6 +107,8 @@ def test_hot_searches_show_no_sensitive_words_junk_or_queries_that_find_nothing(
         ("!!!", 5),
         ("^", 5),
         ("没有这篇文章", 4),
+        ("党建💩", 5),  # the words found, the emoji shown to every reader
+        ("😀党建", 5),
         ("党建 -会议", 4),  # search syntax: not a word to offer
         ('"党建" 引领', 4),
         ('"党建引领"', 3),  # quotes around the whole query dropped: 党建引领
@@ -117,11 +119,19 @@ def test_hot_searches_show_no_sensitive_words_junk_or_queries_that_find_nothing(
     query_log.flush()
     assert hot_searches() == ["党建引领", "党建"]
     suggestions = client.get("/search/suggest/", {"q": "党建"}, HTTP_HOST="national.test").json()
-    assert not any("-" in s or '"' in s for s in suggestions["suggestions"])
+    assert not any("-" in s or '"' in s or "党建" != s[:2] for s in suggestions["suggestions"])
     report = Query.objects.values_list("query_string", flat=True)
     assert {"坏词测试", "没有这篇文章", "党建"} <= set(report)  # editors still see them all
     suggestions = client.get("/search/suggest/", {"q": "hc"}, HTTP_HOST="national.test").json()
     assert "坏词测试" not in suggestions["suggestions"]
+    # Words written with the marks words carry are still shown.
+    ArticlePageFactory(parent=portal.national_section, title="学习C++与5G·AT&T", body=[])
+    Query.objects.all().delete()
+    cache.clear()
+    for q in ["c++", "5g·at&t"]:
+        search_as(client, "10.0.9.1", q=q)
+    query_log.flush()
+    assert sorted(hot_searches()) == ["5g·at&t", "c++"]
 
 
 def test_a_promotion_typed_in_traditional_or_full_width_characters_is_shown(client, portal):
