@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from articles import admin_views as article_admin
 from articles import api as feed_api
 from articles import syndication
 from home import sitemaps
@@ -30,6 +31,17 @@ urlpatterns = [
     path(
         "admin/pages/workflow/preview/<int:page_id>/<int:task_id>/",
         admin_guards.workflow_preview,
+    ),
+    # Before Wagtail's own: report filters name only the people of the user's own sites.
+    path("admin/reports/site-history/", article_admin.SiteHistoryView.as_view()),
+    path(
+        "admin/reports/site-history/results/",
+        article_admin.SiteHistoryView.as_view(results_only=True),
+    ),
+    path("admin/reports/workflow/", article_admin.WorkflowReportView.as_view()),
+    path(
+        "admin/reports/workflow/results/",
+        article_admin.WorkflowReportView.as_view(results_only=True),
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -412,3 +412,32 @@ def test_other_sites_unpublished_titles_and_held_comments_are_not_shown_by_id(cl
             assert "本校文章" in html, url  # their own still listed
         if f"id={mine.pk}" in url:
             assert "本校待审评论" in html, url
+
+
+def test_report_filters_name_only_people_of_the_editors_own_sites(client, portal):
+    """站点历史's 用户 and 工作流's 请求人 filters listed everyone who ever edited a page or
+    submitted one for review, on any site (Wagtail 8 builds those lists from every entry)."""
+    from wagtail.models import Workflow
+
+    from articles.workflow import ensure_review_workflow
+
+    ensure_review_workflow([portal.national.root_page, portal.institution.root_page])
+    ours_editor = site_editor(portal.institution, ("add_page", "change_page", "publish_page"),
+                              username="school-writer")  # fmt: skip
+    theirs_editor = site_editor(portal.national, ("add_page", "change_page", "publish_page"),
+                                username="national-writer")  # fmt: skip
+    workflow = Workflow.objects.get(active=True, workflow_pages__page=portal.national.root_page)
+    for editor, section in ((ours_editor, portal.institution_section),
+                            (theirs_editor, portal.national_section)):  # fmt: skip
+        article = ArticlePageFactory(parent=section)
+        article.save_revision(user=editor, log_action=True)
+        workflow.start(article, editor)
+    client.force_login(ours_editor)
+    for url in ("/admin/reports/site-history/", "/admin/reports/workflow/"):
+        html = client.get(url).content.decode()
+        assert "school-writer" in html, url
+        assert "national-writer" not in html, url
+    client.force_login(get_user_model().objects.create_superuser("chief", password="x"))
+    for url in ("/admin/reports/site-history/", "/admin/reports/workflow/"):
+        html = client.get(url).content.decode()
+        assert "school-writer" in html and "national-writer" in html, url
