@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last: answers a locked-out login (django-axes)
 ]
 
+# The admin's login form with a Chinese password label and wrong-password message.
+WAGTAILADMIN_USER_LOGIN_FORM = "home.forms.PortalLoginForm"
 # Guessing passwords at /admin/login/ (django-axes): after AXES_FAILURE_LIMIT wrong passwords
 # for one user name from one address, that pair is refused for AXES_COOLOFF_TIME (a user
 # name alone would let anyone lock an editor out). The address is the reader's behind the

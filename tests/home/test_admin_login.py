@@ -42,3 +42,16 @@ def test_a_successful_login_clears_the_count(client, portal, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         login(client, "guess")
     assert login(client, "right-password").status_code == 302
+
+
+def test_the_login_form_speaks_chinese(client, portal):
+    """The password field was labelled "Password" (Wagtail's field has no label of its own),
+    and a wrong password read "用户 用户名 密码不匹配，请重试" (Wagtail's translation)."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get("/admin/login/").content, "html.parser")
+    labels = [label.get_text(" ", strip=True) for label in page.select("label")]
+    assert any(label.startswith("密码") for label in labels), labels
+    assert not any("Password" in label for label in labels), labels
+    text = login(client, "guess").content.decode()
+    assert "用户名或密码不正确" in text and "用户 用户名" not in text
