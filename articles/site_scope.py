@@ -122,6 +122,20 @@ def visible_ids(user, model, ids: list[int]) -> list[int]:
     return list(instances.filter(pk__in=ids).values_list("pk", flat=True))
 
 
+def may_select_all(user, model, parent_id: int | None) -> bool:
+    """Whether a bulk action's 全选 (`id=all`) may run for `user`: Wagtail then takes every
+    object (every page below `childOf`, or of the whole portal) and lists by title those the
+    user may not act on. Those editing some sites only may select all pages below a page of
+    their sites, and never all of a site-scoped snippet (they tick the rows instead)."""
+    sites = sites_of(user)
+    if sites is None:
+        return True
+    if issubclass(model, Page):
+        parent = Page.objects.filter(pk=parent_id).first() if parent_id is not None else None
+        return parent is not None and not _outside(sites, parent)
+    return not isinstance(policy_registry.get_by_type(model), SiteScopedPolicy)
+
+
 class AccountForm(WagtailAdminModelForm):
     """所属站点 offers the sites the editor edits (and is required of those not editing all)."""
 

@@ -7,7 +7,6 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from articles import admin_views as article_admin
 from articles import api as feed_api
 from articles import syndication
 from home import sitemaps
@@ -33,16 +32,10 @@ urlpatterns = [
         admin_guards.workflow_preview,
     ),
     # Before Wagtail's own: report filters name only the people of the user's own sites.
-    path("admin/reports/site-history/", article_admin.SiteHistoryView.as_view()),
-    path(
-        "admin/reports/site-history/results/",
-        article_admin.SiteHistoryView.as_view(results_only=True),
-    ),
-    path("admin/reports/workflow/", article_admin.WorkflowReportView.as_view()),
-    path(
-        "admin/reports/workflow/results/",
-        article_admin.WorkflowReportView.as_view(results_only=True),
-    ),
+    path("admin/reports/site-history/", admin_guards.site_history),
+    path("admin/reports/site-history/results/", admin_guards.site_history_results),
+    path("admin/reports/workflow/", admin_guards.workflow_report),
+    path("admin/reports/workflow/results/", admin_guards.workflow_report_results),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
