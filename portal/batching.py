@@ -31,6 +31,8 @@ MAX_KEPT_KEYS = 100_000
 # Failed writes in a row (an hour, at one try per 30 s) after which the counts held are given
 # up (logged): a batch the database refuses for what it holds must not stop every later count.
 MAX_FAILED_WRITES = 120
+# How long a process's exit waits for a write under way before writing what is left.
+EXIT_WAIT_SECONDS = 10.0
 
 
 class BatchCounter:
@@ -44,6 +46,7 @@ class BatchCounter:
         self.every_seconds = every_seconds
         self.at_count = at_count
         self._lock = threading.Lock()
+        self._writes = threading.Lock()
         self._pending: Counter = Counter()
         self._last_flush = time.monotonic()
         self._retry_at = 0.0  # after a failed write: not before
@@ -103,6 +106,9 @@ class BatchCounter:
         while True:
             self._wake.wait(self.every_seconds)
             self._wake.clear()
+            if not settings.PORTAL_COUNTS_WRITE_IN_BACKGROUND:
+                self._writer_pid = None  # switched off (a test's override ended): stop
+                return
             with self._lock:
                 due = bool(self._pending) and time.monotonic() >= self._retry_at
             if due:
@@ -124,6 +130,10 @@ class BatchCounter:
     def flush(self) -> int:
         """Write the pending counts; return how many keys were written. When the write fails
         they are pending again (with those counted since) and the error is raised."""
+        with self._writes:  # one write at a time: the writer thread's, a test's, the exit's
+            return self._flush()
+
+    def _flush(self) -> int:
         with self._lock:
             pending, self._pending = self._pending, Counter()
             self._last_flush = time.monotonic()
@@ -153,7 +163,14 @@ class BatchCounter:
         return len(pending)
 
     def _flush_at_exit(self) -> None:
+        """What is held, after a write under way in the writer thread (a daemon, stopped with
+        the interpreter: its batch was lost when the exit's flush did not wait for it)."""
+        if not self._writes.acquire(timeout=EXIT_WAIT_SECONDS):
+            logger.warning("退出时计数仍在写入，未等到写完")
+            return
         try:
-            self.flush()
+            self._flush()
         except Exception:  # noqa: BLE001 (the database may be gone at exit)
             pass
+        finally:
+            self._writes.release()

@@ -90,6 +90,36 @@ def test_counts_of_a_quiet_moment_are_written_without_waiting_for_the_next_reade
     wait_for(lambda: db.rows == Counter({"党建": 1}), seconds=5)
 
 
+@override_settings(PORTAL_COUNTS_WRITE_IN_BACKGROUND=True)
+def test_a_process_exiting_mid_write_waits_for_it_then_writes_the_rest():
+    """The writer thread dies with the interpreter: its batch was lost when the exit's flush
+    went ahead without it."""
+    db = Database()
+    db.held.clear()
+    counter = BatchCounter(db.write, every_seconds=3600, at_count=2)
+    counter.add("党建")
+    counter.add("思政")
+    wait_for(lambda: db.writes == 1)  # the writer's batch, held
+    counter.add("红船精神")  # after it: pending at exit
+    threading.Timer(0.3, db.held.set).start()
+    counter._flush_at_exit()  # what atexit runs
+    assert db.rows == Counter({"党建": 1, "思政": 1, "红船精神": 1})
+
+
+def test_a_writer_stops_once_writing_in_the_background_is_off():
+    """A test that switched it on left the process's writer behind, writing later tests'
+    counts on its own connection."""
+    db = Database()
+    counter = BatchCounter(db.write, every_seconds=0.2, at_count=1000)
+    before = set(threading.enumerate())
+    with override_settings(PORTAL_COUNTS_WRITE_IN_BACKGROUND=True):
+        counter.add("党建")
+        wait_for(lambda: db.rows == Counter({"党建": 1}))
+        (writer,) = set(threading.enumerate()) - before
+    writer.join(5)
+    assert not writer.is_alive() and counter._writer_pid is None
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # a thread writes
 def test_readers_searches_are_written_by_a_thread(client, portal, monkeypatch):
     from wagtail.contrib.search_promotions.models import Query
