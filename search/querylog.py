@@ -134,13 +134,14 @@ def fit_to_show(key: str, site: Site | None = None) -> bool:
 
 # What a 热搜 may hold beside letters, digits and spaces: the marks words are written with
 # (c++, c#, 5g·at&t, 《红楼梦》研究, 2.0, 一带一路), not emoji, symbols, or private-use and control
-# characters ("党建💩", searched once, was on every reader's 热搜 and in the suggestions).
+# characters ("党建💩", searched once, was on every reader's 热搜 and in the suggestions), nor
+# combining marks (the keycap of #️⃣, its emoji selector, the strokes stacked on 党̷̢建).
 SHOWN_SYMBOLS = frozenset("+")
 
 
 def _shown_in_words(ch: str) -> bool:
     category = unicodedata.category(ch)
-    return ch in SHOWN_SYMBOLS or not (category[0] in "SC" or category in ("Zl", "Zp"))
+    return ch in SHOWN_SYMBOLS or not (category[0] in "SCM" or category in ("Zl", "Zp"))
 
 
 def _hot_cache_key(site_id: int | None) -> str:

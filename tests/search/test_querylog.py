@@ -109,6 +109,8 @@ def test_hot_searches_show_no_sensitive_words_junk_or_queries_that_find_nothing(
         ("没有这篇文章", 4),
         ("党建💩", 5),  # the words found, the emoji shown to every reader
         ("😀党建", 5),
+        ("党建#\ufe0f\u20e3", 5),  # a keycap emoji: # and two marks
+        ("党\u0337\u0322建", 5),  # strokes stacked on the characters
         ("党建 -会议", 4),  # search syntax: not a word to offer
         ('"党建" 引领', 4),
         ('"党建引领"', 3),  # quotes around the whole query dropped: 党建引领
