@@ -4,6 +4,11 @@ Wagtail's bulk actions (delete, publish, move, our 评论审核 …) pass `?id=`
 straight to the database: a hand-typed `?id=abc` is a ValueError and an id past 2^63 an
 OverflowError on SQLite — a 500 either way. Such ids name no object, so they get the admin's
 404 page instead. Listing checkboxes only ever send real ids, so editors never see a change.
+
+They also keep a university's editor to their own sites where Wagtail shows what it is given
+(articles.site_scope): bulk actions' ids and 全选, the review preview, the page chooser, and the
+站点历史 / 工作流 reports' filters (routed here before Wagtail's admin URLs, so guarded as
+Wagtail guards its own).
 """
 
 import re
