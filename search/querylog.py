@@ -13,8 +13,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import F, Sum
+from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
 from wagtail.models import Page, Site
@@ -28,6 +28,7 @@ from .models import SiteQueryDailyHits
 from .text import normalize
 
 FLUSH_EVERY_SECONDS = 30.0
+UPSERT_ROWS = 500  # rows per INSERT (SQLite takes at most 32,766 parameters a statement)
 FLUSH_AT_QUERIES = 200
 HOT_SEARCHES_CACHE_KEY = "portal:search:hot"
 HOT_SEARCHES_TTL = 300
@@ -51,27 +52,51 @@ def query_key(query_string: str) -> str:
 
 def _write_counts(pending: Counter) -> None:
     """pending: {(site id or None, query key): hits}. The portal's counts (搜索词报告) and
-    each site's (its 热搜) in one transaction."""
-    today = timezone.localdate()
+    each site's (its 热搜) in one transaction: a few statements whatever the batch (a row
+    at a time, 200 queries took 379 ms on SQLite, the writer thread holding the GIL and
+    the database meanwhile: the API's p95 on OpenSearch went from 39 to 52–64 ms)."""
+    today = connection.ops.adapt_datefield_value(timezone.localdate())  # a raw SQL parameter
     portal: Counter = Counter()
     for (_, key), hits in pending.items():
         portal[key] += hits
     site_ids = {site_id for site_id, _ in pending if site_id is not None}
     existing = set(Site.objects.filter(pk__in=site_ids).values_list("pk", flat=True))
     with transaction.atomic():
-        queries = {}
-        for key, hits in portal.items():
-            query, _ = Query.objects.get_or_create(query_string=key)
-            queries[key] = query
-            daily, _ = QueryDailyHits.objects.get_or_create(query=query, date=today)
-            QueryDailyHits.objects.filter(pk=daily.pk).update(hits=F("hits") + hits)
-        for (site_id, key), hits in pending.items():
-            if site_id in existing:  # a site deleted since the search: the portal count only
-                row, _ = SiteQueryDailyHits.objects.get_or_create(
-                    site_id=site_id, query=queries[key], date=today
-                )
-                SiteQueryDailyHits.objects.filter(pk=row.pk).update(hits=F("hits") + hits)
+        Query.objects.bulk_create(
+            [Query(query_string=key) for key in portal], ignore_conflicts=True
+        )
+        ids = dict(
+            Query.objects.filter(query_string__in=list(portal)).values_list("query_string", "pk")
+        )
+        _add_hits(QueryDailyHits, ["query_id", "date"],
+                  [(ids[key], today, hits) for key, hits in portal.items()])  # fmt: skip
+        # A site deleted since the search: the portal count only.
+        _add_hits(SiteQueryDailyHits, ["site_id", "query_id", "date"], [
+            (site_id, ids[key], today, hits)
+            for (site_id, key), hits in pending.items() if site_id in existing
+        ])  # fmt: skip
     cache.delete_many([_hot_cache_key(None), *(_hot_cache_key(pk) for pk in site_ids)])
+
+
+def _add_hits(model, keys: list[str], rows: list[tuple]) -> None:
+    """Add each row's hits to its (keys) row, made if missing: one INSERT … ON CONFLICT DO
+    UPDATE (SQLite and PostgreSQL alike). Django's bulk_create(update_conflicts=True) can
+    only set the new value, which would lose the counts of another process's write."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(model._meta.get_field(k.removesuffix("_id")).column) for k in keys
+    )
+    hits = connection.ops.quote_name(model._meta.get_field("hits").column)
+    add = f"{hits} = {table}.{hits} + excluded.{hits}"
+    row = "(" + ", ".join(["%s"] * (len(keys) + 1)) + ")"
+    for start in range(0, len(rows), UPSERT_ROWS):
+        chunk = rows[start : start + UPSERT_ROWS]
+        sql = (
+            f"INSERT INTO {table} ({columns}, {hits}) VALUES {', '.join([row] * len(chunk))} "
+            f"ON CONFLICT ({columns}) DO UPDATE SET {add}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for r in chunk for value in r])
 
 
 class QueryLog(BatchCounter):

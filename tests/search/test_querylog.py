@@ -327,3 +327,18 @@ def test_hot_searches_stop_checking_once_the_list_is_full(client, portal, monkey
     six, many = checks(words)
     assert two == six == ["党建", "思政"]
     assert many == few, (few, many)  # searches for those shown only, none for the rest
+
+
+def test_counts_written_in_several_batches_add_up(portal):
+    """Each batch adds to the day's rows (one INSERT … ON CONFLICT DO UPDATE per table)."""
+    from search.models import SiteQueryDailyHits
+
+    log = QueryLog()
+    for batch in (["党建"], ["党建", "党建", "思政"]):
+        for q in batch:
+            log.record(q, site=portal.institution)
+        log.record(batch[0])  # and once portal-wide
+        log.flush()
+    assert Query.get("党建").hits == 5 and Query.get("思政").hits == 1
+    per_site = SiteQueryDailyHits.objects.filter(site=portal.institution)
+    assert dict(per_site.values_list("query__query_string", "hits")) == {"党建": 3, "思政": 1}
