@@ -9,17 +9,17 @@ from wagtail.models import Page
 from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from home.models import SiteLogEntry
 from home.permissions import sites_of
+from portal.admin_guards import PermittedChooserViewSet, PermittedObjects, permitted_chooser
 from portal.converters import MAX_ID
 
 from . import admin_views
 from .comments import moderate
-from .models import Comment, FeaturedSlot, PublishingAccount
+from .models import Comment, FeaturedSlot, PublishingAccount, SensitiveWord
 from .site_scope import SiteScopedPolicy, account_scope, chooser_pages, comment_scope, slot_scope
 from .workflow import must_go_through_review
 
@@ -62,6 +62,7 @@ class SiteScopedViewSet(SnippetViewSet):
     """Lists, opens and changes only what the user's permission policy covers (the objects of
     the sites they edit); Wagtail's snippet views check the model's permissions only."""
 
+    chooser_viewset_class = PermittedChooserViewSet
     edit_view_class = _scoped(snippet_views.EditView)
     delete_view_class = _scoped(snippet_views.DeleteView)
     copy_view_class = _scoped(snippet_views.CopyView)
@@ -134,25 +135,16 @@ class CommentViewSet(SiteScopedViewSet):
     ]
 
 
-class _AccountsOfTheUsersSites:
+class _AccountsOfTheUsersSites(PermittedObjects):
     """The 育人号 chooser (an article's 育人号) offers the accounts of the sites the user edits,
     whatever their permissions on accounts themselves (an editor choosing needs none)."""
 
-    def get_object_list(self):
-        accounts = super().get_object_list()
+    def permitted(self, accounts):
         sites = sites_of(self.request.user)
         return accounts if sites is None else accounts.filter(account_scope(sites))
 
 
-class AccountChooserViewSet(snippet_chooser.SnippetChooserViewSet):
-    choose_view_class = type(
-        "AccountChooseView", (_AccountsOfTheUsersSites, snippet_chooser.ChooseView), {}
-    )
-    choose_results_view_class = type(
-        "AccountChooseResultsView",
-        (_AccountsOfTheUsersSites, snippet_chooser.ChooseResultsView),
-        {},
-    )
+AccountChooserViewSet = permitted_chooser(_AccountsOfTheUsersSites)
 
 
 class AccountViewSet(SiteScopedViewSet):
@@ -176,6 +168,13 @@ class FeaturedSlotViewSet(SiteScopedViewSet):
     list_filter = ["position"]
 
 
+class SensitiveWordViewSet(SnippetViewSet):
+    """敏感词: its chooser, as every snippet's, offers the list only to those who may see it."""
+
+    model = SensitiveWord
+    chooser_viewset_class = PermittedChooserViewSet
+
+
 # Before the viewsets: they take the policy registered for their model when registered.
 register_permission_policy(Comment, CommentPolicy(Comment, comment_scope))
 register_permission_policy(PublishingAccount, SiteScopedPolicy(PublishingAccount, account_scope))
@@ -183,6 +182,7 @@ register_permission_policy(FeaturedSlot, SiteScopedPolicy(FeaturedSlot, slot_sco
 register_snippet(CommentViewSet)
 register_snippet(AccountViewSet)
 register_snippet(FeaturedSlotViewSet)
+register_snippet(SensitiveWordViewSet)
 
 
 @hooks.register("register_log_actions")

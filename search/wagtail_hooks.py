@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
+from portal.admin_guards import PermittedChooserViewSet
+
 from .models import DictionaryWord, SynonymGroup
 from .text import normalize
 
@@ -21,6 +23,7 @@ class NormalizedSearchIndexView(IndexView):
 
 
 class DictionaryWordViewSet(SnippetViewSet):
+    chooser_viewset_class = PermittedChooserViewSet
     model = DictionaryWord
     index_view_class = NormalizedSearchIndexView
     search_fields = ["word", "note"]
@@ -32,6 +35,7 @@ class DictionaryWordViewSet(SnippetViewSet):
 
 
 class SynonymGroupViewSet(SnippetViewSet):
+    chooser_viewset_class = PermittedChooserViewSet
     model = SynonymGroup
     index_view_class = NormalizedSearchIndexView
     search_fields = ["words"]

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.snippets.models import register_snippet
 
 COMMENT_MAX_LENGTH = 500
 NICKNAME_MAX_LENGTH = 20
@@ -100,6 +99,3 @@ class Comment(models.Model):
     def owning_site_id(self) -> int | None:  # its history: home.models.SiteLogEntry
         site = self.article.get_site()
         return site.pk if site else None
-
-
-register_snippet(SensitiveWord)

@@ -465,3 +465,71 @@ def test_the_reports_routed_before_wagtails_need_admin_access(client, portal, pa
     client.force_login(get_user_model().objects.create_superuser("chief", password="x"))
     response = client.get(url)
     assert response.status_code == 200 and "max-age=0" in response["Cache-Control"], url
+
+
+def _chooser(client, model: str, view: str) -> tuple[int, str]:
+    response = client.get(f"/admin/snippets/choose/{model}/{view}")
+    text = response.content.decode()
+    if text.startswith("{"):  # the modal: JSON holding its HTML (or the chosen object)
+        text = json.dumps(json.loads(text), ensure_ascii=False)
+    return response.status_code, text
+
+
+def _others(portal):
+    """One object of each snippet a university's editor has no business seeing, marked ZZQ."""
+    from articles.models import FeaturedSlot, SensitiveWord
+    from search.models import DictionaryWord
+
+    article = ArticlePageFactory(parent=portal.national_section, title="全国站文章")
+    draft = ArticlePageFactory(parent=portal.national_section, title="未发布标题ZZQ", live=False)
+    return {
+        "articles/comment": Comment.objects.create(
+            article=article, content="全国站待审评论ZZQ", status=Comment.REJECTED
+        ),
+        "articles/featuredslot": FeaturedSlot.objects.create(
+            page=portal.national.root_page, article=draft
+        ),
+        "articles/sensitiveword": SensitiveWord.objects.create(word="禁词ZZQ"),
+        "search/dictionaryword": DictionaryWord.objects.create(word="词典词ZZQ"),
+    }
+
+
+def test_snippet_choosers_show_nothing_the_user_may_not_see(client, portal):
+    """Wagtail's snippet chooser listed, searched and returned every object to anyone with
+    admin access: another site's held comments, a 推荐位 naming an unpublished title, the
+    敏感词 list."""
+    client.force_login(site_editor(portal.institution, ("add_page", "change_page")))
+    for model, obj in _others(portal).items():
+        for view in ("", "results/", "?q=ZZQ", "results/?q=ZZQ"):
+            status, text = _chooser(client, model, view)
+            assert status == 200 and "ZZQ" not in text, (model, view)
+        status, text = _chooser(client, model, f"chosen-multiple/?id={obj.pk}&id=abc")
+        assert "ZZQ" not in text, model
+        assert _chooser(client, model, f"chosen/{obj.pk}/")[0] == 404, model
+        assert _chooser(client, model, "chosen/abc/")[0] == 404, model
+
+
+def test_snippet_choosers_offer_what_the_user_may_see(client, portal):
+    user = site_editor(portal.institution, ("add_page", "change_page"), ["change_comment"])
+    client.force_login(user)
+    ours = comment_on(portal.institution_section, "本校评论ZZQ")
+    theirs = comment_on(portal.national_section, "全国站评论ZZQ")
+    status, text = _chooser(client, "articles/comment", "?q=ZZQ")
+    assert "本校评论ZZQ" in text and "全国站评论ZZQ" not in text
+    assert "本校评论ZZQ" in _chooser(client, "articles/comment", f"chosen/{ours.pk}/")[1]
+    assert _chooser(client, "articles/comment", f"chosen/{theirs.pk}/")[0] == 404
+    client.force_login(get_user_model().objects.create_superuser("root", password="x"))
+    for model in _others(portal):
+        assert "ZZQ" in _chooser(client, model, "?q=ZZQ")[1], model
+
+
+def test_every_snippet_chooser_is_guarded():
+    from wagtail.snippets.models import get_snippet_models
+
+    from portal.admin_guards import PermittedObjects
+
+    for model in get_snippet_models():
+        chooser = model.snippet_viewset.chooser_viewset
+        for view in ("choose", "choose_results", "chosen", "chosen_multiple"):
+            view_class = getattr(chooser, f"{view}_view_class")
+            assert issubclass(view_class, PermittedObjects), (model, view)
