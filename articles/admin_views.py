@@ -66,10 +66,22 @@ def schedule_index(request):
     # Past its time and not done: the worker or beat is not running (the sweep runs every
     # 10 s and publishes anything overdue), which nothing else would show an operator.
     late = timezone.now() - OVERDUE_AFTER
+    # Why an item's last try failed (its slug taken meanwhile …): the sweep tries it again
+    # every 10 s, but only an editor can put it right.
+    failures = {
+        "publish": scheduling.failures(
+            "publish", [i["revision"].pk for i in items if i["kind"] == "publish"]
+        ),
+        "expire": scheduling.failures(
+            "expire", [i["page"].pk for i in items if i["kind"] == "expire"]
+        ),
+    }
     for item in items:
         root = site_root_of(item["page"], roots)
         item["site"] = sites.get(root.site_id) if root else None
-        item["overdue"] = item["at"] < late
+        key = item["revision"].pk if item["kind"] == "publish" else item["page"].pk
+        item["failure"] = failures[item["kind"]].get(key)
+        item["overdue"] = item["at"] < late and not item["failure"]
     return TemplateResponse(
         request,
         "articles/admin/schedule.html",
@@ -80,6 +92,7 @@ def schedule_index(request):
             "items": items,
             "total": total,
             "overdue": sum(item["overdue"] for item in items),
+            "failed": sum(bool(item["failure"]) for item in items),
             "number": number,
             "pages": pages,
             "time_zone": settings.TIME_ZONE,

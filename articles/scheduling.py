@@ -14,7 +14,11 @@ it then waits for a `publish_scheduled` cron job, which has no locking. Here:
 * each run locks the revision (or page) row, re-checks that it is still due and unchanged,
   and only then publishes, so a stale or duplicate delivery does nothing;
 * after publishing or expiring, the page's `go_live_at` / `expire_at` are cleared (on the
-  page and its latest revision) so editors can edit again (Wagtail #13896).
+  page and its latest revision) so editors can edit again (Wagtail #13896);
+* one item that cannot be published (its scheduled slug taken meanwhile by another page of
+  the 栏目, a database error on its row) stops neither the sweep nor anything else due: the
+  sweep goes on to the next, logs the failure (once an hour per item) and keeps its reason
+  for 定时发布 to show. Before, one such revision stopped every later go-live on every site.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import time
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Revision
@@ -33,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 SCHEDULE_HORIZON = timedelta(minutes=30)  # well inside Redis' 1 h visibility timeout
 SWEEP_SECONDS = 10.0
+FAILURE_KEPT_SECONDS = 24 * 3600  # a failure's reason, shown in 定时发布 (tried again meanwhile)
+FAILURE_LOGGED_EVERY = 3600  # one log record an hour per failing item, not one per sweep
 
 
 def _same_moment(a: datetime | None, b: datetime | None) -> bool:
@@ -144,16 +151,72 @@ def expire_due_page(page_id: int, expected: datetime | None = None) -> bool:
     return True
 
 
+def _failure_key(kind: str, object_id: int) -> str:
+    return f"portal:schedule:failed:{kind}:{object_id}"
+
+
+def failures(kind: str, object_ids: list[int]) -> dict[int, str]:
+    """Why the last tries of these items failed (kind "publish": revision ids; "expire": page
+    ids), for those that failed; nothing when the cache is unreachable."""
+    keys = {_failure_key(kind, object_id): object_id for object_id in object_ids}
+    try:
+        found = cache.get_many(list(keys))
+    except Exception:  # noqa: BLE001 (only a display: the cache's outage is logged elsewhere)
+        return {}
+    return {keys[key]: reason for key, reason in found.items()}
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def attempt(kind: str, do, object_id: int) -> bool | None:
+    """do(object_id); None when it raised, the failure recorded instead (its reason kept for
+    定时发布, logged once an hour), so that the sweep goes on to the other items."""
+    key = _failure_key(kind, object_id)
+    try:
+        done = do(object_id)
+    except Exception as exc:  # noqa: BLE001 (whatever one item raises, the others go on)
+        try:
+            cache.set(key, _reason(exc), FAILURE_KEPT_SECONDS)
+            first = cache.add(f"{key}:logged", 1, FAILURE_LOGGED_EVERY) is not False
+        except Exception:  # noqa: BLE001 (the cache down: log every time)
+            first = True
+        if first:
+            logger.exception("定时%s失败（%s %s），每次巡检都会重试", _KINDS[kind], kind, object_id)
+        return None
+    if done:
+        try:
+            cache.delete_many([key, f"{key}:logged"])
+        except Exception:  # noqa: BLE001
+            pass
+    return done
+
+
+_KINDS = {"publish": "发布", "expire": "下线"}
+
+
 def sweep() -> dict[str, int]:
-    """Publish and expire what is overdue; queue what comes due within the horizon."""
+    """Publish and expire what is overdue; queue what comes due within the horizon. An item
+    that fails is recorded and skipped (tried again at the next sweep)."""
     now = timezone.now()
-    done = {"published": 0, "expired": 0, "queued": 0}
+    done = {"published": 0, "expired": 0, "queued": 0, "failed": 0}
     for page_id in Page.objects.filter(live=True, expire_at__lte=now).values_list("pk", flat=True):
-        done["expired"] += expire_due_page(page_id)
+        expired = attempt("expire", expire_due_page, page_id)
+        if expired is None:
+            done["failed"] += 1
+        else:
+            done["expired"] += expired
     for revision_id in Revision.objects.filter(approved_go_live_at__lte=now).values_list(
         "pk", flat=True
     ):
-        done["published"] += publish_due_revision(revision_id)
+        published = attempt("publish", publish_due_revision, revision_id)
+        if published is None:
+            done["failed"] += 1
+        else:
+            done["published"] += published
     soon = now + SCHEDULE_HORIZON
     for revision_id, at in Revision.objects.filter(
         approved_go_live_at__gt=now, approved_go_live_at__lte=soon

@@ -6,14 +6,21 @@ from . import scheduling
 
 
 @shared_task(name="articles.tasks.publish_revision", acks_late=True)
-def publish_revision(revision_id: int, go_live_at: str) -> bool:
-    """Queued with the go-live time as its ETA; a duplicate or stale delivery does nothing."""
-    return scheduling.publish_due_revision(revision_id, scheduling._parse(go_live_at))
+def publish_revision(revision_id: int, go_live_at: str) -> bool | None:
+    """Queued with the go-live time as its ETA; a duplicate or stale delivery does nothing. A
+    failure is recorded (shown in 定时发布) and left to the sweep to try again."""
+    expected = scheduling._parse(go_live_at)
+    return scheduling.attempt(
+        "publish", lambda pk: scheduling.publish_due_revision(pk, expected), revision_id
+    )
 
 
 @shared_task(name="articles.tasks.expire_page", acks_late=True)
-def expire_page(page_id: int, expire_at: str) -> bool:
-    return scheduling.expire_due_page(page_id, scheduling._parse(expire_at))
+def expire_page(page_id: int, expire_at: str) -> bool | None:
+    expected = scheduling._parse(expire_at)
+    return scheduling.attempt(
+        "expire", lambda pk: scheduling.expire_due_page(pk, expected), page_id
+    )
 
 
 @shared_task(name="articles.tasks.publish_scheduled_pages")

@@ -255,3 +255,38 @@ def test_the_editor_keeps_a_go_live_times_seconds(client, portal):
     data = {**article_form_data("只改了标题", article.slug), "go_live_at": shown}
     assert client.post(edit_url, data).status_code == 302
     assert article.get_latest_revision().as_object().go_live_at == when
+
+
+def slug_taken_meanwhile(section) -> tuple[ArticlePage, Revision]:
+    """A live article with a change of its slug scheduled (and now due), the slug since taken
+    by another article of the 栏目: publishing the revision fails Wagtail's validation."""
+    article = ArticlePageFactory(parent=section, slug="old-slug", title="改名文章")
+    article.save_revision().publish()
+    draft = ArticlePage.objects.get(pk=article.pk).get_latest_revision_as_object()
+    draft.slug = "new-slug"
+    draft.go_live_at = timezone.now() + timedelta(hours=1)
+    revision = draft.save_revision()
+    revision.publish()  # scheduled
+    revision.refresh_from_db()
+    ArticlePageFactory(parent=section, slug="new-slug", title="另一篇")
+    make_due(revision)
+    return article, revision
+
+
+@pytest.mark.django_db
+def test_a_revision_that_cannot_be_published_stops_nothing_else(portal):
+    """One failing item used to abort the sweep every 10 s: nothing overdue after it was
+    published and nothing coming due was queued, on any site."""
+    section = portal.national_section
+    stuck, bad = slug_taken_meanwhile(section)
+    other, other_revision = schedule(section, timezone.now() + timedelta(hours=2), title="另一定时")
+    make_due(other_revision)
+    schedule(portal.institution_section, timezone.now() + timedelta(minutes=10), title="即将发布")
+    done = publish_scheduled_pages()
+    assert done["failed"] == 1 and done["published"] == 1 and done["queued"] == 1
+    assert publish_scheduled_pages()["failed"] == 1  # tried again, and again stops nothing
+    assert ArticlePage.objects.get(pk=other.pk).live
+    assert ArticlePage.objects.get(pk=stuck.pk).slug == "old-slug"
+    # The task queued for its time records the failure as well, and leaves it to the sweep.
+    assert publish_revision(bad.pk, bad.approved_go_live_at.isoformat()) is None
+    assert "new-slug" in scheduling.failures("publish", [bad.pk])[bad.pk]
