@@ -31,14 +31,14 @@ def record_missed(obj, action: str, backend_name: str = "default") -> None:
 def replay_missed(backend, backend_name: str = "default", limit: int = 1000) -> int:
     """Re-send missed updates (latest state of each object); return how many were applied.
 
-    Stops at the first sign that the engine is still unreachable (the backend's
-    `unreachable_errors`). Any other failure (the engine refuses one document) is counted on
+    Stops at the first sign that the engine still cannot serve (the backend's
+    `engine_unavailable`). Any other failure (the engine refuses one document) is counted on
     that row and the replay goes on: the rows that failed most wait at the back, so one bad
     document never holds up the rest.
     """
     from .models import PendingIndexUpdate
 
-    unreachable = getattr(backend, "unreachable_errors", ())
+    unavailable = getattr(backend, "engine_unavailable", lambda exc: False)
     done = 0
     pending = PendingIndexUpdate.objects.filter(backend_name=backend_name)
     for item in pending.order_by("attempts", "pk")[:limit]:
@@ -58,12 +58,11 @@ def replay_missed(backend, backend_name: str = "default", limit: int = 1000) -> 
                 backend.delete(obj, _replaying=True)
             else:
                 backend.add(obj, _replaying=True)
-        except unreachable:  # still down: keep it (and the rest) for the next run
+        except Exception as exc:
             PendingIndexUpdate.objects.filter(pk=item.pk).update(attempts=item.attempts + 1)
-            logger.warning("search engine still unreachable; %s kept", item)
-            break
-        except Exception:
-            PendingIndexUpdate.objects.filter(pk=item.pk).update(attempts=item.attempts + 1)
+            if unavailable(exc):  # still down: keep it (and the rest) for the next run
+                logger.warning("search engine still unavailable (%s); %s kept", exc, item)
+                break
             logger.exception("search engine refused a missed index update; %s kept", item)
             continue
         # Only the row as it was read: an update recorded meanwhile stays for the next run.

@@ -38,7 +38,7 @@ from modelsearch.index import AutocompleteField, SearchField, class_is_indexed
 from modelsearch.query import And, Not
 from modelsearch.utils import deep_update
 from opensearchpy.exceptions import ConnectionError as EngineConnectionError
-from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, RequestError
+from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, RequestError, TransportError
 
 from search.outbox import record_missed
 from search.text import segment_for_index
@@ -68,7 +68,20 @@ PORTAL_ANALYSIS = {
 }
 
 
-ENGINE_DOWN = (EngineConnectionError, ConnectionTimeout)
+# HTTP statuses by which an engine (or the proxy in front of it) says it cannot serve now:
+# recovering after a restart (503 "all shards failed"), a proxy's 502/504, an index put
+# read-only by a full disk or too many requests (429).
+UNAVAILABLE_STATUSES = {429, 500, 502, 503, 504}
+
+
+def engine_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the engine cannot serve now (unreachable, timing out, or answering
+    with an UNAVAILABLE_STATUSES error), as opposed to refusing one request or document."""
+    if isinstance(exc, (EngineConnectionError, ConnectionTimeout)):
+        return True
+    return isinstance(exc, TransportError) and exc.status_code in UNAVAILABLE_STATUSES
+
+
 # The WAGTAILSEARCH_BACKENDS entry that answers while the engine is unreachable (the same one
 # search.services falls back to).
 FALLBACK_BACKEND = "database"
@@ -222,11 +235,6 @@ class SearchResults(OpenSearch3SearchResults):
         if database is None:
             try:
                 answer = ask_engine()
-            except ENGINE_DOWN as exc:
-                backend.mark_engine_down(exc)
-                database = self._database_results()
-                if database is None:  # no database backend configured: nothing else to ask
-                    raise
             except NotFoundError as exc:
                 if exc.error != "index_not_found_exception":
                     raise
@@ -237,6 +245,13 @@ class SearchResults(OpenSearch3SearchResults):
                 )
                 database = self._database_results()
                 if database is None:
+                    raise
+            except TransportError as exc:
+                if not engine_unavailable(exc):
+                    raise
+                backend.mark_engine_down(exc)
+                database = self._database_results()
+                if database is None:  # no database backend configured: nothing else to ask
                     raise
             else:
                 backend.engine_answered()
@@ -299,8 +314,8 @@ class ChineseOpenSearchBackend(OpenSearch3SearchBackend):
     results_class = SearchResults
     query_compiler_class = QueryCompiler
     autocomplete_query_compiler_class = AutocompleteQueryCompiler
-    # What says the engine cannot be reached (search.outbox stops its replay on these).
-    unreachable_errors = ENGINE_DOWN
+    # What says the engine cannot serve now (search.outbox stops its replay on it).
+    engine_unavailable = staticmethod(engine_unavailable)
 
     def __init__(self, params):
         params = dict(params)
@@ -375,7 +390,9 @@ class ChineseOpenSearchBackend(OpenSearch3SearchBackend):
             if class_is_indexed(obj.__class__):
                 self.prepare_index(obj.__class__)
             super().add(obj)
-        except ENGINE_DOWN as exc:
+        except TransportError as exc:
+            if not engine_unavailable(exc):
+                raise  # the engine refuses this document (logged by modelsearch)
             self.mark_engine_down(exc)
             if _replaying:
                 raise
@@ -388,7 +405,9 @@ class ChineseOpenSearchBackend(OpenSearch3SearchBackend):
             if class_is_indexed(model):
                 self.prepare_index(model)
             super().add_bulk(model, obj_list)
-        except ENGINE_DOWN as exc:
+        except TransportError as exc:
+            if not engine_unavailable(exc):
+                raise
             self.mark_engine_down(exc)
             for obj in obj_list:
                 record_missed(obj, "update")
@@ -402,7 +421,9 @@ class ChineseOpenSearchBackend(OpenSearch3SearchBackend):
             return
         try:
             super().delete(obj)
-        except ENGINE_DOWN as exc:
+        except TransportError as exc:
+            if not engine_unavailable(exc):
+                raise
             self.mark_engine_down(exc)
             if _replaying:
                 raise

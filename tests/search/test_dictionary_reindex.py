@@ -107,3 +107,31 @@ def test_editing_a_word_reindexes_what_held_the_old_one(
     word.word = "劳动教育"
     word.save()
     assert wait_for("情怀", ["培养学生的家国情怀"]) == ["培养学生的家国情怀"]
+
+
+@pytest.mark.django_db
+def test_a_dictionary_change_while_the_engine_is_down_reindexes_the_database_and_records_the_rest(
+    portal, settings, monkeypatch
+):
+    """The engine (the default backend) refuses connections. The database backend, which
+    answers readers meanwhile, is re-indexed, and every affected object of every model is
+    recorded for replay to the engine. Before, the first batch's error ended the run: the
+    database backend was not re-indexed and the articles were not even recorded."""
+    from articles.models import PublishingAccount
+    from search.backends import opensearch as opensearch_backend
+    from search.models import PendingIndexUpdate
+    from tests.articles.test_feeds_engine_down import DATABASE, DEAD_ENGINE
+
+    monkeypatch.setattr(opensearch_backend, "_unreachable_until", {}, raising=False)
+    settings.WAGTAILSEARCH_BACKENDS = {"default": DATABASE}
+    article = ArticlePageFactory(parent=portal.national_section, title="培育红船工匠", body=[])
+    account = PublishingAccount.objects.create(name="红船工匠工作室", slug="hcgj")
+    settings.WAGTAILSEARCH_BACKENDS = {"default": DEAD_ENGINE, "database": DATABASE}
+    DictionaryWord.objects.create(word="红船工匠")
+
+    assert reindex_objects_containing(["红船工匠"]) == 2
+    recorded = set(PendingIndexUpdate.objects.values_list("model_name", "object_pk"))
+    assert {("articlepage", str(article.pk)), ("publishingaccount", str(account.pk))} <= recorded
+    outcome = search_articles(SearchParams(q="红船工匠", size=50), portal.national)
+    assert outcome.warning  # answered by the database backend
+    assert [hit.page.title for hit in outcome.hits[: outcome.exact_total]] == ["培育红船工匠"]

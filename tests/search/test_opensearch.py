@@ -259,6 +259,51 @@ def test_engine_stopped_falls_back_to_the_database_and_replays_missed_updates(
     assert engine_holds(opensearch, article) and not engine_holds(opensearch, withdrawn)
 
 
+def test_an_engine_answering_unavailable_falls_back_and_keeps_missed_updates(
+    client, opensearch, portal, settings
+):
+    """An engine that answers but cannot serve: its index's shard unassigned (searches get
+    503 "all shards failed", as while it recovers after a restart) and the index read-only
+    (writes get 429, as on a full disk). Readers were given a 500 and updates were lost (only
+    a refused connection counted as down)."""
+    from search.backends import opensearch as opensearch_backend
+    from search.models import PendingIndexUpdate
+    from search.tasks import replay_missed_index_updates
+
+    settings.WAGTAILSEARCH_BACKENDS = {
+        **settings.WAGTAILSEARCH_BACKENDS,
+        "database": {"BACKEND": "search.backends.database"},
+    }
+    ArticlePageFactory(parent=portal.national_section, title="故障前发布的党建文章")
+    es, index = opensearch.es, opensearch.get_index_for_model(ArticlePage).name
+    unassigned = {"index.routing.allocation.require._name": "no-such-node"}
+    es.indices.delete(index=list(es.indices.get_alias(name=index)))  # the alias' index
+    es.indices.create(
+        index=index,
+        body={"settings": {**unassigned, "number_of_replicas": 0}},
+        wait_for_active_shards=0,  # none will be
+    )
+    es.indices.put_settings(index=index, body={"index.blocks.read_only_allow_delete": True})
+    try:
+        response = client.get("/search/api/", {"q": "党建"}, HTTP_HOST="national.test")
+        assert response.status_code == 200, response.content
+        body = json.loads(response.content)
+        assert [r["title"] for r in body["results"]] == ["故障前发布的党建文章"]
+        assert "搜索引擎暂时不可用" in body["notice"]
+        opensearch_backend._unreachable_until.clear()  # writes find it unavailable themselves
+        during = ArticlePageFactory(parent=portal.national_section, title="故障中发布的党建文章")
+        during.save_revision().publish()
+        assert PendingIndexUpdate.objects.filter(object_pk=str(during.pk)).exists()
+    finally:
+        # The block first, alone: it refuses any other settings change.
+        es.indices.put_settings(index=index, body={"index.blocks.read_only_allow_delete": None})
+        es.indices.put_settings(index=index, body=dict.fromkeys(unassigned))
+        opensearch_backend._unreachable_until.clear()
+    es.cluster.health(index=index, wait_for_status="yellow", request_timeout=40)
+    assert replay_missed_index_updates() >= 1
+    assert engine_holds(opensearch, during)
+
+
 def engine_holds(backend, article) -> bool:
     index = backend.get_index_for_model(ArticlePage).name
     return backend.es.exists(index=index, id=str(article.pk))
