@@ -32,10 +32,9 @@ def publish_scheduled_pages() -> dict[str, int]:
 
 @shared_task(name="articles.tasks.refresh_all_feeds")
 def refresh_all_feeds() -> int:
-    """Every few minutes, and shortly after publications: write pending view counts, then
-    recompute every site's and account's feeds."""
+    """Every few minutes, and shortly after publications: recompute every site's and
+    account's feeds. The view counts they rank by are the web processes' own, written every
+    30 s (portal.batching): a worker holds none to write first."""
     from . import feeds
-    from .views_counter import view_counter
 
-    view_counter.flush()
     return feeds.refresh_all()
