@@ -99,7 +99,9 @@ def loosen(query: SearchQuery | None) -> SearchQuery | None:
     tokens = [t for t in dict.fromkeys(segmenter.cut(words.query_string)) if len(t) >= 2]
     loose = list(dict.fromkeys(tokens + [p for t in tokens for p in segmenter.parts(t)]))
     single = len(chunks) == 1
-    if not loose or (not single and len(tokens) < 2):
+    # Several strings typed, one of them a word (思政 课, 湖人 胜): the articles with that word
+    # are the looser tier (they were none: nothing at all was found for 思政 课).
+    if not loose:
         return None
     # Letters typed against Chinese (A股市场, K线图, 党建x): jieba cuts the letter off alone,
     # so the Chinese words left are looser than what was typed, even when only one is left.

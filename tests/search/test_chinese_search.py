@@ -354,6 +354,15 @@ def test_the_looser_tier_keeps_the_characters_of_unknown_strings(client, portal)
     assert sorted(found[1:]) == ["学霸们的笔记", "网络安全教育"]
 
 
+def test_a_single_character_typed_beside_a_word_leaves_the_words_articles(client, portal):
+    """思政 课: no article holds 课 as a word of its own, so none matches exactly; those with
+    思政 come next (nothing at all was found)."""
+    articles(portal, "思政课改革创新", "高校思政工作会议", "数学课堂")
+    status, body = api(client, q="思政 课")
+    assert (status, body["exact_total"]) == (200, 0)
+    assert sorted(r["title"] for r in body["results"]) == ["思政课改革创新", "高校思政工作会议"]
+
+
 def test_letters_typed_against_chinese_still_find_the_chinese_words(client, portal):
     """jieba cuts A股市场 into a / 股 / 市场: no article holds 股市场, yet 市场 is found as
     a partial match, as for A股行情 (was: nothing, and no hint)."""

@@ -152,6 +152,9 @@ def test_same_rules_as_the_database_backend(client, opensearch, portal):
     # The looser tier keeps the characters of an unknown string.
     found = titles(client, "学霸 教育")
     assert found[0] == "学霸们的教育" and "学霸们的笔记" in found[1:]
+    # A single character typed beside a word (育: only inside 教育): the word's articles.
+    assert titles(client, "学霸 育", exact=True) == []
+    assert sorted(titles(client, "学霸 育")) == ["学霸们的教育", "学霸们的笔记"]
     # English words as typed: no stop words, no stemming.
     assert titles(client, "and") == ["Q and A 答疑"]
     assert titles(client, "teach") == []
