@@ -53,6 +53,7 @@ from .models import (
     ArticleAuthor,
     ArticlePage,
     ArticlePageTag,
+    DeletedImport,
     PublishingAccount,
     SectionPage,
 )
@@ -125,7 +126,7 @@ class ArticleRecord:
 @dataclass
 class LineOutcome:
     lineno: int
-    status: str  # created | updated | unchanged | failed
+    status: str  # created | updated | unchanged | skipped | failed
     message: str = ""
     warnings: list[str] = field(default_factory=list)
 
@@ -237,6 +238,19 @@ JSON_ERRORS = {
 }
 
 
+def _text(value: str | None, lines: bool = False) -> str:
+    """A plain-text field as readers see it: entities an export left in it decoded (人民网
+    &middot; 教育频道, 张&nbsp;三) and runs of spaces made one (line breaks kept with `lines`)."""
+    text = html.unescape(value or "")
+    if lines:
+        return "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
+    return " ".join(text.split())
+
+
+def _texts(values: list[str]) -> list[str]:
+    return [text for text in map(_text, values) if text]
+
+
 def parse_line(raw: str) -> ArticleRecord:
     """Validate one line of the import file; raise LineError with the reason."""
     try:
@@ -288,14 +302,14 @@ def parse_line(raw: str) -> ArticleRecord:
         external_id=external_id,
         title=title,
         body=data.get("body") or "",
-        summary=(data.get("summary") or "").strip(),
-        source=(data.get("source") or "").strip(),
-        authors=_split_names(data.get("authors") or [], "authors"),
-        editor=(data.get("editor") or "").strip(),
+        summary=_text(data.get("summary"), lines=True),
+        source=_text(data.get("source")),
+        authors=_texts(_split_names(data.get("authors") or [], "authors")),
+        editor=_text(data.get("editor")),
         published_at=published_at,
         section_path=section_path or [DEFAULT_SECTION],
         site_hostname=(data.get("site") or "").strip().lower(),
-        keywords=_split_names(data.get("keywords") or [], "keywords"),
+        keywords=_texts(_split_names(data.get("keywords") or [], "keywords")),
         account=(data.get("account") or "").strip(),
         warnings=warnings,
     )
@@ -416,8 +430,9 @@ def _download(url: str, limit: int, seconds: float = 60.0) -> bytes:
 class ArticleImporter:
     """Writes validated records into the page tree of their site."""
 
-    def __init__(self, base_dir: Path | None = None):
+    def __init__(self, base_dir: Path | None = None, restore_deleted: bool = False):
         self.base_dir = base_dir
+        self.restore_deleted = restore_deleted  # import ids whose articles editors deleted
         self._sites: dict[str, Site] = {}
         self.imported_ids: list[int] = []  # pages written since import_file last indexed them
         self._directories: set[int] = set()  # homes whose 育人号 directory is known to exist
@@ -520,6 +535,21 @@ class ArticleImporter:
         return slug
 
     @staticmethod
+    def _moved_by_editor(page: ArticlePage) -> str | None:
+        """Who moved the article last, if a person did (imports move it as no one)."""
+        from wagtail.models import PageLogEntry
+
+        move = (
+            PageLogEntry.objects.filter(page=page, action="wagtail.move")
+            .select_related("user")
+            .order_by("-timestamp", "-pk")
+            .first()
+        )
+        if move is None or move.user is None:
+            return None
+        return move.user.get_username()
+
+    @staticmethod
     def _check_editors_work(page: ArticlePage) -> None:
         """An article an editor is working on is left alone: the line would replace their
         draft (and cancel its review) with the import, published without review."""
@@ -605,6 +635,16 @@ class ArticleImporter:
         existing = ArticlePage.objects.filter(external_id=record.external_id).first()
         if existing is not None and existing.import_digest == record.digest:
             return "unchanged", warnings
+        if existing is None:
+            deleted = DeletedImport.objects.filter(external_id=record.external_id).first()
+            if deleted is not None and not self.restore_deleted:
+                when = timezone.localtime(deleted.deleted_at).strftime("%Y-%m-%d %H:%M:%S")
+                warnings.append(
+                    f"文章《{deleted.title}》已于 {when} 被删除：本行跳过，没有重新发布；"
+                    "确需恢复，请加 --restore-deleted 再导入"
+                )
+                return "skipped", warnings
+            DeletedImport.objects.filter(external_id=record.external_id).delete()  # restored
 
         site = self.site_for(record.site_hostname)
         if existing is not None and not existing.path.startswith(site.root_page.path):
@@ -620,6 +660,16 @@ class ArticleImporter:
             self._check_editors_work(existing)
         home = self.home_for(site)
         section = self.section_for(home, record.section_path)
+        if existing is not None and existing.get_parent().pk != section.pk:
+            moved_by = self._moved_by_editor(existing)
+            if moved_by is not None:
+                # An editor put it where it is: theirs to decide, not the file's.
+                where = existing.get_parent().specific
+                warnings.append(
+                    f"文章《{existing.title}》已由 {moved_by} 移到《{where.title}》："
+                    f"保留编辑的位置，没有按本行移回《{section.title}》"
+                )
+                section = where
         account = self.account_for(record.account, site)
         if account is not None:
             self.account_directory(home)
@@ -650,9 +700,24 @@ class ArticleImporter:
         else:
             page = existing
             if page.get_parent().pk != section.pk:
+                if not Page._slug_is_available(page.slug, section, page):
+                    # Another article of the new 栏目 has its slug (news-7 for news 7 and
+                    # news-7): a free one, as for a new article (the move failed, every time).
+                    slug = self._free_slug(section, record.external_id, "article", page)
+                    warnings.append(
+                        f"文章《{page.title}》的网址名 {page.slug} 在《{section.title}》中已被"
+                        f"占用：移入后改为 {slug}"
+                    )
+                    page.slug = slug
+                    Page.objects.filter(pk=page.pk).update(slug=slug)
                 page.move(section, pos="last-child")
                 page.refresh_from_db()
             status = "updated"
+        # A 栏目 editors took offline (or one above it) stays without live articles: the
+        # line's article waits there as a draft. Before, it went live below the offline 栏目.
+        offline = next(
+            (p for p in section.get_ancestors(inclusive=True).specific() if not p.live), None
+        )
 
         page.title = record.title
         page.source = record.source
@@ -666,7 +731,17 @@ class ArticleImporter:
         page.tags.set(record.keywords)
         # One reference-index update per article instead of one per save (three saves).
         with disable_reference_index_auto_update():
-            if existing is None:
+            if offline is not None:
+                if existing is None:
+                    page.live = False
+                    section.add_child(instance=page)
+                page.save_revision()  # a live one stays as readers have it
+                ArticlePage.objects.filter(pk=page.pk).update(import_digest=record.digest)
+                warnings.append(
+                    f"栏目《{offline.title}》已下线：文章《{record.title}》已存为草稿，没有发布；"
+                    "栏目重新上线后，请编辑在后台发布"
+                )
+            elif existing is None:
                 section.add_child(instance=page)
                 page.save_revision().publish()
             elif not existing.live:
@@ -909,12 +984,15 @@ def _index_failures_collected() -> Iterator[_IndexFailureCollector]:
 
 
 def import_file(
-    path: Path, progress: Callable[[int, int, LineOutcome], None] | None = None
+    path: Path,
+    progress: Callable[[int, int, LineOutcome], None] | None = None,
+    restore_deleted: bool = False,
 ) -> ImportReport:
-    """Import every line of a JSON Lines file; never stops at a bad line."""
+    """Import every line of a JSON Lines file; never stops at a bad line. Articles editors
+    deleted are skipped unless `restore_deleted`."""
     path = Path(path)
     total = sum(1 for _ in iter_lines(path))
-    importer = ArticleImporter(base_dir=path.resolve().parent)
+    importer = ArticleImporter(base_dir=path.resolve().parent, restore_deleted=restore_deleted)
     report = ImportReport()
     seen: dict[str, int] = {}
     lines = enumerate(iter_lines(path), start=1)

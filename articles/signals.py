@@ -13,7 +13,7 @@ from wagtail.signals import (
 )
 
 from . import scheduling
-from .models import ArticlePage
+from .models import ArticlePage, DeletedImport
 
 
 @receiver(post_save, sender=Revision)
@@ -81,3 +81,13 @@ def cancel_schedule_when_rejected(sender, instance, **kwargs):
     from .workflow import cancel_schedule_on_rejection
 
     cancel_schedule_on_rejection(instance)
+
+
+@receiver(post_delete, sender=ArticlePage)
+def remember_deleted_import(sender, instance, **kwargs):
+    """An imported article deleted (alone, or with its 栏目): the next import of its id skips
+    it instead of publishing it again (articles.importer)."""
+    if instance.external_id:
+        DeletedImport.objects.update_or_create(
+            external_id=instance.external_id, defaults={"title": instance.title[:255]}
+        )

@@ -13,9 +13,12 @@ from portal.validators import plausible_time
 
 @functools.cache  # the URLconf is fixed once the process has started
 def reserved_slugs() -> frozenset[str]:
-    """First path segments the URLconf serves before the page tree (search, admin, api …):
+    """First path segments served before the page tree (search, admin, api …, and /healthz):
     a page at the top of a site under one of them could never be reached."""
+    from portal.health import PATH as HEALTH_PATH
+
     segments = {str(p.pattern).split("/", 1)[0] for p in get_resolver().url_patterns}
+    segments.add(HEALTH_PATH.strip("/"))  # answered by a middleware, before any URL
     for url in (settings.STATIC_URL, settings.MEDIA_URL):
         segments.add((url or "").strip("/").split("/", 1)[0])
     return frozenset(s for s in segments if s and not s.startswith(("^", "<")))

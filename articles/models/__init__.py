@@ -1,5 +1,5 @@
 from .accounts import AccountIndexPage, PublishingAccount
-from .article import ArticleAuthor, ArticlePage, ArticlePageTag
+from .article import ArticleAuthor, ArticlePage, ArticlePageTag, DeletedImport
 from .comments import Comment, SensitiveWord
 from .feeds import ArticleViewCount, FeaturedSlot
 from .section import SectionPage
@@ -11,6 +11,7 @@ __all__ = [
     "ArticlePageTag",
     "ArticleViewCount",
     "Comment",
+    "DeletedImport",
     "FeaturedSlot",
     "PublishingAccount",
     "SectionPage",

@@ -310,6 +310,23 @@ class ArticlePage(Page):
         return TemplateResponse(request, self.get_template(request), context, status=status)
 
 
+class DeletedImport(models.Model):
+    """An imported article an editor deleted (its import id): importing the id again does not
+    bring it back (a deletion may be a takedown), unless asked to (import_articles
+    --restore-deleted)."""
+
+    external_id = models.CharField(_("外部编号"), max_length=200, unique=True)
+    title = models.CharField(_("标题"), max_length=255)
+    deleted_at = models.DateTimeField(_("删除时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("已删除的导入文章")
+        verbose_name_plural = _("已删除的导入文章")
+
+    def __str__(self):
+        return f"{self.external_id}《{self.title}》"
+
+
 class ArticleAuthor(Orderable):
     page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="authors")
     name = models.CharField(_("作者"), max_length=60)

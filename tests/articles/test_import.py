@@ -342,6 +342,28 @@ def test_entities_left_in_titles_and_plain_text_are_decoded(tmp_path, portal, cl
     assert paragraph.replace("\xa0", " ") == "AT&T 与 华为"
 
 
+def test_entities_in_the_byline_and_summary_are_decoded_too(tmp_path, portal, client):
+    line = {
+        "id": "e-2",
+        "title": "署名实体",
+        "summary": "摘要&nbsp;含有&middot;实体",
+        "source": "人民网&middot;教育频道",
+        "authors": ["张&nbsp;三", "&nbsp;"],
+        "editor": "李&amp;四",
+        "keywords": ["思政&amp;育人"],
+    }
+    page = import_one(tmp_path, line)
+    assert (page.summary, page.source, page.editor) == (
+        "摘要 含有·实体",
+        "人民网·教育频道",
+        "李&四",
+    )
+    assert [a.name for a in page.authors.all()] == ["张 三"]
+    assert [t.name for t in page.tags.all()] == ["思政&育人"]
+    text = render(client, page).get_text()
+    assert "&middot;" not in text and "&nbsp;" not in text and "&amp;" not in text
+
+
 def test_imported_articles_are_searchable_at_once_and_a_failed_line_is_not(
     tmp_path, portal, settings
 ):
@@ -666,6 +688,95 @@ def test_a_top_level_section_never_takes_a_path_the_site_serves_itself(tmp_path,
     assert section.slug not in ("search",) and section.slug.startswith("search")
     article = ArticlePage.objects.get(external_id="r-1")
     assert client.get(article.url, HTTP_HOST="national.test").status_code == 200
+
+
+def test_a_top_level_section_is_never_healthz_which_the_health_check_answers(tmp_path, portal):
+    import_file(
+        write_jsonl(tmp_path / "h.jsonl", {"id": "h-1", "title": "体检", "section": "healthz"})
+    )
+    assert SectionPage.objects.get(title="healthz").slug != "healthz"
+
+
+def test_an_article_an_editor_deleted_is_not_brought_back_unless_asked(tmp_path, portal, capsys):
+    """A deletion may be a takedown: the next routine import of the same file published the
+    article again, without a word."""
+    line = {"id": "d-1", "title": "已删除的稿件", "section": "要闻"}
+    section_line = {"id": "d-2", "title": "随栏目删除的稿件", "section": "待删栏目"}
+    path = write_jsonl(tmp_path / "d.jsonl", line, section_line)
+    import_file(path)
+    ArticlePage.objects.get(external_id="d-1").delete()
+    SectionPage.objects.get(title="待删栏目").delete()  # its articles with it
+
+    call_command("import_articles", path)
+    out = capsys.readouterr().out
+    assert "新建 0" in out and "跳过 2" in out
+    assert "《已删除的稿件》已于" in out and "--restore-deleted" in out
+    assert not ArticlePage.objects.filter(external_id__in=["d-1", "d-2"]).exists()
+
+    call_command("import_articles", path, "--restore-deleted")
+    assert "新建 2" in capsys.readouterr().out
+    assert ArticlePage.objects.get(external_id="d-1").live
+    # Restored: an ordinary article again, found by the next import as such.
+    assert import_file(path).count("unchanged") == 2
+
+
+def test_an_article_imported_into_a_section_taken_offline_waits_as_a_draft(
+    tmp_path, portal, client
+):
+    import_file(
+        write_jsonl(tmp_path / "a.jsonl", {"id": "o-1", "title": "在线文章", "section": "甲栏目"})
+    )
+    section = SectionPage.objects.get(title="甲栏目")
+    section.unpublish()  # the 栏目 alone: its live article stays as it was
+    report = import_file(
+        write_jsonl(
+            tmp_path / "b.jsonl",
+            {"id": "o-2", "title": "下线栏目新文章", "section": "甲栏目"},
+            {"id": "o-1", "title": "在线文章改版", "section": "甲栏目"},
+        )
+    )
+    assert (report.count("created"), report.count("updated")) == (1, 1)
+    assert all("《甲栏目》已下线" in " ".join(o.warnings) for o in report.outcomes)
+    new, old = (ArticlePage.objects.get(external_id=i) for i in ("o-2", "o-1"))
+    assert not new.live  # it went live below the offline 栏目, and into search
+    assert old.live and old.title == "在线文章"  # unchanged for readers; the line is a draft
+    assert old.get_latest_revision_as_object().title == "在线文章改版"
+    body = client.get("/search/api/", {"q": "下线栏目新文章"}, HTTP_HOST="national.test").json()
+    assert "下线栏目新文章" not in [r["title"] for r in body["results"]]
+
+
+def test_a_move_to_a_section_where_its_slug_is_taken_picks_a_free_one(tmp_path, portal, client):
+    path = write_jsonl(
+        tmp_path / "m.jsonl",
+        {"id": "news 7", "title": "丙栏目的文章", "section": "丙栏目"},
+        {"id": "news-7", "title": "丁栏目的文章", "section": "丁栏目"},
+    )
+    import_file(path)
+    report = import_file(
+        write_jsonl(
+            tmp_path / "m2.jsonl", {"id": "news 7", "title": "移到丁栏目", "section": "丁栏目"}
+        )
+    )
+    assert report.count("updated") == 1, report.failures  # a ValidationError, every time
+    moved = ArticlePage.objects.get(external_id="news 7")
+    assert moved.get_parent().title == "丁栏目" and moved.slug != "news-7"
+    assert any("已被占用" in w for w in report.outcomes[0].warnings)
+    assert client.get(moved.url, HTTP_HOST="national.test").status_code == 200
+
+
+def test_an_editors_move_is_kept_by_the_next_import(tmp_path, portal, django_user_model):
+    line = {"id": "mv-1", "title": "待移动", "section": "乙栏目", "body": "初稿"}
+    page = import_one(tmp_path, line)
+    editor = django_user_model.objects.create_superuser("bianji", password="x" * 12)
+    target = SectionPage.objects.get(title="要闻")
+    from wagtail.actions.move_page import MovePageAction
+
+    MovePageAction(page, target, pos="last-child", user=editor).execute()
+    report = import_file(write_jsonl(tmp_path / "mv.jsonl", {**line, "body": "更正的正文"}))
+    assert report.count("updated") == 1
+    assert any("已由 bianji 移到《要闻》" in w for w in report.outcomes[0].warnings)
+    page = ArticlePage.objects.get(external_id="mv-1")
+    assert page.get_parent().title == "要闻" and "更正的正文" in str(page.body)
 
 
 def test_long_headings_and_captions_are_kept_whole_with_a_warning(tmp_path, portal):

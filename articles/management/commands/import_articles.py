@@ -29,8 +29,13 @@ class Command(BaseCommand):
             default=100,
             help="每导入多少行报告一次进度；0 表示不报告进度",
         )
+        parser.add_argument(
+            "--restore-deleted",
+            action="store_true",
+            help="重新创建编辑已删除的文章（默认跳过这些 id，以免删除的文章被再次发布）",
+        )
 
-    def handle(self, *args, files, progress_every, **options):
+    def handle(self, *args, files, progress_every, restore_deleted, **options):
         from django.db import connection
         from django.db.migrations.executor import MigrationExecutor
 
@@ -56,7 +61,7 @@ class Command(BaseCommand):
                 if progress_every and (done == total or done % progress_every == 0):
                     self.stdout.write(f"  进度 {done}/{total}（{done * 100 // max(total, 1)}%）")
 
-            report = import_file(path, progress=progress)
+            report = import_file(path, progress=progress, restore_deleted=restore_deleted)
             failed += report.count("failed")
             if report.index_error:
                 self.stdout.write(
@@ -68,7 +73,8 @@ class Command(BaseCommand):
                 )
             self.stdout.write(
                 f"完成：新建 {report.count('created')}，更新 {report.count('updated')}，"
-                f"未变 {report.count('unchanged')}，失败 {report.count('failed')}"
+                f"未变 {report.count('unchanged')}，跳过 {report.count('skipped')}，"
+                f"失败 {report.count('failed')}"
             )
         if failed:
             raise CommandError(f"共有 {failed} 行导入失败（见上方行号与原因），其余各行已导入。")
