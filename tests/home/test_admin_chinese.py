@@ -397,3 +397,36 @@ def test_wagtails_default_groups_and_workflow_are_named_in_chinese(admin_client,
         reverse("wagtailadmin_workflows:task_index"), {"show_disabled": "true"}
     )
     assert "审核员审批" in tasks.content.decode()
+
+
+def test_the_revision_comparison_shows_times_as_everywhere_else(admin_client, portal):
+    """历史 → 比较 showed a time not set as "None" and a set one as 2026-12-02 23:05:49+08:00."""
+    from datetime import UTC, datetime
+
+    from tests.factories import ArticlePageFactory
+
+    page = ArticlePageFactory(parent=portal.national_section, title="比较时间", display_time=None)
+    first = page.save_revision()
+    first.publish()
+    page.display_time = datetime(2022, 2, 24, 1, 17, 32, tzinfo=UTC)
+    second = page.save_revision()
+    second.publish()
+    url = f"/admin/pages/{page.pk}/revisions/compare/{first.pk}...{second.pk}/"
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    from bs4 import BeautifulSoup
+
+    changes = BeautifulSoup(response.content, "html.parser").select_one("table.listing").get_text()
+    assert "2022-02-24 09:17:32" in changes
+    assert "None" not in changes and "+08:00" not in changes
+
+
+def test_the_tree_root_is_named_in_chinese(admin_client, portal):
+    """Wagtail names the page above every site's 首页 "Root" (superusers' breadcrumbs, the
+    page chooser); migration home.0006 renames it."""
+    from wagtail.models import Page
+
+    root = Page.objects.get(depth=1)
+    assert root.title == "全部站点"
+    page = admin_client.get(f"/admin/pages/{root.pk}/").content.decode()
+    assert "全部站点" in page and ">Root<" not in page
