@@ -7,6 +7,7 @@ Counts land in Wagtail's search-promotions tables (Query / QueryDailyHits), so t
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections import Counter
 from datetime import timedelta
@@ -25,6 +26,7 @@ from portal.batching import BatchCounter
 from portal.client_ip import repeated_today
 
 from .models import SiteQueryDailyHits
+from .query_parser import TOKEN, parse_query
 from .text import normalize
 
 FLUSH_EVERY_SECONDS = 30.0
@@ -40,14 +42,74 @@ HOT_FOUND_CACHE_PREFIX = "portal:search:hot-found:"
 HOT_FOUND_TTL = 3600
 
 
-# Marks around a query that do not change what a reader looks for: "红船精神", “红船精神”,
+# Marks around a word that do not change what a reader looks for: "红船精神", “红船精神”,
 # 红船精神！ are counted and promoted as 红船精神 (a leading - excludes a word, so it stays).
 EDGE_MARKS = "\"'“”‘’「」『』《》〈〉()[]【】!?。.,、;:~…· "
+# Operator words readers bring from other search engines (科比 OR 湖人, 科比 AND 湖人, 科比 NOT
+# 湖人). Ours has no operators: every word is required and a -word excluded.
+OPERATOR_WORDS = frozenset({"and", "or", "not"})
+# A + run ending a word after a letter is part of it (c++); anywhere else it is syntax.
+_WORD_PLUS = re.compile(r"[a-z]\++$")
 
 
 def query_key(query_string: str) -> str:
-    """The form queries are counted and promoted under (黨建 and 党建 are one query)."""
-    return normalise_query_string(normalize(query_string)).strip(EDGE_MARKS)
+    """The form queries are counted and promoted under: the words looked for, normalised (黨建
+    and 党建 are one query), without the syntax typed around them. +科比, 科比*, "科比" and
+    《科比》 are 科比; "科比" 湖人 and 科比 OR 湖人 are 科比 湖人; 科比 NOT 湖人 is 科比 -湖人.
+    Marks inside a word stay (c++, 5g·at&t, 1.2), and so do exclusions (-红船).
+
+    The search itself looks for these words (segmentation drops a leading +, a * and a lone
+    mark): 科比, +科比 and 科比* found the same articles, yet one search of each put three
+    entries on every reader's 热搜. Idempotent: Wagtail's Query normalises with it
+    (search.apps) whatever it is given, keys included.
+    """
+    text = normalise_query_string(normalize(query_string))
+    typed = []  # (excluded, words of one word or phrase)
+    for match in TOKEN.finditer(text):
+        phrase = next((g for g in match.group(2, 3, 4) if g is not None), None)
+        if phrase is not None:
+            words = [w for w in map(_bare_word, phrase.split()) if w]
+        else:
+            word = _bare_word(match.group(5).lstrip("-"))
+            words = [word] if word else []
+        if words:
+            typed.append((bool(match.group(1)), words))
+    key: list[str] = []
+    negate_next = False
+    for i, (excluded, words) in enumerate(typed):
+        if not excluded and _operator(typed, i):
+            negate_next = words[0] == "not"
+            continue
+        if excluded or negate_next:
+            key.append("-" + words[0] if len(words) == 1 else '-"' + " ".join(words) + '"')
+        else:
+            key.extend(words)
+        negate_next = False
+    return " ".join(key)
+
+
+def _bare_word(word: str) -> str:
+    """A word without the syntax typed on it: a leading + (required), * wildcards, quotes and
+    marks at its edges; "" for a lone mark (+, *, &&), which no search looks for."""
+    word = word.replace("*", "").lstrip("+").strip(EDGE_MARKS).lstrip("+")
+    if word.endswith("+") and not _WORD_PLUS.search(word):
+        word = word.rstrip("+")  # 科比+ (c++ keeps its plus signs)
+    return word if any(ch.isalnum() for ch in word) else ""
+
+
+def _operator(typed: list[tuple[bool, list[str]]], i: int) -> bool:
+    """Whether and/or/not at position i is an operator typed between words (科比 or 湖人, or a
+    dangling alert or), not a word of an English phrase (rock and roll, to be or not to be)."""
+    _, words = typed[i]
+    if len(words) != 1 or words[0] not in OPERATOR_WORDS:
+        return False
+    before = typed[i - 1][1][-1] if i > 0 else ""
+    after = typed[i + 1][1][0] if i + 1 < len(typed) else ""
+    return not (_latin(before) and _latin(after))
+
+
+def _latin(word: str) -> bool:
+    return word.isascii() and any(ch.isalpha() for ch in word)
 
 
 def _write_counts(pending: Counter) -> None:
@@ -108,7 +170,7 @@ class QueryLog(BatchCounter):
         (their address), a reader's repeats of one query within a day count once: anyone
         could otherwise put a query of their choice on every reader's 热搜 by repeating it."""
         key = query_key(query_string)
-        if not key:
+        if parse_query(key) is None:  # nothing left to look for (only exclusions: NOT 湖人)
             return
         scope = site.pk if site else None
         if reader and repeated_today("search", reader, scope, key):
@@ -142,13 +204,12 @@ def fit_to_show(key: str, site: Site | None = None) -> bool:
 
     Anyone can make a query popular by repeating it, so the list shows only queries with
     letters or digits, containing no 敏感词 (either tier, checked every time), whose words a
-    published article of the site has. Queries written in search syntax (a quoted phrase
-    inside, a -exclusion) are not offered as words to search. The search-terms report still
-    lists every query.
+    published article of the site has. A query with a -exclusion is not offered as words to
+    search (nor one with a quote inside a word). The search-terms report still lists every query.
     """
     from articles.sensitive import find_sensitive
 
-    if not any(ch.isalnum() for ch in key) or not all(map(_shown_in_words, key)):
+    if not written_in_words(key):
         return False
     if find_sensitive(key):
         return False
@@ -162,6 +223,12 @@ def fit_to_show(key: str, site: Site | None = None) -> bool:
 # characters ("党建💩", searched once, was on every reader's 热搜 and in the suggestions), nor
 # combining marks (the keycap of #️⃣, its emoji selector, the strokes stacked on 党̷̢建).
 SHOWN_SYMBOLS = frozenset("+")
+
+
+def written_in_words(text: str) -> bool:
+    """Letters or digits, and nothing but the marks words are written with (no emoji,
+    symbols such as < >, or control characters): fit to offer a reader as words to search."""
+    return any(ch.isalnum() for ch in text) and all(map(_shown_in_words, text))
 
 
 def _shown_in_words(ch: str) -> bool:
@@ -185,7 +252,7 @@ def hot_searches(site: Site | None = None, limit: int = 10) -> list[str]:
         since = timezone.localdate() - timedelta(days=HOT_SEARCHES_DAYS)
         if site is None:
             popular = Query.get_most_popular(date_since=since)[: HOT_SEARCHES_MAX * 3]
-            candidates = [q.query_string for q in popular]
+            counted = [(q.query_string, q._hits) for q in popular]
         else:
             counts = (
                 SiteQueryDailyHits.objects.filter(site=site, date__gte=since)
@@ -193,7 +260,14 @@ def hot_searches(site: Site | None = None, limit: int = 10) -> list[str]:
                 .annotate(total=Sum("hits"))
                 .order_by("-total", "query__query_string")[: HOT_SEARCHES_MAX * 3]
             )
-            candidates = [row["query__query_string"] for row in counts]
+            counted = [(row["query__query_string"], row["total"]) for row in counts]
+        # Counted under an older form of the key (+科比 and 科比* before they were 科比): the
+        # counts go to the query they are now, for the week those rows are read.
+        totals: Counter = Counter()
+        for logged, hits in counted:
+            if key := query_key(logged):
+                totals[key] += hits
+        candidates = sorted(totals, key=lambda key: (-totals[key], key))
         # Each check may be a search: stop at the list's length (150 searches in one reader's
         # request took 1.3 s).
         shown: list[str] = []

@@ -30,8 +30,8 @@ from articles.models import ArticlePage
 from articles.sensitive import find_sensitive
 
 from .models import DictionaryWord
-from .querylog import finds_articles, hot_searches
-from .text import get_segmenter, normalize
+from .querylog import finds_articles, hot_searches, written_in_words
+from .text import get_segmenter, normalize, runs
 
 logger = logging.getLogger(__name__)
 
@@ -109,15 +109,19 @@ def build_index(site: Site | None) -> SuggestionIndex:
     # A phrase's pinyin is its two words' (pinyin is computed once per distinct word).
     forms: dict[str, tuple[str, str]] = {}
     for title in recent.values_list("title", flat=True):
-        words = [w for w in segmenter.cut(title) if HAN.search(w)]
         seen = set()
-        for i, word in enumerate(words):
-            if len(word) >= 2:
+        # Phrases of words side by side in the title: within a run (no space or mark between),
+        # with no number or Latin word between (科比24分湖人 offered 科比分湖, and 雄鸡后尘
+        # 意大利 offered 后尘意大利, once the 24 and the space were dropped).
+        for run in runs(title):
+            words = [w if HAN.search(w) else "" for w in segmenter.cut(run)]
+            for i, word in enumerate(words):
+                if len(word) < 2:
+                    continue
                 seen.add(word)
-            # Two-word phrases of real words only: 党建 + 引领, not 教育 + 的 or 人工智能 + 中.
-            following = words[i + 1] if i + 1 < len(words) else ""
-            if len(word) >= 2 and len(following) >= 2:
-                if len(word) + len(following) <= MAX_PHRASE_LENGTH:
+                # Two-word phrases of real words only: 党建 + 引领, not 教育 + 的 or 人工智能 + 中.
+                following = words[i + 1] if i + 1 < len(words) else ""
+                if len(following) >= 2 and len(word) + len(following) <= MAX_PHRASE_LENGTH:
                     phrase = word + following
                     seen.add(phrase)
                     if phrase not in forms:
@@ -130,7 +134,9 @@ def build_index(site: Site | None) -> SuggestionIndex:
     ).annotate(n=Count("articles_articlepagetag_items"))
     for name, n in tags.values_list("name", "n"):
         tag = normalize(name).replace(" ", "")
-        if HAN.search(tag) and 2 <= len(tag) <= MAX_PHRASE_LENGTH:
+        # As typed by an editor or an import: offered only if written as words (<kw>注入 is
+        # markup, not a word a reader searches), as the 热搜 are.
+        if HAN.search(tag) and 2 <= len(tag) <= MAX_PHRASE_LENGTH and written_in_words(tag):
             weights[tag] += n
     for word in DictionaryWord.objects.values_list("word", flat=True):
         weights[normalize(word)] += 5

@@ -9,6 +9,7 @@ from django.urls import reverse
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
 from search.querylog import QueryLog, hot_searches, query_key, query_log
+from search.suggest import index_cache
 from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,15 +112,15 @@ def test_hot_searches_show_no_sensitive_words_junk_or_queries_that_find_nothing(
         ("😀党建", 5),
         ("党建#\ufe0f\u20e3", 5),  # a keycap emoji: # and two marks
         ("党\u0337\u0322建", 5),  # strokes stacked on the characters
-        ("党建 -会议", 4),  # search syntax: not a word to offer
-        ('"党建" 引领', 4),
+        ("党建 -会议", 4),  # an exclusion: not words to offer
+        ('"党建" 引领', 4),  # counted as 党建 引领
         ('"党建引领"', 3),  # quotes around the whole query dropped: 党建引领
         ("党建", 2),
     ]:
         for n in range(times):
             search_as(client, f"10.0.0.{n}", q=q)
     query_log.flush()
-    assert hot_searches() == ["党建引领", "党建"]
+    assert hot_searches() == ["党建 引领", "党建引领", "党建"]
     suggestions = client.get("/search/suggest/", {"q": "党建"}, HTTP_HOST="national.test").json()
     assert not any("-" in s or '"' in s or "党建" != s[:2] for s in suggestions["suggestions"])
     report = Query.objects.values_list("query_string", flat=True)
@@ -342,3 +343,74 @@ def test_counts_written_in_several_batches_add_up(portal):
     assert Query.get("党建").hits == 5 and Query.get("思政").hits == 1
     per_site = SiteQueryDailyHits.objects.filter(site=portal.institution)
     assert dict(per_site.values_list("query__query_string", "hits")) == {"党建": 3, "思政": 1}
+
+
+def test_search_syntax_typed_around_the_words_makes_no_query_of_its_own(client, portal):
+    """+科比, 科比*, "科比" 湖人, 科比 OR 湖人 … were each a 热搜 beside 科比 (and, through the
+    suggestions, offered by 您是不是要找): the search looks for the words alone, so they are
+    counted as those words."""
+    ArticlePageFactory(parent=portal.national_section, title="科比24分湖人大胜", body=[])
+    ArticlePageFactory(parent=portal.national_section, title="学习C++与5G·AT&T", body=[])
+    for n, q in enumerate(
+        ["科比", "+科比", "科比*", "+“科比”", '"科比"*', "科*比", "科比+"]
+        + ['"科比" 湖人', "科比 OR 湖人", "科比 and 湖人", "+科比 + 湖人", "科比  湖人*"]
+        + ["科*", "alert or", "科比 NOT 湖人", "NOT 湖人", "+c++", "c++*"]
+    ):
+        search_as(client, f"10.0.1.{n}", q=q)  # each reader once
+    query_log.flush()
+    assert dict(Query.objects.values_list("query_string", "daily_hits__hits")) == {
+        "科比": 7,
+        "科比 湖人": 5,
+        "科": 1,
+        "alert": 1,
+        "科比 -湖人": 1,  # in the report; no 热搜 (an exclusion)
+        "c++": 2,
+    }  # NOT 湖人 excludes only: not counted, as -湖人 is not
+    assert hot_searches() == ["科比", "科比 湖人", "c++"]
+    index_cache.clear()  # built by a search above that found nothing, before the flush
+    html = client.get("/search/", {"q": "kebi"}, HTTP_HOST="national.test").content
+    offered = BeautifulSoup(html, "html.parser").select(".did-you-mean a")
+    assert [a.get_text() for a in offered] == ["科比", "科比 湖人"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("+科比", "科比"),
+        ("科比*", "科比"),
+        ("《科比》！", "科比"),
+        ('"科比" -"湖人 勇士"', '科比 -"湖人 勇士"'),
+        ("科比 not 湖人", "科比 -湖人"),
+        ("alert OR", "alert"),
+        ("rock and roll", "rock and roll"),  # English words, not operators
+        ("to be or not to be", "to be or not to be"),
+        ("+C++ 5G·AT&T", "c++ 5g·at&t"),
+        ("-红船", "-红船"),
+        ("+ * &&", ""),
+    ],
+)
+def test_query_key_is_the_words_without_the_syntax_and_a_key_is_its_own_key(typed, key):
+    assert query_key(typed) == key
+    assert query_key(key) == key  # Wagtail's Query normalises keys again (search.apps)
+
+
+def test_counts_logged_under_an_older_key_count_toward_the_query_they_are_now(portal):
+    """Rows counted before the keys dropped the syntax (+科比, 科比*) would be shown for the
+    rest of the week beside 科比."""
+    from django.utils import timezone
+    from wagtail.contrib.search_promotions.models import QueryDailyHits
+
+    from search.models import SiteQueryDailyHits
+
+    ArticlePageFactory(parent=portal.national_section, title="科比24分湖人大胜", body=[])
+    ArticlePageFactory(parent=portal.national_section, title="湖人晋级", body=[])
+    today = timezone.localdate()
+    # Stored as they were (bulk_create: Query.save would normalise them).
+    logged = Query.objects.bulk_create(
+        [Query(query_string=q) for q in ["+科比", "科比*", '科比" 湖人', "湖人"]]
+    )
+    for query, hits in zip(logged, [2, 2, 1, 3], strict=True):
+        QueryDailyHits.objects.create(query=query, date=today, hits=hits)
+        SiteQueryDailyHits.objects.create(site=portal.national, query=query, date=today, hits=hits)
+    assert hot_searches() == ["科比", "湖人", "科比 湖人"]
+    assert hot_searches(portal.national) == ["科比", "湖人", "科比 湖人"]

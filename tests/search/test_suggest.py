@@ -146,3 +146,27 @@ def test_suggested_phrases_join_two_real_words_not_a_word_and_a_particle(client,
     assert "人工智能" in offered and "教育" in offered
     assert "人工智能中" not in offered and "教育的" not in offered
     assert "党建引领" in suggestions(client, "djyl")  # 党建 + 引领
+
+
+def test_suggested_phrases_are_two_words_side_by_side_in_a_title(client, portal):
+    """The words were joined after the numbers, Latin words, spaces and marks between them
+    were dropped: 科比24分湖人 offered 科比分湖, 雄鸡后尘 意大利 offered 后尘意大利."""
+    ArticlePageFactory(parent=portal.national_section, title="科比24分湖人大胜", body=[])
+    ArticlePageFactory(
+        parent=portal.national_section, title="卫冕冠军恐步高卢雄鸡后尘 意大利愈发步履蹒跚", body=[]
+    )
+    ArticlePageFactory(parent=portal.national_section, title="党建，引领发展", body=[])
+    offered = [s for q in ("科比", "kebi", "后尘") for s in suggestions(client, q)]
+    assert "科比分湖" not in offered and "后尘意大利" not in offered
+    assert "党建引领" not in suggestions(client, "djyl")  # a comma between them
+    assert "雄鸡后尘" in suggestions(client, "雄鸡")  # side by side: still a phrase
+    assert "意大利" in suggestions(client, "yidali")
+
+
+def test_keywords_are_offered_only_when_written_as_words(client, portal):
+    tagged = ArticlePageFactory(parent=portal.national_section, title="一篇新文章", body=[])
+    tagged.tags.add("<kw>注入", "网络安全")
+    tagged.save()
+    assert "网络安全" in suggestions(client, "wlaq")
+    offered = suggestions(client, "zhuru") + suggestions(client, "zr") + suggestions(client, "<kw")
+    assert not any("<" in s for s in offered)
