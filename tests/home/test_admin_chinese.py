@@ -416,9 +416,12 @@ def test_the_revision_comparison_shows_times_as_everywhere_else(admin_client, po
     assert response.status_code == 200
     from bs4 import BeautifulSoup
 
-    changes = BeautifulSoup(response.content, "html.parser").select_one("table.listing").get_text()
+    page_html = BeautifulSoup(response.content, "html.parser")
+    changes = page_html.select_one("table.listing").get_text()
     assert "2022-02-24 09:17:32" in changes
     assert "None" not in changes and "+08:00" not in changes
+    # The header's buttons are a landmark screen readers name: it was "Actions" (hard-coded).
+    assert page_html.select_one("#w-slim-header-buttons")["aria-label"] == "动作"
 
 
 def test_the_tree_root_is_named_in_chinese(admin_client, portal):
