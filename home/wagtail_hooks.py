@@ -40,3 +40,19 @@ class TimeComparison(FieldComparison):
 
 register_comparison_class(models.DateTimeField, comparison_class=TimeComparison)
 register_comparison_class(models.DateField, comparison_class=TimeComparison)
+
+
+def _name_site_columns_in_chinese() -> None:
+    """设置 → 站点 lists its columns under their model fields' names (端口号, 站点名称, 根页面):
+    Wagtail 8.0 gives three of them no label, so they were headed Port, Site name and Root
+    page, the field names in English, and sorted "按“Port”升序排列"."""
+    from django.utils.text import capfirst
+    from wagtail.models import Site
+    from wagtail.sites.views import IndexView
+
+    for column in IndexView.columns:
+        if column.label == capfirst(column.name.replace("_", " ")):  # no label given
+            column.label = capfirst(Site._meta.get_field(column.name).verbose_name)
+
+
+_name_site_columns_in_chinese()

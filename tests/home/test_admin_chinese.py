@@ -433,3 +433,13 @@ def test_the_tree_root_is_named_in_chinese(admin_client, portal):
     assert root.title == "全部站点"
     page = admin_client.get(f"/admin/pages/{root.pk}/").content.decode()
     assert "全部站点" in page and ">Root<" not in page
+
+
+def test_the_sites_listing_is_headed_in_chinese(admin_client, portal):
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(admin_client.get("/admin/sites/").content, "html.parser")
+    headers = [th.get_text(" ", strip=True) for th in page.select("table thead th")]
+    for label in ("端口号", "站点名称", "根页面"):
+        assert any(label in h for h in headers), headers
+    assert not any(word in " ".join(headers) for word in ("Port", "Site name", "Root page"))
