@@ -443,3 +443,12 @@ def test_the_sites_listing_is_headed_in_chinese(admin_client, portal):
     for label in ("端口号", "站点名称", "根页面"):
         assert any(label in h for h in headers), headers
     assert not any(word in " ".join(headers) for word in ("Port", "Site name", "Root page"))
+
+
+def test_people_are_named_family_name_first(admin_client, django_user_model):
+    """Wagtail names people by get_full_name(): 运维 赵 before, as Django writes names."""
+    zhao = django_user_model.objects.create_user("zhao", first_name="运维", last_name="赵")
+    smith = django_user_model.objects.create_user("smith", first_name="Ann", last_name="Smith")
+    assert (zhao.get_full_name(), smith.get_full_name()) == ("赵运维", "Ann Smith")
+    listing = admin_client.get("/admin/users/").content.decode()
+    assert "赵运维" in listing and "运维 赵" not in listing
