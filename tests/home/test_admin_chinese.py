@@ -452,3 +452,12 @@ def test_people_are_named_family_name_first(admin_client, django_user_model):
     assert (zhao.get_full_name(), smith.get_full_name()) == ("赵运维", "Ann Smith")
     listing = admin_client.get("/admin/users/").content.decode()
     assert "赵运维" in listing and "运维 赵" not in listing
+
+
+def test_the_page_search_counts_pages_not_none(admin_client, portal):
+    from tests.factories import ArticlePageFactory
+
+    for n in range(2):
+        ArticlePageFactory(parent=portal.national_section, title=f"计数文章{n}")
+    text = admin_client.get("/admin/pages/search/", {"q": "计数文章"}).content.decode()
+    assert "个页面" in text and "None" not in text.split("</header>")[-1]
