@@ -65,7 +65,8 @@ def schedule_index(request):
     items = items[(number - 1) * SCHEDULE_PAGE_SIZE :]
     # Past its time and not done: the worker or beat is not running (the sweep runs every
     # 10 s and publishes anything overdue), which nothing else would show an operator.
-    late = timezone.now() - OVERDUE_AFTER
+    now = timezone.now()
+    late = now - OVERDUE_AFTER
     # Why an item's last try failed (its slug taken meanwhile …): the sweep tries it again
     # every 10 s, but only an editor can put it right.
     failures = {
@@ -80,7 +81,8 @@ def schedule_index(request):
         root = site_root_of(item["page"], roots)
         item["site"] = sites.get(root.site_id) if root else None
         key = item["revision"].pk if item["kind"] == "publish" else item["page"].pk
-        item["failure"] = failures[item["kind"]].get(key)
+        # Only while it is due: rescheduled since, it has not failed at its new time.
+        item["failure"] = failures[item["kind"]].get(key) if item["at"] <= now else None
         item["overdue"] = item["at"] < late and not item["failure"]
     return TemplateResponse(
         request,

@@ -64,7 +64,8 @@ COMMIT_EVERY = 100
 # Part of every line's digest: raised when the same line is stored differently, so that
 # re-importing a file re-checks what an earlier version stored. 2: values are no longer cut to
 # their fields' lengths (such a line is now refused), control characters no longer stored.
-IMPORT_FORMAT_VERSION = "2"
+# 3: entities decoded in 来源, 作者, 责任编辑, 摘要 and 关键词 too (December 2026).
+IMPORT_FORMAT_VERSION = "3"
 NAME_SEPARATORS = re.compile(r"[\s,，、;；]+")
 STRING_FIELDS = ("id", "title", "body", "summary", "source", "editor", "published_at",
                  "section", "site", "account")  # fmt: skip
@@ -545,9 +546,10 @@ class ArticleImporter:
             .order_by("-timestamp", "-pk")
             .first()
         )
-        if move is None or move.user is None:
+        if move is None or move.user_id is None:
             return None
-        return move.user.get_username()
+        # The entry keeps the id of an account deleted since (no constraint): still a person.
+        return move.user.get_username() if move.user else f"用户 {move.user_id}"
 
     @staticmethod
     def _check_editors_work(page: ArticlePage) -> None:

@@ -61,8 +61,19 @@ def query_key(query_string: str) -> str:
     The search itself looks for these words (segmentation drops a leading +, a * and a lone
     mark): 科比, +科比 and 科比* found the same articles, yet one search of each put three
     entries on every reader's 热搜. Idempotent: Wagtail's Query normalises with it
-    (search.apps) whatever it is given, keys included.
+    (search.apps) whatever it is given, keys included: applied again until it changes nothing
+    (x and not 湖人 is x and -湖人 at first, whose and then reads as an operator).
     """
+    key = _key_once(query_string)
+    for _ in range(5):  # settles in a pass or two (a pass drops words or marks one excluded)
+        again = _key_once(key)
+        if again == key:
+            break
+        key = again
+    return key
+
+
+def _key_once(query_string: str) -> str:
     text = normalise_query_string(normalize(query_string))
     typed = []  # (excluded, words of one word or phrase)
     for match in TOKEN.finditer(text):

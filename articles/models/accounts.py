@@ -70,7 +70,12 @@ class PublishingAccount(index.Indexed, models.Model):  # a snippet: articles/wag
         FieldPanel("intro"),
         FieldPanel("recommend_boost"),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        # The 育人号 chooser searches a university editor's own sites' accounts only.
+        index.FilterField("site"),
+    ]
 
     class Meta:
         verbose_name = _("育人号")

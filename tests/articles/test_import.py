@@ -364,6 +364,23 @@ def test_entities_in_the_byline_and_summary_are_decoded_too(tmp_path, portal, cl
     assert "&middot;" not in text and "&nbsp;" not in text and "&amp;" not in text
 
 
+def test_articles_imported_before_entities_were_decoded_are_decoded_by_the_next_import(
+    tmp_path, portal, monkeypatch
+):
+    """Stored by import format 2 (entities kept in 来源 …): the same line again is not
+    skipped as unchanged, so the entity goes."""
+    from articles import importer
+
+    line = {"id": "e-3", "title": "旧格式", "source": "人民网&middot;教育频道"}
+    path = write_jsonl(tmp_path / "e3.jsonl", line)
+    monkeypatch.setattr(importer, "IMPORT_FORMAT_VERSION", "2")
+    import_file(path)
+    ArticlePage.objects.filter(external_id="e-3").update(source="人民网&middot;教育频道")
+    monkeypatch.undo()
+    assert import_file(path).count("updated") == 1
+    assert ArticlePage.objects.get(external_id="e-3").source == "人民网·教育频道"
+
+
 def test_imported_articles_are_searchable_at_once_and_a_failed_line_is_not(
     tmp_path, portal, settings
 ):
@@ -777,6 +794,12 @@ def test_an_editors_move_is_kept_by_the_next_import(tmp_path, portal, django_use
     assert any("已由 bianji 移到《要闻》" in w for w in report.outcomes[0].warnings)
     page = ArticlePage.objects.get(external_id="mv-1")
     assert page.get_parent().title == "要闻" and "更正的正文" in str(page.body)
+    # The editor's account deleted since: their move is still a person's.
+    editor_pk = editor.pk
+    editor.delete()
+    report = import_file(write_jsonl(tmp_path / "mv.jsonl", {**line, "body": "再次更正"}))
+    assert any(f"已由 用户 {editor_pk} 移到《要闻》" in w for w in report.outcomes[0].warnings)
+    assert ArticlePage.objects.get(external_id="mv-1").get_parent().title == "要闻"
 
 
 def test_long_headings_and_captions_are_kept_whole_with_a_warning(tmp_path, portal):

@@ -270,3 +270,15 @@ def test_says_why_a_scheduled_publication_failed(client, operator, portal):
     assert "发布失败" in row.get_text() and "new-slug" in row.get_text()
     alert = page.select_one("[role=alert]").get_text()
     assert "1 项执行失败" in alert and "Celery" not in alert  # not the worker: the page
+
+
+def test_a_failure_is_not_shown_once_the_item_is_rescheduled(client, operator, portal):
+    from articles import scheduling
+    from articles.tasks import publish_scheduled_pages
+    from tests.articles.test_scheduling import slug_taken_meanwhile
+
+    article, revision = slug_taken_meanwhile(portal.national_section)
+    publish_scheduled_pages()
+    scheduling.reschedule_publish(revision.pk, timezone.now() + timedelta(days=2))
+    page = BeautifulSoup(client.get("/admin/schedule/").content, "html.parser")
+    assert "发布失败" not in page.get_text() and "执行失败" not in page.get_text()

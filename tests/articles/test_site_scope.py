@@ -533,3 +533,15 @@ def test_every_snippet_chooser_is_guarded():
         for view in ("choose", "choose_results", "chosen", "chosen_multiple"):
             view_class = getattr(chooser, f"{view}_view_class")
             assert issubclass(view_class, PermittedObjects), (model, view)
+
+
+def test_a_university_editor_searches_the_account_chooser(client, portal):
+    """Searching the 育人号 chooser (an indexed model, filtered to the editor's sites) was a
+    500 for a university's editor: the site filter is not a search filter field."""
+    client.force_login(site_editor(portal.institution, ("add_page", "change_page")))
+    PublishingAccountFactory(name="本校育人号", site=portal.institution)
+    PublishingAccountFactory(name="别校育人号", site=portal.national)
+    for view in ("?q=育人号", "results/?q=育人号"):
+        status, text = _chooser(client, "articles/publishingaccount", view)
+        assert status == 200, view
+        assert "本校育人号" in text and "别校育人号" not in text, view

@@ -387,6 +387,8 @@ def test_search_syntax_typed_around_the_words_makes_no_query_of_its_own(client, 
         ("+C++ 5G·AT&T", "c++ 5g·at&t"),
         ("-红船", "-红船"),
         ("+ * &&", ""),
+        ("iphone and not 华为", "iphone -华为"),  # and before an exclusion: an operator too
+        ("a or not 湖人", "a -湖人"),
     ],
 )
 def test_query_key_is_the_words_without_the_syntax_and_a_key_is_its_own_key(typed, key):
