@@ -481,16 +481,30 @@ class ArticleImporter:
         if len(path) > max_levels:
             raise LineError(f"栏目层级过多：{len(path)} 级（最多 {max_levels} 级）")
         parent: Page = home
-        for title in path:
+        for depth, title in enumerate(path):
             section = (
                 SectionPage.objects.child_of(parent).filter(title=title).order_by("path").first()
-            )
+            ) or self._moved_section(home, path[: depth + 1])
             if section is None:
                 section = SectionPage(title=title, slug=self._free_slug(parent, title, "section"))
                 parent.add_child(instance=section)
                 section.save_revision().publish()
             parent = section
         return parent
+
+    @staticmethod
+    def _moved_section(home: HomePage, path: list[str]) -> SectionPage | None:
+        """The one 栏目 of the site whose titles end with `path` where the path itself leads
+        nowhere: an editor moved it (乙栏目 now under 要闻). Before, the import made a second
+        乙栏目 at the top and moved the articles back into it. None when none or several."""
+        found = []
+        for section in SectionPage.objects.descendant_of(home).filter(title=path[-1]):
+            above = (
+                section.get_ancestors().filter(depth__gt=home.depth).values_list("title", flat=True)
+            )
+            if [*above, section.title][-len(path) :] == path:
+                found.append(section)
+        return found[0] if len(found) == 1 else None
 
     def account_directory(self, home: HomePage) -> None:
         """The site's 育人号 directory (/yurenhao/): its accounts' pages live under it."""

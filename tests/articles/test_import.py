@@ -802,6 +802,29 @@ def test_an_editors_move_is_kept_by_the_next_import(tmp_path, portal, django_use
     assert ArticlePage.objects.get(external_id="mv-1").get_parent().title == "要闻"
 
 
+def test_a_section_an_editor_moved_is_still_the_lines_section(tmp_path, portal, admin_user):
+    from wagtail.actions.move_page import MovePageAction
+
+    line = {"id": "ms-1", "title": "栏目被移动", "section": "乙栏目/子栏目", "body": "初稿"}
+    import_one(tmp_path, line)
+    moved = SectionPage.objects.get(title="乙栏目")
+    target = SectionPage.objects.get(title="要闻")
+    MovePageAction(moved, target, pos="last-child", user=admin_user).execute()
+    report = import_file(
+        write_jsonl(
+            tmp_path / "ms.jsonl",
+            {**line, "body": "更正"},
+            {"id": "ms-2", "title": "同栏目新文章", "section": "乙栏目/子栏目"},
+        )
+    )
+    assert (report.count("updated"), report.count("created")) == (1, 1), report.failures
+    assert SectionPage.objects.filter(title="乙栏目").count() == 1  # no second 乙栏目
+    for external_id in ("ms-1", "ms-2"):
+        article = ArticlePage.objects.get(external_id=external_id)
+        titles = [p.title for p in article.get_ancestors()]
+        assert titles[-3:] == ["要闻", "乙栏目", "子栏目"], titles
+
+
 def test_long_headings_and_captions_are_kept_whole_with_a_warning(tmp_path, portal):
     PILImage.new("RGB", (40, 30), "blue").save(tmp_path / "p.png")
     heading, caption, table_caption = "长" * 201, "说" * 251, "表" * 201
