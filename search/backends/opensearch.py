@@ -39,6 +39,7 @@ from modelsearch.query import And, Not
 from modelsearch.utils import deep_update
 from opensearchpy.exceptions import ConnectionError as EngineConnectionError
 from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, RequestError, TransportError
+from opensearchpy.helpers import BulkIndexError
 
 from search.outbox import record_missed
 from search.text import segment_for_index
@@ -79,6 +80,13 @@ def engine_unavailable(exc: BaseException) -> bool:
     with an UNAVAILABLE_STATUSES error), as opposed to refusing one request or document."""
     if isinstance(exc, (EngineConnectionError, ConnectionTimeout)):
         return True
+    if isinstance(exc, BulkIndexError):  # a bulk write: each document's own status
+        return any(
+            item.get("status") in UNAVAILABLE_STATUSES
+            for error in exc.errors
+            for item in error.values()
+            if isinstance(item, dict)
+        )
     return isinstance(exc, TransportError) and exc.status_code in UNAVAILABLE_STATUSES
 
 
@@ -405,7 +413,7 @@ class ChineseOpenSearchBackend(OpenSearch3SearchBackend):
             if class_is_indexed(model):
                 self.prepare_index(model)
             super().add_bulk(model, obj_list)
-        except TransportError as exc:
+        except (TransportError, BulkIndexError) as exc:
             if not engine_unavailable(exc):
                 raise
             self.mark_engine_down(exc)
