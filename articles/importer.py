@@ -64,8 +64,12 @@ COMMIT_EVERY = 100
 # Part of every line's digest: raised when the same line is stored differently, so that
 # re-importing a file re-checks what an earlier version stored. 2: values are no longer cut to
 # their fields' lengths (such a line is now refused), control characters no longer stored.
-# 3: entities decoded in 来源, 作者, 责任编辑, 摘要 and 关键词 too (December 2026).
-IMPORT_FORMAT_VERSION = "3"
+IMPORT_FORMAT_VERSION = "2"
+# Since December 2026 entities are decoded in 来源, 作者, 责任编辑, 摘要 and 关键词 too. Only
+# the lines holding one there are stored differently, so only their digests change (the next
+# import re-saves those articles). A new format version would have made every line changed
+# once: the first import after upgrading replaced editors' published corrections throughout.
+DECODED_FIELDS = ("summary", "source", "authors", "editor", "keywords")
 NAME_SEPARATORS = re.compile(r"[\s,，、;；]+")
 STRING_FIELDS = ("id", "title", "body", "summary", "source", "editor", "published_at",
                  "section", "site", "account")  # fmt: skip
@@ -248,6 +252,18 @@ def _text(value: str | None, lines: bool = False) -> str:
     return " ".join(text.split())
 
 
+def _holds_entities(value: str | list | None) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return any(isinstance(v, str) and html.unescape(v) != v for v in values)
+
+
+def _unescaped(value: str | list | None) -> str | list:
+    """A names field given as one string, its entities decoded before it is split at its
+    separators: 古丽&middot;艾力 is one name (the ; of &middot; split it), and &#65307; (；)
+    is a separator like the character."""
+    return html.unescape(value) if isinstance(value, str) else (value or [])
+
+
 def _texts(values: list[str]) -> list[str]:
     return [text for text in map(_text, values) if text]
 
@@ -305,12 +321,12 @@ def parse_line(raw: str) -> ArticleRecord:
         body=data.get("body") or "",
         summary=_text(data.get("summary"), lines=True),
         source=_text(data.get("source")),
-        authors=_texts(_split_names(data.get("authors") or [], "authors")),
+        authors=_texts(_split_names(_unescaped(data.get("authors")), "authors")),
         editor=_text(data.get("editor")),
         published_at=published_at,
         section_path=section_path or [DEFAULT_SECTION],
         site_hostname=(data.get("site") or "").strip().lower(),
-        keywords=_texts(_split_names(data.get("keywords") or [], "keywords")),
+        keywords=_texts(_split_names(_unescaped(data.get("keywords")), "keywords")),
         account=(data.get("account") or "").strip(),
         warnings=warnings,
     )
@@ -322,7 +338,10 @@ def parse_line(raw: str) -> ArticleRecord:
     canonical = json.dumps(
         {k: data.get(k) for k in sorted(KNOWN_FIELDS)}, ensure_ascii=False, sort_keys=True
     )
-    record.digest = hashlib.sha256(f"{IMPORT_FORMAT_VERSION}\n{canonical}".encode()).hexdigest()
+    version = IMPORT_FORMAT_VERSION
+    if any(_holds_entities(data.get(key)) for key in DECODED_FIELDS):
+        version += "+entities"
+    record.digest = hashlib.sha256(f"{version}\n{canonical}".encode()).hexdigest()
     return record
 
 

@@ -364,21 +364,50 @@ def test_entities_in_the_byline_and_summary_are_decoded_too(tmp_path, portal, cl
     assert "&middot;" not in text and "&nbsp;" not in text and "&amp;" not in text
 
 
-def test_articles_imported_before_entities_were_decoded_are_decoded_by_the_next_import(
-    tmp_path, portal, monkeypatch
+def test_after_the_upgrade_only_lines_with_entities_are_imported_again(
+    tmp_path, portal, django_user_model
 ):
-    """Stored by import format 2 (entities kept in 来源 …): the same line again is not
-    skipped as unchanged, so the entity goes."""
-    from articles import importer
+    """Entities in 来源 … were stored as typed before December 2026. The next import re-saves
+    those articles only: every other line stays unchanged, so editors' published corrections
+    are kept (a new format version made every line changed once, replacing them all)."""
+    import hashlib
 
-    line = {"id": "e-3", "title": "旧格式", "source": "人民网&middot;教育频道"}
-    path = write_jsonl(tmp_path / "e3.jsonl", line)
-    monkeypatch.setattr(importer, "IMPORT_FORMAT_VERSION", "2")
+    from articles.importer import IMPORT_FORMAT_VERSION, KNOWN_FIELDS
+
+    def stored_before(line):  # the digest the importer gave a line before
+        canonical = json.dumps(
+            {k: line.get(k) for k in sorted(KNOWN_FIELDS)}, ensure_ascii=False, sort_keys=True
+        )
+        return hashlib.sha256(f"{IMPORT_FORMAT_VERSION}\n{canonical}".encode()).hexdigest()
+
+    plain = {"id": "u-1", "title": "无实体", "source": "人民网"}
+    coded = {"id": "u-2", "title": "有实体", "source": "人民网&middot;教育频道"}
+    path = write_jsonl(tmp_path / "u.jsonl", plain, coded)
     import_file(path)
-    ArticlePage.objects.filter(external_id="e-3").update(source="人民网&middot;教育频道")
-    monkeypatch.undo()
-    assert import_file(path).count("updated") == 1
-    assert ArticlePage.objects.get(external_id="e-3").source == "人民网·教育频道"
+    for line in (plain, coded):
+        ArticlePage.objects.filter(external_id=line["id"]).update(
+            source=line["source"], import_digest=stored_before(line)
+        )
+    editor = django_user_model.objects.create_superuser("zhongshen", password="x" * 12)
+    corrected = ArticlePage.objects.get(external_id="u-1")
+    edit_as(editor, corrected, title="编辑更正的标题").publish(user=editor)
+
+    report = import_file(path)
+    assert (report.count("unchanged"), report.count("updated")) == (1, 1)
+    assert ArticlePage.objects.get(external_id="u-1").title == "编辑更正的标题"
+    assert ArticlePage.objects.get(external_id="u-2").source == "人民网·教育频道"
+
+
+def test_names_given_as_one_string_are_decoded_before_they_are_split(tmp_path, portal):
+    line = {
+        "id": "e-4",
+        "title": "姓名实体",
+        "authors": "古丽&middot;艾力、张三&#12289;李四",
+        "keywords": "红船精神&#65307;三全育人 AT&amp;T",
+    }
+    page = import_one(tmp_path, line)
+    assert [a.name for a in page.authors.all()] == ["古丽·艾力", "张三", "李四"]
+    assert sorted(t.name for t in page.tags.all()) == ["AT&T", "三全育人", "红船精神"]
 
 
 def test_imported_articles_are_searchable_at_once_and_a_failed_line_is_not(
