@@ -252,6 +252,14 @@ def _text(value: str | None, lines: bool = False) -> str:
     return " ".join(text.split())
 
 
+def _titles_below(home: Page, page: Page) -> list[str]:
+    """The titles from below `home` down to `page` (its 栏目 path); [] when not under it."""
+    if not page.path.startswith(home.path):
+        return []
+    above = page.get_ancestors(inclusive=True).filter(depth__gt=home.depth)
+    return list(above.values_list("title", flat=True))
+
+
 def _holds_entities(value: str | list | None) -> bool:
     values = value if isinstance(value, list) else [value]
     return any(isinstance(v, str) and html.unescape(v) != v for v in values)
@@ -493,17 +501,25 @@ class ArticleImporter:
             )
         return home
 
-    def section_for(self, home: HomePage, path: list[str]) -> SectionPage:
+    def section_for(
+        self, home: HomePage, path: list[str], warnings: list[str] | None = None
+    ) -> SectionPage:
         # treebeard spells a page's place as steplen characters per level in a path column of
         # fixed width; the article itself takes the level below its 栏目.
         max_levels = Page._meta.get_field("path").max_length // Page.steplen - home.depth - 1
         if len(path) > max_levels:
             raise LineError(f"栏目层级过多：{len(path)} 级（最多 {max_levels} 级）")
         parent: Page = home
-        for depth, title in enumerate(path):
+        for title in path:
             section = (
                 SectionPage.objects.child_of(parent).filter(title=title).order_by("path").first()
-            ) or self._moved_section(home, path[: depth + 1])
+            )
+            if section is None and (section := self._moved_section(home, title)) is not None:
+                if warnings is not None:
+                    warnings.append(
+                        f"栏目《{title}》已被编辑移到《{section.get_parent().title}》下："
+                        "本行的文章放在那里"
+                    )
             if section is None:
                 section = SectionPage(title=title, slug=self._free_slug(parent, title, "section"))
                 parent.add_child(instance=section)
@@ -512,17 +528,20 @@ class ArticleImporter:
         return parent
 
     @staticmethod
-    def _moved_section(home: HomePage, path: list[str]) -> SectionPage | None:
-        """The one 栏目 of the site whose titles end with `path` where the path itself leads
-        nowhere: an editor moved it (乙栏目 now under 要闻). Before, the import made a second
-        乙栏目 at the top and moved the articles back into it. None when none or several."""
-        found = []
-        for section in SectionPage.objects.descendant_of(home).filter(title=path[-1]):
-            above = (
-                section.get_ancestors().filter(depth__gt=home.depth).values_list("title", flat=True)
-            )
-            if [*above, section.title][-len(path) :] == path:
-                found.append(section)
+    def _moved_section(home: HomePage, title: str) -> SectionPage | None:
+        """The 栏目 of the site titled `title` that a person moved, when it is the only one:
+        the line's path (甲栏目/丙栏目) leads nowhere since an editor moved 丙栏目 (under
+        理论研究). Before, the import made the path again and moved the articles back into
+        it. None when there is none or several."""
+        from django.db.models import Exists, OuterRef
+        from wagtail.models import PageLogEntry
+
+        moved = PageLogEntry.objects.filter(
+            page_id=OuterRef("pk"), action="wagtail.move", user_id__isnull=False
+        )
+        found = list(
+            SectionPage.objects.descendant_of(home).filter(title=title).filter(Exists(moved))[:2]
+        )
         return found[0] if len(found) == 1 else None
 
     def account_directory(self, home: HomePage) -> None:
@@ -682,7 +701,14 @@ class ArticleImporter:
             DeletedImport.objects.filter(external_id=record.external_id).delete()  # restored
 
         site = self.site_for(record.site_hostname)
-        if existing is not None and not existing.path.startswith(site.root_page.path):
+        # Who moved the article last, if a person did: where they put it stands (another 栏目,
+        # or another site), whatever the line says.
+        moved_by = self._moved_by_editor(existing) if existing is not None else None
+        if (
+            existing is not None
+            and moved_by is None
+            and not existing.path.startswith(site.root_page.path)
+        ):
             # Ids are the portal's, not a site's: institutions numbering their own exports
             # (1, 2, …) would otherwise take over, move and overwrite each other's articles.
             owner = existing.get_site()
@@ -694,17 +720,28 @@ class ArticleImporter:
         if existing is not None:
             self._check_editors_work(existing)
         home = self.home_for(site)
-        section = self.section_for(home, record.section_path)
-        if existing is not None and existing.get_parent().pk != section.pk:
-            moved_by = self._moved_by_editor(existing)
-            if moved_by is not None:
-                # An editor put it where it is: theirs to decide, not the file's.
-                where = existing.get_parent().specific
+        current = existing.get_parent().specific if existing is not None else None
+        if moved_by is not None:
+            section = current
+            if _titles_below(home, current) != record.section_path:
                 warnings.append(
-                    f"文章《{existing.title}》已由 {moved_by} 移到《{where.title}》："
-                    f"保留编辑的位置，没有按本行移回《{section.title}》"
+                    f"文章《{existing.title}》已由 {moved_by} 移到《{current.title}》："
+                    f"保留编辑的位置，没有按本行放回《{'/'.join(record.section_path)}》"
                 )
-                section = where
+        else:
+            section = self.section_for(home, record.section_path, warnings)
+        # A 栏目 editors took offline (or one above it) gets no live article from a line: a
+        # new one waits there as a draft; one live elsewhere stays where it is, the line's
+        # text as its draft. Before, both went live below the offline 栏目.
+        offline = next(
+            (p for p in section.get_ancestors(inclusive=True).specific() if not p.live), None
+        )
+        if offline is not None and current is not None and current.pk != section.pk:
+            warnings.append(
+                f"栏目《{offline.title}》已下线：文章《{existing.title}》留在《{current.title}》，"
+                "没有移入"
+            )
+            section = current
         account = self.account_for(record.account, site)
         if account is not None:
             self.account_directory(home)
@@ -748,11 +785,6 @@ class ArticleImporter:
                 page.move(section, pos="last-child")
                 page.refresh_from_db()
             status = "updated"
-        # A 栏目 editors took offline (or one above it) stays without live articles: the
-        # line's article waits there as a draft. Before, it went live below the offline 栏目.
-        offline = next(
-            (p for p in section.get_ancestors(inclusive=True).specific() if not p.live), None
-        )
 
         page.title = record.title
         page.source = record.source

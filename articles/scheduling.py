@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import urllib.parse
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
@@ -168,7 +169,9 @@ def failures(kind: str, object_ids: list[int]) -> dict[int, str]:
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
+        # Wagtail's slug message names the parent by its address, percent-encoded
+        # (http://…/%E8%A6%81%E9%97%BB/): editors read 要闻.
+        return "；".join(urllib.parse.unquote(message) for message in exc.messages)
     return f"{type(exc).__name__}: {exc}"[:300]
 
 

@@ -854,6 +854,74 @@ def test_a_section_an_editor_moved_is_still_the_lines_section(tmp_path, portal, 
         assert titles[-3:] == ["要闻", "乙栏目", "子栏目"], titles
 
 
+def test_a_nested_section_an_editor_moved_is_still_the_lines_section(tmp_path, portal, admin_user):
+    """丙栏目 moved from under 甲栏目 to under 理论研究: the line's path 甲栏目/丙栏目 leads
+    nowhere, and the import made a second 丙栏目 there and moved the articles back."""
+    from wagtail.actions.move_page import MovePageAction
+
+    line = {"id": "nm-1", "title": "子栏目被移动", "section": "甲栏目/丙栏目", "body": "初稿"}
+    import_one(tmp_path, line)
+    theory = SectionPage(title="理论研究", slug="theory")
+    portal.national.root_page.add_child(instance=theory)
+    MovePageAction(
+        SectionPage.objects.get(title="丙栏目"), theory, pos="last-child", user=admin_user
+    ).execute()
+    report = import_file(
+        write_jsonl(
+            tmp_path / "nm.jsonl",
+            {**line, "body": "更正"},
+            {"id": "nm-2", "title": "同栏目新文章", "section": "甲栏目/丙栏目"},
+        )
+    )
+    assert (report.count("updated"), report.count("created")) == (1, 1), report.failures
+    assert SectionPage.objects.filter(title="丙栏目").count() == 1
+    assert all(
+        "《丙栏目》已被编辑移到《理论研究》下" in " ".join(o.warnings) for o in report.outcomes
+    )
+    for external_id in ("nm-1", "nm-2"):
+        parent = ArticlePage.objects.get(external_id=external_id).get_parent()
+        assert parent.get_parent().title == "理论研究"
+
+
+def test_a_line_never_moves_a_live_article_into_a_section_taken_offline(
+    tmp_path, portal, client, admin_user
+):
+    path = write_jsonl(
+        tmp_path / "o.jsonl",
+        {"id": "om-1", "title": "在线的文章", "section": "壬栏目"},
+        {"id": "om-0", "title": "占位", "section": "癸栏目"},
+    )
+    import_file(path)
+    from wagtail.actions.unpublish_page import UnpublishPageAction
+
+    offline = SectionPage.objects.get(title="癸栏目")
+    UnpublishPageAction(offline, user=admin_user, include_descendants=True).execute()
+    moving = {"id": "om-1", "title": "在线的文章改版", "section": "癸栏目"}
+    report = import_file(write_jsonl(tmp_path / "o2.jsonl", moving))
+    warnings = " ".join(report.outcomes[0].warnings)
+    assert "《癸栏目》已下线" in warnings and "留在《壬栏目》" in warnings
+    article = ArticlePage.objects.get(external_id="om-1")
+    assert article.get_parent().title == "壬栏目" and article.live and article.title == "在线的文章"
+    assert client.get(article.url, HTTP_HOST="national.test").status_code == 200
+
+
+def test_an_article_an_editor_moved_to_another_site_stays_there(
+    tmp_path, portal, django_user_model
+):
+    """The line failed on every run, saying another site used the id."""
+    from wagtail.actions.move_page import MovePageAction
+
+    line = {"id": "xs-1", "title": "跨站移动", "section": "要闻", "body": "初稿"}
+    page = import_one(tmp_path, line)
+    editor = django_user_model.objects.create_superuser("bianji", password="x" * 12)
+    MovePageAction(page, portal.institution_section, pos="last-child", user=editor).execute()
+    report = import_file(write_jsonl(tmp_path / "xs.jsonl", {**line, "body": "更正"}))
+    assert report.count("updated") == 1, report.failures
+    assert any("已由 bianji 移到" in w for w in report.outcomes[0].warnings)
+    moved = ArticlePage.objects.get(external_id="xs-1")
+    assert moved.path.startswith(portal.institution.root_page.path) and "更正" in str(moved.body)
+
+
 def test_long_headings_and_captions_are_kept_whole_with_a_warning(tmp_path, portal):
     PILImage.new("RGB", (40, 30), "blue").save(tmp_path / "p.png")
     heading, caption, table_caption = "长" * 201, "说" * 251, "表" * 201

@@ -260,14 +260,18 @@ def test_items_past_their_time_are_marked_overdue(client, operator, portal):
 
 
 def test_says_why_a_scheduled_publication_failed(client, operator, portal):
+    from articles.models import SectionPage
     from articles.tasks import publish_scheduled_pages
     from tests.articles.test_scheduling import slug_taken_meanwhile
 
-    article, revision = slug_taken_meanwhile(portal.national_section)
+    section = SectionPage(title="要闻", slug="要闻")  # its address is percent-encoded
+    portal.national.root_page.add_child(instance=section)
+    article, revision = slug_taken_meanwhile(section)
     publish_scheduled_pages()
     page = BeautifulSoup(client.get("/admin/schedule/").content, "html.parser")
     row = next(tr for tr in page.select("tbody tr") if "改名文章" in tr.get_text())
     assert "发布失败" in row.get_text() and "new-slug" in row.get_text()
+    assert "%E" not in row.get_text()  # the parent's address as readers see it
     alert = page.select_one("[role=alert]").get_text()
     assert "1 项执行失败" in alert and "Celery" not in alert  # not the worker: the page
 
