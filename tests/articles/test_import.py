@@ -831,56 +831,44 @@ def test_an_editors_move_is_kept_by_the_next_import(tmp_path, portal, django_use
     assert ArticlePage.objects.get(external_id="mv-1").get_parent().title == "要闻"
 
 
-def test_a_section_an_editor_moved_is_still_the_lines_section(tmp_path, portal, admin_user):
+@pytest.mark.parametrize(
+    ("path", "moved", "expected"),
+    [
+        # 乙栏目 moved from the top to under 理论研究: the path leads nowhere from its start.
+        ("乙栏目/子栏目", "乙栏目", ["理论研究", "乙栏目", "子栏目"]),
+        # 丙栏目 moved from under 甲栏目 to under 理论研究: the path stops at 甲栏目.
+        ("甲栏目/丙栏目", "丙栏目", ["理论研究", "丙栏目"]),
+    ],
+)
+def test_a_section_an_editor_moved_is_still_the_lines_section(
+    tmp_path, portal, admin_user, path, moved, expected
+):
+    """The import made the line's path again (a second 乙栏目 / 丙栏目) and moved the articles
+    back into it."""
     from wagtail.actions.move_page import MovePageAction
 
-    line = {"id": "ms-1", "title": "栏目被移动", "section": "乙栏目/子栏目", "body": "初稿"}
+    line = {"id": "ms-1", "title": "栏目被移动", "section": path, "body": "初稿"}
     import_one(tmp_path, line)
-    moved = SectionPage.objects.get(title="乙栏目")
-    target = SectionPage.objects.get(title="要闻")
-    MovePageAction(moved, target, pos="last-child", user=admin_user).execute()
+    theory = SectionPage(title="理论研究", slug="theory")
+    portal.national.root_page.add_child(instance=theory)
+    section = SectionPage.objects.get(title=moved)
+    MovePageAction(section, theory, pos="last-child", user=admin_user).execute()
     report = import_file(
         write_jsonl(
             tmp_path / "ms.jsonl",
             {**line, "body": "更正"},
-            {"id": "ms-2", "title": "同栏目新文章", "section": "乙栏目/子栏目"},
+            {"id": "ms-2", "title": "同栏目新文章", "section": path},
         )
     )
     assert (report.count("updated"), report.count("created")) == (1, 1), report.failures
-    assert SectionPage.objects.filter(title="乙栏目").count() == 1  # no second 乙栏目
+    assert SectionPage.objects.filter(title=moved).count() == 1
+    assert all(
+        f"《{moved}》已被编辑移到《理论研究》下" in " ".join(o.warnings) for o in report.outcomes
+    )
     for external_id in ("ms-1", "ms-2"):
         article = ArticlePage.objects.get(external_id=external_id)
         titles = [p.title for p in article.get_ancestors()]
-        assert titles[-3:] == ["要闻", "乙栏目", "子栏目"], titles
-
-
-def test_a_nested_section_an_editor_moved_is_still_the_lines_section(tmp_path, portal, admin_user):
-    """丙栏目 moved from under 甲栏目 to under 理论研究: the line's path 甲栏目/丙栏目 leads
-    nowhere, and the import made a second 丙栏目 there and moved the articles back."""
-    from wagtail.actions.move_page import MovePageAction
-
-    line = {"id": "nm-1", "title": "子栏目被移动", "section": "甲栏目/丙栏目", "body": "初稿"}
-    import_one(tmp_path, line)
-    theory = SectionPage(title="理论研究", slug="theory")
-    portal.national.root_page.add_child(instance=theory)
-    MovePageAction(
-        SectionPage.objects.get(title="丙栏目"), theory, pos="last-child", user=admin_user
-    ).execute()
-    report = import_file(
-        write_jsonl(
-            tmp_path / "nm.jsonl",
-            {**line, "body": "更正"},
-            {"id": "nm-2", "title": "同栏目新文章", "section": "甲栏目/丙栏目"},
-        )
-    )
-    assert (report.count("updated"), report.count("created")) == (1, 1), report.failures
-    assert SectionPage.objects.filter(title="丙栏目").count() == 1
-    assert all(
-        "《丙栏目》已被编辑移到《理论研究》下" in " ".join(o.warnings) for o in report.outcomes
-    )
-    for external_id in ("nm-1", "nm-2"):
-        parent = ArticlePage.objects.get(external_id=external_id).get_parent()
-        assert parent.get_parent().title == "理论研究"
+        assert titles[-len(expected) :] == expected, titles
 
 
 def test_a_line_never_moves_a_live_article_into_a_section_taken_offline(
