@@ -79,7 +79,8 @@ def _key_once(query_string: str) -> str:
     for match in TOKEN.finditer(text):
         phrase = next((g for g in match.group(2, 3, 4) if g is not None), None)
         if phrase is not None:
-            words = [w for w in map(_bare_word, phrase.split()) if w]
+            # Inside quotes a - excludes nothing: "-科比" is a phrase the search requires.
+            words = [w for w in (_bare_word(p.lstrip("-－")) for p in phrase.split()) if w]
         else:
             word = _bare_word(match.group(5).lstrip("-"))
             words = [word] if word else []

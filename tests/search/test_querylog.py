@@ -389,6 +389,8 @@ def test_search_syntax_typed_around_the_words_makes_no_query_of_its_own(client, 
         ("+ * &&", ""),
         ("iphone and not 华为", "iphone -华为"),  # and before an exclusion: an operator too
         ("a or not 湖人", "a -湖人"),
+        ('湖人 "-科比"', "湖人 科比"),  # quoted, a - excludes nothing: the search requires 科比
+        ('"-湖人"', "湖人"),
     ],
 )
 def test_query_key_is_the_words_without_the_syntax_and_a_key_is_its_own_key(typed, key):
