@@ -14,6 +14,24 @@ MAX_QUERY_LENGTH = 200
 TOKEN = re.compile(r'(-|－)?(?:"([^"]*)"?|“([^”]*)”?|「([^」]*)」?|(\S+))')
 
 
+# Operator words readers bring from other search engines (科比 OR 湖人, 科比 AND 湖人, 科比 NOT
+# 湖人). Ours has none: every word is required (OR reads as AND) and NOT excludes the next
+# word, as a - does. Between two English words they are words (rock and roll).
+OPERATOR_WORDS = frozenset({"and", "or", "not"})
+
+
+def is_operator(word: str, before: str, after: str) -> bool:
+    """Whether `word`, typed between `before` and `after` ("" at an end), is an operator
+    (科比 or 湖人, or a dangling alert or), not a word of an English phrase (to be or not)."""
+    if word.lower() not in OPERATOR_WORDS or not (before or after):
+        return False  # typed alone, it is the word looked for
+    return not (_latin(before) and _latin(after))
+
+
+def _latin(word: str) -> bool:
+    return word.isascii() and any(ch.isalpha() for ch in word)
+
+
 def clean_query(raw: str) -> str:
     """Trim, drop control characters, cap the length: what we search for and log."""
     # Any space separates words, the ideographic space (U+3000) Chinese input methods type
@@ -27,10 +45,19 @@ def parse_query(text: str) -> SearchQuery | None:
     include: list[SearchQuery] = []
     exclude: list[SearchQuery] = []
     words: list[str] = []
-    for match in TOKEN.finditer(text):
-        negated = bool(match.group(1))
-        phrase = next((g for g in match.group(2, 3, 4) if g is not None), None)
-        word = match.group(5)
+    typed = [
+        (bool(m.group(1)), next((g for g in m.group(2, 3, 4) if g is not None), None), m.group(5))
+        for m in TOKEN.finditer(text)
+    ]
+    negate_next = False
+    for i, (negated, phrase, word) in enumerate(typed):
+        if word and not negated:
+            before = _edge_word(typed[i - 1], -1) if i > 0 else ""
+            after = _edge_word(typed[i + 1], 0) if i + 1 < len(typed) else ""
+            if is_operator(word, before, after):
+                negate_next = word.lower() == "not"
+                continue
+        negated, negate_next = negated or negate_next, False
         if phrase is not None:
             phrase = phrase.strip()
             if phrase:
@@ -49,6 +76,12 @@ def parse_query(text: str) -> SearchQuery | None:
         return None
     parts = include + [Not(q) for q in exclude]
     return parts[0] if len(parts) == 1 else And(parts)
+
+
+def _edge_word(item: tuple[bool, str | None, str | None], end: int) -> str:
+    """The first (end 0) or last (end -1) word of a typed word or phrase."""
+    words = (item[1] or item[2] or "").split()
+    return words[end] if words else ""
 
 
 def positive_text(query: SearchQuery | None) -> str:

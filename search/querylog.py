@@ -26,7 +26,7 @@ from portal.batching import BatchCounter
 from portal.client_ip import repeated_today
 
 from .models import SiteQueryDailyHits
-from .query_parser import TOKEN, parse_query
+from .query_parser import TOKEN, is_operator, parse_query
 from .text import normalize
 
 FLUSH_EVERY_SECONDS = 30.0
@@ -45,9 +45,6 @@ HOT_FOUND_TTL = 3600
 # Marks around a word that do not change what a reader looks for: "红船精神", “红船精神”,
 # 红船精神！ are counted and promoted as 红船精神 (a leading - excludes a word, so it stays).
 EDGE_MARKS = "\"'“”‘’「」『』《》〈〉()[]【】!?。.,、;:~…· "
-# Operator words readers bring from other search engines (科比 OR 湖人, 科比 AND 湖人, 科比 NOT
-# 湖人). Ours has no operators: every word is required and a -word excluded.
-OPERATOR_WORDS = frozenset({"and", "or", "not"})
 # A + run ending a word after a letter is part of it (c++); anywhere else it is syntax.
 _WORD_PLUS = re.compile(r"[a-z]\++$")
 
@@ -110,18 +107,12 @@ def _bare_word(word: str) -> str:
 
 
 def _operator(typed: list[tuple[bool, list[str]]], i: int) -> bool:
-    """Whether and/or/not at position i is an operator typed between words (科比 or 湖人, or a
-    dangling alert or), not a word of an English phrase (rock and roll, to be or not to be)."""
+    """Whether the word at position i is an operator the search reads as one (and/or/not
+    typed between words: search.query_parser.is_operator)."""
     _, words = typed[i]
-    if len(words) != 1 or words[0] not in OPERATOR_WORDS:
-        return False
     before = typed[i - 1][1][-1] if i > 0 else ""
     after = typed[i + 1][1][0] if i + 1 < len(typed) else ""
-    return not (_latin(before) and _latin(after))
-
-
-def _latin(word: str) -> bool:
-    return word.isascii() and any(ch.isalpha() for ch in word)
+    return len(words) == 1 and is_operator(words[0], before, after)
 
 
 def _write_counts(pending: Counter) -> None:

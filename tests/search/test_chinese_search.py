@@ -494,3 +494,13 @@ def test_numbers_and_codes_are_found_as_typed(client, portal):
     for q in ("97-91", "covid-19"):
         html = client.get("/admin/pages/search/", {"q": q}).content.decode()
         assert NUMBERS[q] in html, q
+
+
+def test_operator_words_from_other_engines_mean_what_their_key_says(client, portal):
+    """科比 NOT 湖人 excludes 湖人, as its 热搜 key (科比 -湖人) says; it required a word "not".
+    OR reads as AND (every word is required); between English words they are words."""
+    articles(portal, "科比退役", "科比与湖人", "rock and roll 之夜", "Q and A 答疑")
+    assert titles(client, "科比 NOT 湖人", exact=True) == ["科比退役"]
+    assert titles(client, "科比 or 湖人", exact=True) == ["科比与湖人"]
+    assert titles(client, "rock and roll", exact=True) == ["rock and roll 之夜"]
+    assert sorted(titles(client, "and")) == ["Q and A 答疑", "rock and roll 之夜"]  # alone: a word

@@ -155,6 +155,8 @@ def test_same_rules_as_the_database_backend(client, opensearch, portal):
     # A single character typed beside a word (育: only inside 教育): the word's articles.
     assert titles(client, "学霸 育", exact=True) == []
     assert sorted(titles(client, "学霸 育")) == ["学霸们的教育", "学霸们的笔记"]
+    # NOT typed between words excludes the next one, as a - does.
+    assert titles(client, "学霸 NOT 笔记", exact=True) == ["学霸们的教育"]
     # English words as typed: no stop words, no stemming.
     assert titles(client, "and") == ["Q and A 答疑"]
     assert titles(client, "teach") == []
