@@ -206,20 +206,19 @@ def sweep() -> dict[str, int]:
     that fails is recorded and skipped (tried again at the next sweep)."""
     now = timezone.now()
     done = {"published": 0, "expired": 0, "queued": 0, "failed": 0}
-    for page_id in Page.objects.filter(live=True, expire_at__lte=now).values_list("pk", flat=True):
-        expired = attempt("expire", expire_due_page, page_id)
-        if expired is None:
+
+    def tally(outcome: bool | None, key: str) -> None:
+        if outcome is None:
             done["failed"] += 1
         else:
-            done["expired"] += expired
+            done[key] += outcome
+
+    for page_id in Page.objects.filter(live=True, expire_at__lte=now).values_list("pk", flat=True):
+        tally(attempt("expire", expire_due_page, page_id), "expired")
     for revision_id in Revision.objects.filter(approved_go_live_at__lte=now).values_list(
         "pk", flat=True
     ):
-        published = attempt("publish", publish_due_revision, revision_id)
-        if published is None:
-            done["failed"] += 1
-        else:
-            done["published"] += published
+        tally(attempt("publish", publish_due_revision, revision_id), "published")
     soon = now + SCHEDULE_HORIZON
     for revision_id, at in Revision.objects.filter(
         approved_go_live_at__gt=now, approved_go_live_at__lte=soon

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 
 from django.db.models import Manager, QuerySet
-from modelsearch.backends import get_search_backends
 from modelsearch.index import AutocompleteField, RelatedFields, SearchField, get_indexed_models
 
-from .outbox import record_missed
+from .indexing import index_in_bulk
 from .text import invalidate_segmenter, normalize
 
 CHUNK = 500
-logger = logging.getLogger(__name__)
 
 
 def indexed_text(obj, fields=None) -> Iterator[str]:
@@ -41,17 +38,15 @@ def reindex_objects_containing(words: list[str]) -> int:
     state (the admin searches drafts too), 育人号, images, documents … A dictionary change is
     rare, so a scan is fine. Returns how many objects were re-indexed.
 
-    A backend that cannot serve (the engine down: its add_bulk records the batch for replay)
-    stops neither the others nor the rest of the scan: the database backend, which answers
-    readers meanwhile, is re-indexed, and the engine's share is recorded for replay. Before,
-    the first batch's error ended the run: neither backend got the rest."""
+    Batches go to every backend as an import's do (search.indexing.index_in_bulk): an engine
+    that cannot serve stops neither the database backend, which answers readers meanwhile,
+    nor the rest of the scan, and its share is recorded for replay. Before, the first batch's
+    error ended the run: neither backend got the rest."""
     wanted = [normalize(w) for w in words if normalize(w)]
     if not wanted:
         return 0
     invalidate_segmenter()  # this worker must segment with the new dictionary
-    backends = list(get_search_backends(with_auto_update=True))
     matched = 0
-    unavailable: set[int] = set()  # backends found unable to serve in this run
     for model in get_indexed_models():
         batch = []
         objects = model.get_indexed_objects().order_by("pk")
@@ -60,28 +55,13 @@ def reindex_objects_containing(words: list[str]) -> int:
             if any(word in text for word in wanted):
                 batch.append(obj)
             if len(batch) >= CHUNK:
-                matched += _index(backends, model, batch, unavailable)
+                matched += _index(model, batch)
                 batch = []
         if batch:
-            matched += _index(backends, model, batch, unavailable)
+            matched += _index(model, batch)
     return matched
 
 
-def _index(backends, model, objs: list, unavailable: set[int]) -> int:
-    for backend in backends:
-        if id(backend) in unavailable:  # not asked again in this run: recorded for replay
-            for obj in objs:
-                record_missed(obj, "update")
-            continue
-        try:
-            backend.add_bulk(model, objs)
-        except Exception as exc:
-            if not getattr(backend, "engine_unavailable", lambda exc: False)(exc):
-                raise
-            unavailable.add(id(backend))  # this batch recorded for replay by add_bulk
-            logger.warning(
-                "search engine unavailable (%s): the dictionary change's re-indexing is "
-                "recorded for replay",
-                exc.__class__.__name__,
-            )
+def _index(model, objs: list) -> int:
+    index_in_bulk(model, objs)
     return len(objs)

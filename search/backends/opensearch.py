@@ -409,6 +409,11 @@ class ChineseOpenSearchBackend(OpenSearch3SearchBackend):
         self.engine_answered()
 
     def add_bulk(self, model, obj_list):
+        if self.engine_marked_down():  # as add(): recorded, the engine not asked again
+            for obj in obj_list:
+                record_missed(obj, "update")
+            logger.info("search engine unavailable; %d updates recorded for replay", len(obj_list))
+            return
         try:
             if class_is_indexed(model):
                 self.prepare_index(model)

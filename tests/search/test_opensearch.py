@@ -301,9 +301,9 @@ def test_an_engine_answering_unavailable_falls_back_and_keeps_missed_updates(
         assert PendingIndexUpdate.objects.filter(object_pk=str(during.pk)).exists()
         # A bulk write (an import's batch, a dictionary change's re-indexing) is refused
         # document by document (429 each): recorded as well, not lost.
-        opensearch_backend._unreachable_until.clear()
         bulk = ArticlePageFactory(parent=portal.national_section, title="故障中批量索引的文章")
         PendingIndexUpdate.objects.filter(object_pk=str(bulk.pk)).delete()
+        opensearch_backend._unreachable_until.clear()  # the bulk write asks the engine
         with pytest.raises(Exception):  # noqa: B017 (update_index reports it)
             opensearch.add_bulk(ArticlePage, [bulk])
         assert PendingIndexUpdate.objects.filter(object_pk=str(bulk.pk)).exists()
