@@ -691,14 +691,15 @@ class ArticleImporter:
             return "unchanged", warnings
         if existing is None:
             deleted = DeletedImport.objects.filter(external_id=record.external_id).first()
-            if deleted is not None and not self.restore_deleted:
-                when = timezone.localtime(deleted.deleted_at).strftime("%Y-%m-%d %H:%M:%S")
-                warnings.append(
-                    f"文章《{deleted.title}》已于 {when} 被删除：本行跳过，没有重新发布；"
-                    "确需恢复，请加 --restore-deleted 再导入"
-                )
-                return "skipped", warnings
-            DeletedImport.objects.filter(external_id=record.external_id).delete()  # restored
+            if deleted is not None:
+                if not self.restore_deleted:
+                    when = timezone.localtime(deleted.deleted_at).strftime("%Y-%m-%d %H:%M:%S")
+                    warnings.append(
+                        f"文章《{deleted.title}》已于 {when} 被删除：本行跳过，没有重新发布；"
+                        "确需恢复，请加 --restore-deleted 再导入"
+                    )
+                    return "skipped", warnings
+                deleted.delete()  # restored
 
         site = self.site_for(record.site_hostname)
         # Who moved the article last, if a person did: where they put it stands (another 栏目,
@@ -771,7 +772,7 @@ class ArticleImporter:
             status = "created"
         else:
             page = existing
-            if page.get_parent().pk != section.pk:
+            if current.pk != section.pk:
                 if not Page._slug_is_available(page.slug, section, page):
                     # Another article of the new 栏目 has its slug (news-7 for news 7 and
                     # news-7): a free one, as for a new article (the move failed, every time).
