@@ -139,13 +139,11 @@ def loosen(query: SearchQuery | None) -> SearchQuery | None:
     # Letters typed against Chinese (A股市场, K线图, 党建x): jieba cuts the letter off alone,
     # so the Chinese words left are looser than what was typed, even when only one is left.
     mixed = single and _latin_and_chinese(chunks[0])
-    if (
-        single
-        and not mixed
-        and loose == tokens
-        and (len(tokens) == 1 or segmenter.is_reliable(chunks[0]))
-    ):
-        return None  # one word with no parts (生计, 学霸): nothing looser than itself
+    # One word (生计, 学霸) has nothing looser than itself; a word with a character typed
+    # against it (科比胜: 科比 / 胜) has the word, which alone found nothing before.
+    one_word = single and len(segmenter.cut(chunks[0])) == 1
+    if single and not mixed and loose == tokens and (one_word or segmenter.is_reliable(chunks[0])):
+        return None
     others = [q for q in query.subqueries if q is not words] if isinstance(query, And) else []
     excluded = [Not(words)]
     if single and segmenter.is_reliable(chunks[0]):

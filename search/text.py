@@ -258,8 +258,14 @@ class Segmenter:
 
     def parts(self, token: str) -> list[str]:
         """The dictionary words of two or more characters at the edges of a word (职业院校 →
-        职业, 院校; 清华大学 → 清华, 大学, not 华大): those the index holds it under."""
-        return [p for p in self._edge_parts(token) if len(p) >= 2]
+        职业, 院校; 清华大学 → 清华, 大学, not 华大): those the index holds it under. A word
+        jieba only guessed (its HMM joins characters it does not know: 湖人胜) has the
+        strings one character shorter (湖人, 人胜): texts cut it apart where other characters
+        stand beside it (湖人 / 胜 / 掘金)."""
+        guessed = []
+        if len(token) >= 3 and not self._jieba.has_word(token):
+            guessed = [token[:-1], token[1:]]
+        return list(dict.fromkeys([p for p in self._edge_parts(token) if len(p) >= 2] + guessed))
 
     def _word_freq(self, word: str) -> int:
         return self._jieba.suggest_freq(word) if self._jieba.has_word(word) else 0
