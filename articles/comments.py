@@ -81,4 +81,6 @@ def moderate(comment_ids, status: str, user=None) -> int:
 
 
 def approved_comments(article: ArticlePage):
+    if article.pk is None:  # the preview of an article not saved yet
+        return Comment.objects.none()
     return article.comments.filter(status=Comment.APPROVED).order_by("-created_at")

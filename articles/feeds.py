@@ -279,12 +279,14 @@ def compute_account_feed(account: PublishingAccount, site: Site) -> dict | None:
 
 def slots_for(page: Page, now=None) -> dict[str, list[ArticlePage]]:
     """推荐位 of a home or section page, by position (头条, 焦点图), active now."""
+    out: dict[str, list[ArticlePage]] = {FeaturedSlot.HEADLINE: [], FeaturedSlot.CAROUSEL: []}
+    if page.pk is None:  # the preview of a page not saved yet has none
+        return out
     slots = (
         FeaturedSlot.objects.active(now)
         .filter(page=page, article__url_path__startswith=site_root_path(page))
         .select_related("article")
     )
-    out: dict[str, list[ArticlePage]] = {FeaturedSlot.HEADLINE: [], FeaturedSlot.CAROUSEL: []}
     for slot in slots:
         # Two slots of one article in one position (made twice, or overlapping in time)
         # show it once, in the first one's place.

@@ -171,3 +171,35 @@ class PageEditorBadInputTests(WagtailPageTestCase):
         )
         self.assertEqual(copied.status_code, 302)
         self.assertTrue(SectionPage.objects.filter(slug="news-copy").exists())
+
+
+class PreviewBeforeTheFirstSaveTests(WagtailPageTestCase):
+    """预览 of a page not saved yet (an article's comments, a 栏目's or home page's 推荐位
+    were read by its primary key: a server error in the preview pane)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        site = ensure_site(hostname="preview.test", slug="pv", site_name="预览站", is_default=True)
+        cls.home = site.root_page.specific
+        cls.section = SectionPageFactory(parent=cls.home, slug="news")
+
+    def setUp(self):
+        self.login()
+
+    def _preview(self, parent, model, data):
+        url = (
+            f"/admin/pages/add/{model._meta.app_label}/{model._meta.model_name}/"
+            f"{parent.pk}/preview/"
+        )
+        self.assertEqual(self.client.post(url, data).json(), {"is_valid": True, "is_available": True})
+        return self.client.get(url, {"mode": ""})
+
+    def test_a_new_article_section_and_home_page_preview(self):
+        response = self._preview(self.section, ArticlePage, article_form_data("未存文章", ""))
+        self.assertContains(response, "未存文章")
+        self.assertContains(response, "正文第一段。")
+        data = nested_form_data({"title": "未存栏目", "slug": "", "intro": ""})
+        self.assertContains(self._preview(self.home, SectionPage, data), "未存栏目")
+        data = nested_form_data({"title": "未存首页", "slug": "", "site_name": ""})
+        self.assertEqual(self._preview(Page.objects.get(depth=1), HomePage, data).status_code, 200)
+        self.assertFalse(Page.objects.filter(title__startswith="未存").exists())
