@@ -100,8 +100,8 @@ def article_form_data(title: str, slug: str) -> dict:
     )
 
 
-class PageEditorBadInputTests(WagtailPageTestCase):
-    """Values the editor can type that the database or the URLconf cannot take."""
+class PageEditorTestCase(WagtailPageTestCase):
+    """A superuser in the page editor of a site with one 栏目."""
 
     @classmethod
     def setUpTestData(cls):
@@ -112,9 +112,16 @@ class PageEditorBadInputTests(WagtailPageTestCase):
     def setUp(self):
         self.login()
 
+    @staticmethod
+    def add_url(parent, model) -> str:
+        return f"/admin/pages/add/{model._meta.app_label}/{model._meta.model_name}/{parent.pk}/"
+
     def _add(self, parent, model, data):
-        url = f"/admin/pages/add/{model._meta.app_label}/{model._meta.model_name}/{parent.pk}/"
-        return self.client.post(url, data)
+        return self.client.post(self.add_url(parent, model), data)
+
+
+class PageEditorBadInputTests(PageEditorTestCase):
+    """Values the editor can type that the database or the URLconf cannot take."""
 
     def test_a_year_0001_schedule_is_a_message_not_a_broken_section(self):
         for field in ("go_live_at", "expire_at"):
@@ -173,25 +180,14 @@ class PageEditorBadInputTests(WagtailPageTestCase):
         self.assertTrue(SectionPage.objects.filter(slug="news-copy").exists())
 
 
-class PreviewBeforeTheFirstSaveTests(WagtailPageTestCase):
+class PreviewBeforeTheFirstSaveTests(PageEditorTestCase):
     """预览 of a page not saved yet (an article's comments, a 栏目's or home page's 推荐位
     were read by its primary key: a server error in the preview pane)."""
 
-    @classmethod
-    def setUpTestData(cls):
-        site = ensure_site(hostname="preview.test", slug="pv", site_name="预览站", is_default=True)
-        cls.home = site.root_page.specific
-        cls.section = SectionPageFactory(parent=cls.home, slug="news")
-
-    def setUp(self):
-        self.login()
-
     def _preview(self, parent, model, data):
-        url = (
-            f"/admin/pages/add/{model._meta.app_label}/{model._meta.model_name}/"
-            f"{parent.pk}/preview/"
-        )
-        self.assertEqual(self.client.post(url, data).json(), {"is_valid": True, "is_available": True})
+        url = self.add_url(parent, model) + "preview/"
+        answer = self.client.post(url, data).json()
+        self.assertEqual(answer, {"is_valid": True, "is_available": True})
         return self.client.get(url, {"mode": ""})
 
     def test_a_new_article_section_and_home_page_preview(self):
