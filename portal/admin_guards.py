@@ -128,6 +128,9 @@ site_history = _report("SiteHistoryView", results_only=False)
 site_history_results = _report("SiteHistoryView", results_only=True)
 workflow_report = _report("WorkflowReportView", results_only=False)
 workflow_report_results = _report("WorkflowReportView", results_only=True)
+# 页面类型使用情况 over the user's own pages.
+page_types_usage = _report("PageTypesUsageView", results_only=False)
+page_types_usage_results = _report("PageTypesUsageView", results_only=True)
 
 
 class PermittedObjects:

@@ -36,6 +36,9 @@ urlpatterns = [
     path("admin/reports/site-history/results/", admin_guards.site_history_results),
     path("admin/reports/workflow/", admin_guards.workflow_report),
     path("admin/reports/workflow/results/", admin_guards.workflow_report_results),
+    # Before Wagtail's own: counts and last edited pages of the user's own sites only.
+    path("admin/reports/page-types-usage/", admin_guards.page_types_usage),
+    path("admin/reports/page-types-usage/results/", admin_guards.page_types_usage_results),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),

@@ -1,12 +1,13 @@
 """A university's editors work on their own site's 育人号 and comments, not every site's."""
 
 import json
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
-from articles.models import Comment, PublishingAccount
+from articles.models import ArticlePage, Comment, PublishingAccount
 from tests.factories import ArticlePageFactory, PublishingAccountFactory, edit_as, site_editor
 
 pytestmark = pytest.mark.django_db
@@ -348,6 +349,27 @@ def test_the_site_history_report_shows_only_the_editors_own_sites_entries(client
     report = client.get("/admin/reports/site-history/").content.decode()
     assert "别校育人号" in report and "全国站读者的评论" in report and "national-chief" in report
     assert settings_url.format(portal.national.pk) in report
+
+
+def test_the_page_types_report_counts_only_the_editors_own_pages(client, portal):
+    """页面类型使用情况 counted every site's pages and named another site's latest draft (its
+    title) as the last edited 文章 to a university's editor."""
+    from wagtail.models import Page
+
+    ours_editor = site_editor(portal.institution, ("add_page", "change_page"))
+    ArticlePageFactory(parent=portal.institution_section, title="本校的文章")
+    secret = ArticlePageFactory(parent=portal.national_section, title="全国站未发布草稿")
+    secret.unpublish()
+    secret.save_revision()  # the latest edit of any 文章
+    client.force_login(ours_editor)
+    ours = Page.objects.descendant_of(portal.institution.root_page, inclusive=True)
+    for url in ("/admin/reports/page-types-usage/", "/admin/reports/page-types-usage/results/"):
+        report = client.get(url).content.decode()
+        assert "全国站未发布草稿" not in report and "本校的文章" in report, url
+        row = re.search(r"文章.*?</tr>", report, re.S).group()
+        assert f">{ours.type(ArticlePage).count()}<" in re.sub(r"\s+", "", row), url
+    client.force_login(get_user_model().objects.create_superuser("chief", password="x"))
+    assert "全国站未发布草稿" in client.get("/admin/reports/page-types-usage/").content.decode()
 
 
 def test_existing_history_moves_to_its_sites_on_upgrade(portal):
