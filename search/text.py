@@ -199,15 +199,14 @@ class Segmenter:
         Measured offline on the dev corpus when this was chosen (before character pairs):
         trap false hits 0.6 %, phrase nDCG@10 0.993 (jieba's search mode: 8.6 % false hits;
         precise mode alone: 0 %, missing 13 % of the true hits).
+
+        The parts follow all the words, so the words stand next to each other as in the
+        text: a quoted "高质量 党建" is the phrase of those two words (parts written right
+        after their word, 高质量 / 高质 / 质量 / 党建, came between them and it found nothing).
         """
-        tokens: list[str] = []
-        for token in self._jieba.cut(normalize(text)):
-            if not _is_word(token):
-                continue
-            tokens.append(token)
-            if len(token) >= 3:
-                tokens.extend(self._edge_parts(token))
-        return tokens
+        words = [token for token in self._jieba.cut(normalize(text)) if _is_word(token)]
+        parts = [part for word in words if len(word) >= 3 for part in self._edge_parts(word)]
+        return words + parts
 
     def _edge_parts(self, token: str) -> list[str]:
         parts = [p for p in self._jieba.cut_for_search(token) if p != token]

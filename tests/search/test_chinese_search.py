@@ -73,6 +73,15 @@ def test_phrases_and_exclusions(client, portal):
     assert titles(client, '红船 -"红船精神"') == ["精神文明与红船"]
 
 
+def test_a_quoted_phrase_of_words_follows_a_long_word(client, portal):
+    """ "高质量 党建": the index wrote 高质量's parts (高质, 质量) right after it, between the
+    two words, and the phrase found nothing, typed with a space or a comma alike."""
+    articles(portal, "以高质量党建引领发展", "党建工作高质量推进")
+    for q in ('"高质量 党建"', "“高质量，党建”", '"高质量党建"'):
+        assert titles(client, q) == ["以高质量党建引领发展"], q
+    assert titles(client, '"党建 高质量"') == []  # a phrase keeps its order
+
+
 def test_excluding_a_word_of_several_parts_excludes_only_that_word(client, portal):
     articles(portal, "红船旁的党史课", "红船边的党史学习教育")
     assert titles(client, "红船 -党史学习教育") == ["红船旁的党史课"]
