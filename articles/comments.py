@@ -33,7 +33,10 @@ def post_comment(
     """Validate and store a reader's comment; raise CommentRefused with the reason."""
     from home.models import PortalSiteSettings
 
-    if not (article.live and article.get_view_restrictions().count() == 0):
+    # A page behind a view restriction (密码, 登录, 用户组) is only served, its comments shown
+    # and posted, to the readers its restriction lets in (Wagtail's before_serve_page check):
+    # one who entered the password was refused as if the article were not published.
+    if not article.live:
         raise CommentRefused("该文章未发布，不能评论。")
     if not article.comments_open:
         raise CommentRefused("该文章的评论已关闭。")

@@ -185,6 +185,36 @@ def test_closed_and_unpublished_articles_refuse_comments(client, article, portal
     assert not Comment.objects.exists()
 
 
+def test_a_reader_let_in_by_the_password_can_comment(client, portal):
+    """A password-protected article showed its comment form to the reader who had entered
+    the password, then refused the comment: 该文章未发布，不能评论。"""
+    from django.urls import reverse
+
+    locked = ArticlePageFactory(parent=portal.national_section, title="凭密码阅读")
+    restriction = PageViewRestriction.objects.create(
+        page=locked, restriction_type="password", password="jx2026"
+    )
+    assert post(client, locked, "没输密码").status_code == 200  # the password form
+    assert not Comment.objects.exists()
+    unlock = reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, locked.pk])
+    client.post(unlock, {"password": "jx2026", "return_url": locked.url}, HTTP_HOST="national.test")
+    assert post(client, locked, "输了密码的评论").status_code == 302
+    assert list(Comment.objects.values_list("content", flat=True)) == ["输了密码的评论"]
+
+
+def test_refused_attempts_do_not_use_up_the_rate_limit(client, article, settings):
+    """Five refused attempts (empty, only punctuation, too long) in a minute, then a real
+    comment: it was refused as 评论过于频繁 though nothing had been posted."""
+    cache.clear()
+    settings.PORTAL_COMMENT_RATE = "2/m"
+    for refused in ["", "   ", "！！！", "长" * 501, "？"]:
+        assert post(client, article, refused).status_code == 200
+    assert post(client, article, "改好的评论").status_code == 302
+    assert post(client, article, "第二条").status_code == 302
+    assert post(client, article, "第三条").status_code == 429
+    assert Comment.objects.count() == 2
+
+
 def test_comment_text_never_runs_as_html(client, article):
     for payload in XSS:
         cache.clear()
