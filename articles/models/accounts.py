@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -9,6 +7,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 from wagtail.search import index
 
+from articles.pagination import listing_page
 from articles.site_scope import AccountForm
 from portal.page_forms import PortalPageForm
 
@@ -138,9 +137,7 @@ class AccountIndexPage(RoutablePageMixin, Page):
         if not account.is_shown_on(self.get_site(), self.site_articles()):
             raise Http404
         articles = self.site_articles().filter(account=account)
-        listed = Paginator(articles, settings.PORTAL_SECTION_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        listed = listing_page(articles, request.GET.get("page"))
         canonical = (self.get_full_url(request) or "") + self.reverse_subpage(
             "account_detail", kwargs={"slug": account.slug}
         )

@@ -1,10 +1,9 @@
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from articles.pagination import listing_page
 from home.pages import public
 from portal.page_forms import PortalPageForm
 
@@ -33,8 +32,7 @@ class SectionPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(self.articles(), settings.PORTAL_SECTION_PAGE_SIZE)
-        context["articles"] = listed = paginator.get_page(request.GET.get("page"))
+        context["articles"] = listed = listing_page(self.articles(), request.GET.get("page"))
         if listed.number > 1:  # page 2 is a page of its own, not a copy of page 1
             context["canonical_url"] = f"{self.get_full_url(request) or ''}?page={listed.number}"
         context["subsections"] = public(self.get_children().live().type(SectionPage))

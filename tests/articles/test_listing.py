@@ -49,6 +49,10 @@ def test_section_pages_are_paginated(client, portal, settings):
     assert titles(client, url + "?page=3")[0] == ["文章4"]
     assert titles(client, url + "?page=99")[0] == ["文章4"]  # past the end: the last page
     assert titles(client, url + "?page=abc")[0] == ["文章0", "文章1"]  # junk: the first page
+    for before_the_first in ("0", "-1", "-99999999999999999999"):  # were: the last page
+        listed, soup = titles(client, url + "?page=" + before_the_first)
+        assert listed == ["文章0", "文章1"], before_the_first
+        assert "第 1 / 3 页" in soup.select_one("nav.pagination").get_text()
     _, soup = titles(client, url + "?page=2")
     assert "第 2 / 3 页，共 5 篇" in soup.select_one("nav.pagination").get_text()
     # Every page is linked by its number, the current one marked; page 2 has a title of its own.
