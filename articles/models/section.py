@@ -1,4 +1,5 @@
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
@@ -23,6 +24,15 @@ class SectionPage(Page):
     class Meta:
         verbose_name = _("栏目")
         verbose_name_plural = _("栏目")
+
+    def route(self, request, path_components):
+        # Wagtail routes through a page that is not live to the live pages below it: a 栏目
+        # taken offline without its subpages (取消发布's default) still served its articles.
+        # Below it is offline for readers, as in every listing (home.pages.public); editors'
+        # previews do not come this way.
+        if path_components and not self.live:
+            raise Http404
+        return super().route(request, path_components)
 
     def articles(self):
         """Live, public articles anywhere below this section: 置顶 first, then newest."""
