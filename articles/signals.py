@@ -13,7 +13,7 @@ from wagtail.signals import (
 )
 
 from . import scheduling
-from .models import ArticlePage, DeletedImport
+from .models import ArticlePage, DeletedImport, SectionPage
 
 
 @receiver(post_save, sender=Revision)
@@ -29,9 +29,10 @@ def queue_expiry_of_published_page(sender, instance, **kwargs):
 @receiver(page_published)
 @receiver(page_unpublished)
 def refresh_feeds(sender, instance, **kwargs):
-    """Feeds that may show (or no longer show) this article are recomputed by a worker,
-    once for a burst of publications (see articles.feeds.request_refresh)."""
-    if isinstance(instance, ArticlePage):
+    """Feeds that may show (or no longer show) this article, or the articles of this 栏目,
+    are recomputed by a worker, once for a burst of publications (see
+    articles.feeds.request_refresh)."""
+    if isinstance(instance, ArticlePage | SectionPage):
         from . import feeds
 
         transaction.on_commit(feeds.request_refresh)
@@ -45,8 +46,18 @@ def _drop_cached_feeds():
 
 @receiver(page_unpublished)
 def unpublished_leaves_the_feeds(sender, instance, **kwargs):
-    """A withdrawn article leaves every cached feed now, not at the next refresh."""
-    if isinstance(instance, ArticlePage):
+    """A withdrawn article leaves every cached feed now, not at the next refresh; so do the
+    articles of a 栏目 taken offline (home.pages.public), though they stay live."""
+    if isinstance(instance, ArticlePage | SectionPage):
+        _drop_cached_feeds()
+
+
+@receiver(page_published)
+def section_back_online(sender, instance, **kwargs):
+    """A 栏目 published (back online after 取消发布, say): the articles below it are in every
+    cached feed and the suggestions at once, not after the refresh (相关阅读 after 15
+    minutes). A new 栏目 has nothing below it yet."""
+    if isinstance(instance, SectionPage) and instance.numchild:
         _drop_cached_feeds()
 
 

@@ -147,6 +147,54 @@ def test_pages_behind_a_view_restriction_are_not_found(client, portal):
     assert titles(client, "党建") == ["党建工作 公开"]
 
 
+@pytest.mark.parametrize("host", ["national.test", "school.test"])
+def test_articles_below_a_section_taken_offline_are_not_found(client, portal, host):
+    """取消发布 on a 栏目 (without its subpages) leaves its articles live: they are found by
+    no search, counted nowhere, and the 栏目 below it are no filter, until it is back online."""
+    top = portal.national_section if host == "national.test" else portal.institution_section
+    course = SectionPageFactory(parent=top, title="思政课程", slug="course")
+    cases = SectionPageFactory(parent=course, title="课程案例", slug="cases")
+    ArticlePageFactory(parent=top, title="党建工作 栏目在线", body=[])
+    ArticlePageFactory(parent=course, title="党建工作 栏目下线", body=[])
+    ArticlePageFactory(parent=cases, title="党建工作 下线栏目的子栏目", body=[])
+    everything = ["党建工作 下线栏目的子栏目", "党建工作 栏目下线", "党建工作 栏目在线"]
+
+    def found(**params):
+        status, body = api(client, host=host, q="党建", **params)
+        assert status == 200, body
+        assert body["total"] == len(body["results"])  # counted as listed
+        return sorted(r["title"] for r in body["results"])
+
+    def page():
+        response = client.get("/search/", {"q": "党建"}, HTTP_HOST=host)
+        return BeautifulSoup(response.content, "html.parser")
+
+    def menu() -> list[str]:
+        options = page().select("select[name=section] option")
+        return [o.get_text().strip("\u3000└ ") for o in options]
+
+    assert found() == found(site="all") == found(sort="newest") == everything
+    assert found(section=course.pk) == everything[:2]
+    assert "思政课程" in menu() and "课程案例" in menu()
+
+    course.unpublish()
+    assert found() == found(site="all") == found(sort="newest") == ["党建工作 栏目在线"]
+    assert found(section=top.pk) == found(section=top.title) == ["党建工作 栏目在线"]
+    soup = page()
+    assert sorted(a.get_text() for a in soup.select(".search-results h2 a")) == [
+        "党建工作 栏目在线"
+    ]
+    assert soup.select_one(".search-summary").get_text().startswith("找到 1 条结果")
+    assert "思政课程" not in menu() and "课程案例" not in menu()
+    for section in (cases.pk, "课程案例", f"{top.title}/思政课程/课程案例"):
+        status, body = api(client, host=host, q="党建", section=section)
+        assert status == 400 and "未知栏目" in body["error"], section
+
+    course.save_revision().publish()  # back online: found again, nothing else to do
+    assert found() == found(site="all") == everything
+    assert found(section=cases.pk) == ["党建工作 下线栏目的子栏目"]
+
+
 def test_portal_wide_results_name_each_articles_own_site_and_section(client, portal):
     ArticlePageFactory(parent=portal.national_section, title="党建工作 门户", body=[])
     ArticlePageFactory(parent=portal.institution_section, title="党建工作 院校", body=[])

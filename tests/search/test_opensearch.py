@@ -186,6 +186,37 @@ def test_equal_scores_come_newest_first_as_on_the_database_backend(
     assert titles(client, "开放日") == newest_first
 
 
+def test_articles_below_a_section_taken_offline_are_not_found_on_the_engine(
+    client, opensearch, portal
+):
+    """The engine holds the articles of a 栏目 taken offline (取消发布 without its subpages:
+    they stay live); the search's filter leaves them out of its results and its count, and
+    they are found again, with no re-indexing, when the 栏目 is back."""
+    from tests.factories import SectionPageFactory
+
+    course = SectionPageFactory(parent=portal.national_section, title="思政课程", slug="course")
+    cases = SectionPageFactory(parent=course, title="课程案例", slug="cases")
+    ArticlePageFactory(parent=portal.national_section, title="党建工作 栏目在线", body=[])
+    ArticlePageFactory(parent=course, title="党建工作 栏目下线", body=[])
+    ArticlePageFactory(parent=cases, title="党建工作 下线栏目的子栏目", body=[])
+    refresh(opensearch)
+
+    def found(**params) -> tuple[list[str], int]:
+        response = client.get("/search/api/", {"q": "党建", **params}, HTTP_HOST="national.test")
+        body = json.loads(response.content)
+        assert response.status_code == 200 and "notice" not in body, body  # the engine's
+        return sorted(r["title"] for r in body["results"]), body["total"]
+
+    assert found()[1] == found(site="all")[1] == 3
+    course.unpublish()
+    for params in ({}, {"site": "all"}, {"sort": "newest"}, {"size": 1}):
+        assert found(**params) == (["党建工作 栏目在线"], 1), params
+    engine = opensearch.search("党建", ArticlePage.objects.live().public())
+    assert engine.count() == 1 and not getattr(engine, "from_fallback", False)
+    course.save_revision().publish()
+    assert found()[1] == 3
+
+
 def test_seed_article_phrases_filters_and_sort(client, opensearch, portal, shared_dir):
     call_command("import_articles", str(shared_dir / "seed" / "seed-article.jsonl"))
     account = PublishingAccountFactory(slug="os")

@@ -83,6 +83,32 @@ def test_a_withdrawn_title_is_offered_no_more(client, portal):
     assert "撤稿流程" in offered  # rebuilt from the articles still there, not emptied
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # a thread rebuilds
+def test_titles_below_a_section_taken_offline_are_offered_no_more(client, portal):
+    """取消发布 on a 栏目 (without its subpages) leaves its articles live, but offline for
+    readers: their titles' words leave the suggestions, and come back with the 栏目."""
+    from tests.factories import SectionPageFactory
+
+    course = SectionPageFactory(parent=portal.national_section, title="思政课程", slug="course")
+    ArticlePageFactory(parent=course, title="下线风波始末", body=[])
+    ArticlePageFactory(parent=portal.national_section, title="下线流程规范", body=[])
+
+    def offered_until(wanted: bool) -> list[str]:
+        deadline = time.monotonic() + 20
+        while any("风波" in s for s in suggestions(client, "下线")) != wanted:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        return suggestions(client, "下线")
+
+    assert "下线风波" in suggestions(client, "下线")  # the index is built
+    course.unpublish()  # committed: the feeds' generation moves on
+    offered = offered_until(False)
+    assert not any("风波" in s for s in offered) and "下线流程" in offered
+    course.save_revision().publish()  # back online: offered again, nothing else to do
+    assert "下线风波" in offered_until(True)
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # a thread builds
 def test_the_first_keystroke_does_not_wait_for_the_index(client, portal, monkeypatch):
     """The first suggestion request of a process waited for the whole build (2.4 s for a
