@@ -8,15 +8,35 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from .compare import ChoiceComparison, EmbedComparison, TableComparison
+
 RICH_TEXT_FEATURES = [
     "bold", "italic", "link", "document-link", "ol", "ul", "hr", "superscript", "subscript",
     "strikethrough",
 ]  # fmt: skip
 
 
+# Wagtail's blocks, compared in 历史 → 比较 as the editor wrote them (home.compare).
+
+
+class LabelledChoiceBlock(blocks.ChoiceBlock):
+    def get_comparison_class(self):
+        return ChoiceComparison
+
+
+class AddressEmbedBlock(EmbedBlock):
+    def get_comparison_class(self):
+        return EmbedComparison
+
+
+class PortalTableBlock(TableBlock):
+    def get_comparison_class(self):
+        return TableComparison
+
+
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("小标题"), max_length=200)
-    level = blocks.ChoiceBlock(
+    level = LabelledChoiceBlock(
         label=_("级别"),
         choices=[("h2", _("二级标题")), ("h3", _("三级标题")), ("h4", _("四级标题"))],
         default="h2",
@@ -88,7 +108,7 @@ class QuoteBlock(blocks.StructBlock):
 
 class DataTableBlock(blocks.StructBlock):
     caption = blocks.CharBlock(label=_("表格标题"), required=False, max_length=200)
-    table = TableBlock(label=_("表格"))
+    table = PortalTableBlock(label=_("表格"))
 
     class Meta:
         icon = "table"
@@ -115,7 +135,7 @@ class VideoBlock(blocks.StructBlock):
     file = DocumentChooserBlock(
         label=_("视频文件"), required=False, help_text=_("上传的 mp4 / webm 文件")
     )
-    embed = EmbedBlock(label=_("外部视频地址"), required=False)
+    embed = AddressEmbedBlock(label=_("外部视频地址"), required=False)
     caption = blocks.CharBlock(label=_("视频说明"), required=False, max_length=250)
 
     class Meta:
