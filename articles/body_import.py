@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from django.utils.html import escape
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
-from home.blocks import RICH_TEXT_FEATURES
+from home.blocks import RICH_TEXT_FEATURES, TABLE_CAPTION_MAX
 
 HTML_TAG = re.compile(r"<\s*[a-zA-Z][a-zA-Z0-9]*(\s[^>]*)?/?>")
 BLANK_LINE = re.compile(r"\n\s*\n")
@@ -29,7 +29,6 @@ HEADING_MAX = 200
 CAPTION_MAX = 250
 CENTRED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 CAPTION_OPENINGS = ("图为", "图：", "图:", "（图", "(图")
-TABLE_CAPTION_MAX = 200
 
 
 @dataclass
@@ -136,11 +135,11 @@ class _Builder:
             _block(
                 "table",
                 {
-                    "caption": caption,
                     "table": {
                         "data": rows,
                         "first_row_is_table_header": bool(node.find("th")),
                         "first_col_is_header": False,
+                        "table_caption": caption,
                     },
                 },
             )

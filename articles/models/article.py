@@ -190,8 +190,9 @@ class ArticlePage(Page):
             elif block.get("type") in ("image", "video"):
                 parts.append(value.get("caption", ""))
             elif block.get("type") == "table":
-                parts.append(value.get("caption", ""))
-                rows = (value.get("table") or {}).get("data") or []
+                table = value.get("table") or {}
+                parts.append(table.get("table_caption") or "")
+                rows = table.get("data") or []
                 parts.extend(" ".join(cell or "" for cell in row) for row in rows)
         return "\n".join(part.strip() for part in parts if part and part.strip())
 

@@ -312,7 +312,7 @@ def test_a_table_reaches_readers_as_a_table(tmp_path, portal, client):
     )
     page = import_one(tmp_path, {"id": "t-1", "title": "表格", "body": table})
     figure = render(client, page).select_one(".article-body figure.body-table")
-    assert figure.figcaption.get_text(strip=True) == "2021年主要成绩"
+    assert figure.select_one("table > caption").get_text(strip=True) == "2021年主要成绩"
     rows = [[c.get_text(strip=True) for c in row.select("th, td")] for row in figure.select("tr")]
     assert rows == [["项目", "数量"], ["活动", "26"]]
     assert "first_row_is_table_header" not in figure.get_text()

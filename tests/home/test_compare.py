@@ -14,12 +14,12 @@ TABLE = {
 
 
 def _body(level: str, count: str, embed: str = "") -> list[dict]:
-    table = {**TABLE, "data": [["项目", "数量"], ["全国性活动", count]]}
+    table = {**TABLE, "data": [["项目", "数量"], ["全国性活动", count]], "table_caption": "成绩"}
     return [
         {"id": "heading", "type": "heading", "value": {"text": "红色根脉", "level": level}},
         {"id": "video", "type": "video", "value": {"file": None, "embed": "", "caption": "校园"}},
         {"id": "embed", "type": "video", "value": {"file": None, "embed": embed, "caption": ""}},
-        {"id": "table", "type": "table", "value": {"caption": "主要成绩", "table": table}},
+        {"id": "table", "type": "table", "value": {"table": table}},
     ]
 
 
@@ -57,6 +57,7 @@ def test_a_changed_body_shows_labels_nothing_for_empty_fields_and_tables_as_tabl
     assert _shown(video) == {"视频文件": "", "外部视频地址": "", "视频说明": "校园"}
     assert embed.select_one("dd .addition").get_text() == video_site
     cells = table.select_one("dd table")
+    assert cells.caption.get_text() == "成绩"
     assert [th.get_text() for th in cells.select("tr:first-child th")] == ["项目", "数量"]
     changed = cells.select("tr")[1].select("td")[1]
     assert changed.select_one(".deletion").get_text() == "26"
@@ -69,7 +70,7 @@ def test_a_changed_body_shows_labels_nothing_for_empty_fields_and_tables_as_tabl
 def test_a_new_table_is_shown_whole(admin_client, portal):
     page = ArticlePageFactory(parent=portal.national_section, body=[])
     first = page.save_revision()
-    page.body = [{"id": "t", "type": "table", "value": {"caption": "", "table": TABLE}}]
+    page.body = [{"id": "t", "type": "table", "value": {"table": TABLE}}]
     second = page.save_revision()
 
     added = _compare(admin_client, page, first, second).select_one(".addition table")
