@@ -34,7 +34,23 @@ TABLE_CAPTION_MAX = 200
 
 
 class PortalTableBlock(TableBlock):
+    def get_default(self):
+        # A new table starts with its first row as the header, as nearly every table in an
+        # article has, instead of 表头 at "选择表头选项", which publishing refuses. A new
+        # dict each time: clean() writes into the value it is given.
+        return {
+            "table_header_choice": "row",
+            "first_row_is_table_header": True,
+            "first_col_is_header": False,
+        }
+
     def clean(self, value):
+        if value and not value.get("table_header_choice") and not self.is_deferred_validation:
+            # Wagtail refuses it as "Validation error in TableBlock": English, and a literal
+            # string no catalogue can translate. (A draft is saved without a choice.)
+            raise ValidationError(
+                _("请在“表头”中选择哪些单元格显示为表头；不需要表头时请选择“无表头”。")
+            )
         value = super().clean(value)
         caption = (value or {}).get("table_caption") or ""
         if len(caption) > TABLE_CAPTION_MAX:

@@ -31,7 +31,8 @@ def _body_definition(admin_client, section) -> dict:
     return json.loads(page.select_one("#body")["data-w-block-data-value"])
 
 
-def _publish(admin_client, section, title: str, table: dict):
+def _save(admin_client, section, title: str, table: dict, publish: bool = True):
+    """The editor's 发布 (or 保存草稿) of a new article holding one 表格."""
     data = {
         "title": title,
         "slug": "table-article",
@@ -43,8 +44,9 @@ def _publish(admin_client, section, title: str, table: dict):
         "tags": "",
         "authors": inline_formset([]),
         "body": streamfield([("table", {"table": json.dumps(table)})]),
-        "action-publish": "action-publish",
     }
+    if publish:
+        data["action-publish"] = "action-publish"
     return admin_client.post(_add_url(section), nested_form_data(data))
 
 
@@ -63,7 +65,7 @@ def test_the_editor_offers_one_table_caption(admin_client, portal):
 def test_readers_see_the_caption_once_as_the_tables_caption(admin_client, client, portal):
     caption = "2021年主要成绩"
     table = _table(table_caption=caption, table_header_choice="row")
-    response = _publish(admin_client, portal.national_section, "表格文章", table)
+    response = _save(admin_client, portal.national_section, "表格文章", table)
     assert response.status_code == 302
 
     page = ArticlePage.objects.get(title="表格文章")
@@ -115,3 +117,27 @@ def test_captions_written_before_move_into_the_table(
     for stored in (page.body.raw_data, json.loads(revision.content["body"])):
         assert stored[0]["value"] == {"table": {**table, "table_caption": shown}}
     assert _reader_figure(client, page).get_text().count(shown) == 1
+
+
+def test_a_new_table_has_a_header_row(admin_client, portal):
+    """表头 was left at 选择表头选项, which publishing refused."""
+    defaults = _body_definition(admin_client, portal.national_section)["_args"][2]
+    assert (defaults["table"]["table"] or {}).get("table_header_choice") == "row"
+
+
+def test_publishing_a_table_without_a_header_choice_says_what_to_choose(admin_client, portal):
+    table = _table(table_header_choice="")
+    response = _save(admin_client, portal.national_section, "无表头选择", table)
+
+    assert response.status_code == 200  # the editor again, with the message on the table
+    page = BeautifulSoup(response.content, "html.parser")
+    errors = json.loads(page.select_one("#body")["data-w-block-arguments-value"])[1]
+    assert errors["blockErrors"]["0"]["blockErrors"]["table"]["messages"] == [
+        "请在“表头”中选择哪些单元格显示为表头；不需要表头时请选择“无表头”。"
+    ]
+    assert "Validation error in TableBlock" not in response.content.decode()
+    assert not ArticlePage.objects.filter(title="无表头选择").exists()
+    # A draft may be unfinished: it is saved, as Wagtail saves drafts.
+    response = _save(admin_client, portal.national_section, "无表头选择", table, publish=False)
+    assert response.status_code == 302
+    assert not ArticlePage.objects.get(title="无表头选择").live
