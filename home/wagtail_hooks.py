@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.compare import FieldComparison, TextDiff, register_comparison_class
 
@@ -76,3 +77,16 @@ def _name_pages_in_the_page_search_count() -> None:
 
 
 _name_pages_in_the_page_search_count()
+
+
+def _label_the_promotions_link_text_in_chinese() -> None:
+    """搜索推荐's form labels 外部链接文本 "External link text": Wagtail gives that model field no
+    verbose_name, so Django labels it with the field's name, a string no catalogue can
+    translate (the form's other labels are Wagtail's gettext strings, translated in locale/).
+    Named as the form's own message calls it: 必须同时填写外部链接文本."""
+    from wagtail.contrib.search_promotions.forms import SearchPromotionsFormSet
+
+    SearchPromotionsFormSet.form.base_fields["external_link_text"].label = _("外部链接文本")
+
+
+_label_the_promotions_link_text_in_chinese()

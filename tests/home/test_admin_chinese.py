@@ -115,6 +115,22 @@ def test_a_search_promotion_without_search_terms_is_refused_in_chinese(admin_cli
     assert not Query.objects.exists()
 
 
+def test_a_search_promotions_link_text_is_labelled_in_chinese(admin_client, portal):
+    """It was labelled "External link text": Wagtail's field has no translatable name."""
+    from bs4 import BeautifulSoup
+
+    query = Query.get("思政课")
+    SearchPromotion.objects.create(query=query, **LINK)
+    edit = admin_client.get(reverse("wagtailsearchpromotions:edit", args=[query.pk]))
+    labels = [
+        label.get_text(strip=True) for label in BeautifulSoup(edit.content, "html.parser")("label")
+    ]
+    assert "外部链接文本" in labels
+    # Nor in the form a new recommendation gets (a template in the page).
+    for response in (edit, admin_client.get(reverse("wagtailsearchpromotions:add"))):
+        assert "External link text" not in response.content.decode()
+
+
 def test_an_article_without_an_import_id_shows_none_in_chinese(admin_client, portal):
     """外部编号 is read-only; an article written in the admin showed the Python value None."""
     from bs4 import BeautifulSoup
