@@ -440,6 +440,33 @@ def test_the_revision_comparison_shows_times_as_everywhere_else(admin_client, po
     assert page_html.select_one("#w-slim-header-buttons")["aria-label"] == "动作"
 
 
+def test_what_no_user_published_is_named_the_systems(admin_client, django_user_model, portal):
+    """Imported and demo articles are published without a user: 报告 → 较早的页面 named their
+    最后发布者 None, as did an old version of them (创建人： None)."""
+    from bs4 import BeautifulSoup
+
+    from tests.factories import ArticlePageFactory
+
+    imported = ArticlePageFactory(parent=portal.national_section, title="导入的文章")
+    first = imported.save_revision()
+    first.publish()
+    imported.save_revision()
+    editor = django_user_model.objects.create_superuser("wang", first_name="编辑", last_name="王")
+    written = ArticlePageFactory(parent=portal.national_section, title="编辑的文章")
+    written.save_revision(user=editor).publish(user=editor)
+
+    report = BeautifulSoup(admin_client.get("/admin/reports/aging-pages/").content, "html.parser")
+    published_by = {
+        row.select("td")[0].get_text(strip=True): row.select("td")[3].get_text(strip=True)
+        for row in report.select("table.listing tbody tr")
+    }
+    assert published_by["导入的文章"] == "系统"
+    assert published_by["编辑的文章"] == editor.get_username()  # as Wagtail's report names users
+    old = admin_client.get(f"/admin/pages/{imported.pk}/revisions/{first.pk}/revert/")
+    warning = BeautifulSoup(old.content, "html.parser").select_one(".messages").get_text(" ")
+    assert "系统" in warning and "None" not in warning
+
+
 def test_the_tree_root_is_named_in_chinese(admin_client, portal):
     """Wagtail names the page above every site's 首页 "Root" (superusers' breadcrumbs, the
     page chooser); migration home.0006 renames it."""
