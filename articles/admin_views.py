@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.views.reports import audit_logging, page_types_usage, workflows
 from wagtail.models import Page, Revision, Site
@@ -86,12 +87,14 @@ def schedule_index(request):
         # Only while it is due: rescheduled since, it has not failed at its new time.
         item["failure"] = failures[item["kind"]].get(key) if item["at"] <= now else None
         item["overdue"] = item["at"] < late and not item["failure"]
+    title = _("定时发布")
     return TemplateResponse(
         request,
         "articles/admin/schedule.html",
         # Beijing time, whatever an editor's profile holds: the form's values are read so.
         {
-            "page_title": "定时发布",
+            "page_title": title,  # the heading
+            "header_title": title,  # the browser tab's (wagtailadmin/generic/base.html)
             "header_icon": "time",
             "items": items,
             "total": total,

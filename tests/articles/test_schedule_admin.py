@@ -98,6 +98,12 @@ def test_a_time_zone_chosen_before_is_cleared_by_the_migration():
     assert profile.current_time_zone == ""
 
 
+def test_the_browser_tab_names_the_view(client, operator):
+    """It was " - 门户管理后台": Wagtail's title block reads header_title, not page_title."""
+    html = client.get("/admin/schedule/").content.decode()
+    assert "<title>定时发布 - 门户管理后台</title>" in html
+
+
 def test_reschedule_and_cancel(client, operator, portal):
     article, revision = schedule(portal.national_section, timezone.now() + timedelta(hours=3))
     url = f"/admin/schedule/publish/{revision.pk}/"
