@@ -7,20 +7,20 @@ give the embedded set-up: SQLite, Chinese-aware database search, Celery on a fil
 from datetime import timedelta
 from pathlib import Path
 
-import environ
+from .environment import PortalEnv
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 VAR_DIR = BASE_DIR / "var"  # runtime state of the embedded set-up (database, media, broker)
 
-env = environ.Env()
+env = PortalEnv()  # django-environ, refusing values it would misread
 
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
 # Unknown hosts are served the default site (Wagtail's Site fallback); operators who want
 # Django to refuse them list their hostnames here.
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+ALLOWED_HOSTS = env.hosts("ALLOWED_HOSTS", default=["*"])
+CSRF_TRUSTED_ORIGINS = env.origins("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "home",
@@ -181,7 +181,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Wagtail -----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "全国高校思想政治工作网"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = env.url_value(
+    "WAGTAILADMIN_BASE_URL",
+    "http://127.0.0.1:8000",
+    {"http", "https"},
+    "https://www.example.edu.cn",
+)
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = [
     "csv", "doc", "docx", "key", "mp3", "mp4", "odt", "pdf", "ppt", "pptx", "rtf", "txt",
@@ -214,7 +219,7 @@ PORTAL_COUNTS_WRITE_IN_BACKGROUND = True
 # the build goes on. None builds it in the request (the tests: a thread would not see
 # their transaction).
 PORTAL_SUGGEST_FIRST_WAIT = 0.3
-SEARCH_URL = env("SEARCH_URL", default="")
+SEARCH_URL = env.url_value("SEARCH_URL", "", {"http", "https"}, "http://127.0.0.1:9200")
 # How long a request waits on OpenSearch. With modelsearch's defaults (10 s per request,
 # opensearch-py's 3 retries) a hanging engine held every reader search ~10 s and a publish
 # ~31 s (index requests each waiting out the timeout), past gunicorn's 30 s. Whatever times
@@ -270,7 +275,7 @@ if SEARCH_URL:
 WAGTAILSEARCH_HITS_MAX_AGE = env.int("SEARCH_HITS_MAX_AGE", default=90)
 
 # --- Redis / cache -----------------------------------------------------------------------
-REDIS_URL = env("REDIS_URL", default="")
+REDIS_URL = env.url_value("REDIS_URL", "", {"redis", "rediss", "unix"}, "redis://127.0.0.1:6379/0")
 # django-redis, not Django's own RedisCache: an unreachable Redis is a cache miss (pages are
 # built from the database) and a write that does not happen. With Django's, a Redis restart
 # made every page and the admin a 500 (Wagtail reads its site roots from the cache on every
@@ -311,7 +316,12 @@ CACHES["readers"] = (
 # --- Celery ------------------------------------------------------------------------------
 # Without REDIS_URL the broker is kombu's filesystem transport: no server to run, and it
 # delivers ETA tasks on time, which is all the embedded set-up needs.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+CELERY_BROKER_URL = env.url_value(
+    "CELERY_BROKER_URL",
+    REDIS_URL or "filesystem://",
+    {"redis", "rediss", "filesystem", "amqp", "amqps"},
+    "redis://127.0.0.1:6379/0",
+)
 _BROKER_DIR = VAR_DIR / "celery-broker"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
@@ -376,7 +386,7 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "articles.workflow.publish_approved"
 PORTAL_SECTION_PAGE_SIZE = 20
 PORTAL_HOME_ARTICLES_PER_SECTION = 6
 PORTAL_COMMENTS_PAGE_SIZE = 20
-PORTAL_COMMENT_RATE = env("PORTAL_COMMENT_RATE", default="5/m")  # per IP (django-ratelimit)
+PORTAL_COMMENT_RATE = env.rate("PORTAL_COMMENT_RATE", default="5/m")  # per IP (django-ratelimit)
 
 LOGGING = {
     "version": 1,

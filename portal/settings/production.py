@@ -17,7 +17,7 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("change-me"):
 # The sites' hostnames, no default: with any host accepted, the links in password-reset and
 # review mails follow the Host header a request names (an attacker's), and so do sitemaps,
 # robots.txt and the API's absolute URLs.
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+ALLOWED_HOSTS = env.hosts("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured(
         "ALLOWED_HOSTS must list the sites' hostnames, comma-separated (no *): "
@@ -38,5 +38,7 @@ globals().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 # The links in those mails: no development default here, so a deployment without it gets
 # Wagtail's own check warning (wagtailadmin.W003) instead of mail pointing at 127.0.0.1:8000.
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=None)
+WAGTAILADMIN_BASE_URL = env.url_value(
+    "WAGTAILADMIN_BASE_URL", None, {"http", "https"}, "https://www.example.edu.cn"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -154,3 +154,51 @@ def test_beat_says_a_lost_connection_in_one_line():
         other.exc_info = sys.exc_info()
     LostConnectionInOneLine().filter(other)
     assert other.exc_info is not None  # other errors keep their traceback
+
+
+def test_values_are_read_as_operators_write_them(tmp_path):
+    """Spaces after commas, YES/On, an empty value for "the default": read as meant. Before,
+    " jxvtc.example.edu.cn" was a host no request matched (every request to it a 400)."""
+    done = manage(tmp_path, "shell", "-c",
+                  "from django.conf import settings as s;"
+                  "print(s.ALLOWED_HOSTS, s.CSRF_TRUSTED_ORIGINS, s.SESSION_COOKIE_SECURE,"
+                  " s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.PORTAL_COMMENT_RATE)",
+                  SECRET_KEY=secrets.token_urlsafe(50),
+                  ALLOWED_HOSTS=" www.example.edu.cn, jxvtc.example.edu.cn ,",
+                  CSRF_TRUSTED_ORIGINS="https://www.example.edu.cn, https://*.example.edu.cn",
+                  SESSION_COOKIE_SECURE="", SECURE_SSL_REDIRECT=" YES ",
+                  SECURE_HSTS_SECONDS=" 3600", PORTAL_COMMENT_RATE="5/minute")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == (
+        "['www.example.edu.cn', 'jxvtc.example.edu.cn'] "
+        "['https://www.example.edu.cn', 'https://*.example.edu.cn'] True True 3600 5/minute"
+    )
+
+
+def test_a_value_that_cannot_be_meant_stops_the_start_naming_the_variable(tmp_path):
+    """SESSION_COOKIE_SECURE=ture was read as false (session cookies over plain HTTP); a bad
+    number or URL ended in a traceback saying `invalid literal for int()`, or started and
+    failed at the first request or comment."""
+    bad = {
+        "SESSION_COOKIE_SECURE": "ture",
+        "SECURE_SSL_REDIRECT": "是",
+        "SECURE_HSTS_SECONDS": "1y",
+        "TRUSTED_PROXY_COUNT": "-1",
+        "SEARCH_HITS_MAX_AGE": "90 天",
+        "ALLOWED_HOSTS": "https://www.example.edu.cn",
+        "CSRF_TRUSTED_ORIGINS": "www.example.edu.cn",
+        "DATABASE_URL": "postgress://portal:pw@db:5432/portal",
+        "SEARCH_URL": "opensearch:9200",
+        "REDIS_URL": "redis//redis:6379/0",
+        "CELERY_BROKER_URL": "redis://redis:63x9/0",
+        "EMAIL_URL": "smtp.example.edu.cn:587",
+        "WAGTAILADMIN_BASE_URL": "www.example.edu.cn",
+        "PORTAL_COMMENT_RATE": "5 per minute",
+    }
+    for var, value in bad.items():
+        done = manage(tmp_path, "check", SECRET_KEY=secrets.token_urlsafe(50), **{var: value})
+        assert done.returncode != 0, var
+        last = done.stderr.strip().splitlines()[-1]
+        prefix = f"django.core.exceptions.ImproperlyConfigured: 环境变量 {var}="
+        assert last.startswith(prefix), last
+        assert repr(value.strip()) in last and "应" in last, last

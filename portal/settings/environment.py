@@ -1,0 +1,162 @@
+"""Reading the deployment's environment strictly: a value that cannot be what it names stops
+the start with a message naming the variable, what it holds and what it should hold.
+
+django-environ reads everything else it is given as best it can, and that is what hurts in
+production: SESSION_COOKIE_SECURE=ture read as false (cookies sent over plain HTTP),
+ALLOWED_HOSTS="a.edu.cn, b.edu.cn" giving a host " b.edu.cn" that never matches (every
+request to that site a 400), a DATABASE_URL of postgress:// starting and failing at the first
+request, PORTAL_COMMENT_RATE="5 per minute" failing at the first comment (a 500). Here each
+of these is refused at start-up, before a worker answers anything.
+
+An empty value is taken as not set (the default applies): docker env files write ``X=`` for
+"nothing here".
+"""
+
+import re
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+# What django-environ itself accepts for true, and their opposites.
+TRUE_WORDS = frozenset({"true", "on", "ok", "y", "yes", "1"})
+FALSE_WORDS = frozenset({"false", "off", "n", "no", "0"})
+DATABASE_ENGINES = {"django.db.backends.sqlite3", "django.db.backends.postgresql"}
+# django-ratelimit's rates as it reads them: a number, a slash, an optional multiplier and a
+# unit it takes the first letter of (5/m, 5/minute, 100/2h); no unit is seconds.
+RATE = re.compile(r"^\d+/\d*(?:[smhd][a-z]*)?$", re.IGNORECASE)
+
+
+def refuse(var, value, expected):
+    raise ImproperlyConfigured(f"环境变量 {var}={value!r} 无法使用：{expected}")
+
+
+class PortalEnv(environ.Env):
+    """django-environ's Env, refusing what it would otherwise misread."""
+
+    def raw(self, var):
+        value = self.ENVIRON.get(var)
+        if value is None or not value.strip():
+            return None
+        return value.strip()
+
+    def unset(self, var, default):
+        if default is environ.Env.NOTSET:
+            refuse(var, "", "必须设置")
+        return default
+
+    def bool(self, var, default=environ.Env.NOTSET):
+        value = self.raw(var)
+        if value is None:
+            return self.unset(var, default)
+        word = value.lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        refuse(var, value, "应为 true 或 false（也可写 1/0、yes/no、on/off）")
+
+    def int(self, var, default=environ.Env.NOTSET, minimum=0):
+        value = self.raw(var)
+        if value is None:
+            return self.unset(var, default)
+        try:
+            number = int(value)
+        except ValueError:
+            number = None
+        if number is None or number < minimum:
+            refuse(var, value, f"应为不小于 {minimum} 的整数")
+        return number
+
+    def list(self, var, cast=None, default=environ.Env.NOTSET):
+        value = self.raw(var)
+        if value is None:
+            return self.unset(var, default)
+        return [item.strip() for item in value.split(",") if item.strip()]
+
+    def url_value(self, var, default, schemes, example):
+        """A URL whose scheme is one of ``schemes`` and which names a host (or a path, for
+        unix sockets and the filesystem broker)."""
+        value = self.raw(var)
+        if value is None:
+            return default
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme.lower() not in schemes:
+            starts = "、".join(f"{scheme}://" for scheme in sorted(schemes))
+            refuse(var, value, f"应为 {starts} 开头的地址，例如 {example}")
+        if not (parts.hostname or parts.path or parts.scheme == "filesystem"):
+            refuse(var, value, f"地址中缺少主机名，例如 {example}")
+        return value
+
+    def db(self, var="DATABASE_URL", default=environ.Env.NOTSET, **kwargs):
+        value = self.raw(var)
+        try:
+            config = self.db_url_config(value or self.unset(var, default))
+        except ValueError:
+            config = {}
+        if config.get("ENGINE") not in DATABASE_ENGINES or not config.get("NAME"):
+            refuse(
+                var,
+                value,
+                "应为 postgres://用户:密码@主机:端口/库名 或 sqlite:////绝对路径/portal.sqlite3",
+            )
+        return config
+
+    def email_url(self, var="EMAIL_URL", default=environ.Env.NOTSET, **kwargs):
+        value = self.raw(var)
+        if value is None:
+            return self.email_url_config(default)
+        try:
+            config = self.email_url_config(value)
+        except (ValueError, ImproperlyConfigured):
+            config = None
+        smtp = config and config["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+        if not config or (smtp and not config.get("EMAIL_HOST")):
+            refuse(
+                var,
+                value,
+                "应为 smtp://、smtp+tls:// 或 smtps:// 开头的地址，例如 smtp+tls://用户:密码@smtp.example.edu.cn:587",
+            )
+        return config
+
+    def rate(self, var, default):
+        value = self.raw(var) or default
+        if not RATE.match(value):
+            refuse(
+                var,
+                value,
+                "应为 次数/时间单位，例如 5/m（每分钟 5 次）、100/h、20/10m；单位为 s、m、h、d",
+            )
+        return value
+
+    def hosts(self, var, default):
+        """Host names as Django's ALLOWED_HOSTS takes them: no scheme, no path, no port
+        needed (a.edu.cn, .a.edu.cn for its subdomains)."""
+        hosts = self.list(var, default=default)
+        for host in hosts:
+            if "/" in host or " " in host:
+                refuse(
+                    var,
+                    host,
+                    "应只写主机名，不带 http:// 和路径，多个用逗号分隔，"
+                    "例如 www.example.edu.cn,jxvtc.example.edu.cn",
+                )
+        return hosts
+
+    def origins(self, var):
+        """Origins as CSRF_TRUSTED_ORIGINS takes them: scheme and host, nothing after."""
+        origins = self.list(var, default=[])
+        for origin in origins:
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/"):
+                refuse(
+                    var,
+                    origin,
+                    "应写成 https://主机名（带协议、不带路径），多个用逗号分隔，"
+                    "例如 https://www.example.edu.cn",
+                )
+        return origins
