@@ -13,7 +13,6 @@ import html
 import http.client
 import io
 import ipaddress
-import itertools
 import json
 import logging
 import re
@@ -60,7 +59,13 @@ from .models import (
 
 DEFAULT_SECTION = "综合"
 DEFAULT_SITE_NAME = "高校思政门户"
+# Lines commit in batches of at most COMMIT_EVERY lines or COMMIT_SECONDS of work, whichever
+# comes first. On SQLite a batch holds the database's one write lock until it commits, so every
+# editor's save and reader's comment meanwhile waits for it (and fails after SQLite's 5 s busy
+# timeout): with lines that download images a 100-line batch took minutes. The time bound keeps
+# the wait to about a second and the progress report (made as each batch commits) current.
 COMMIT_EVERY = 100
+COMMIT_SECONDS = 1.0
 # Part of every line's digest: raised when the same line is stored differently, so that
 # re-importing a file re-checks what an earlier version stored. 2: values are no longer cut to
 # their fields' lengths (such a line is now refused), control characters no longer stored.
@@ -93,6 +98,11 @@ ITEM_LENGTH_LIMITS = {  # list field: (label, limit of each item)
         ArticlePageTag.tag_model()._meta.get_field("name").max_length,
     ),
 }
+
+# Keywords an article may carry. Wagtail's tag field (modelcluster) adds them one by one, each
+# compared with those already added: 30,000 keywords never finished importing, and an editor
+# cannot work with a tag field of hundreds. Real articles carry a handful.
+MAX_KEYWORDS = 100
 
 # Characters that are not stored: C0 controls other than tab, LF and CR, DEL, lone surrogates
 # (half of a character; UTF-8 cannot even encode them) and U+FFFE/U+FFFF. XML 1.0 forbids all
@@ -340,6 +350,8 @@ def parse_line(raw: str) -> ArticleRecord:
     )
     for attribute, (label, limit) in LENGTH_LIMITS.items():
         _check_length(getattr(record, attribute), label, limit)
+    if len(record.keywords) > MAX_KEYWORDS:
+        raise LineError(f"关键词过多：{len(record.keywords)} 个（最多 {MAX_KEYWORDS} 个）")
     for attribute, (label, limit) in ITEM_LENGTH_LIMITS.items():
         for item in getattr(record, attribute):
             _check_length(item, f"{label}中的“{item[:20]}…”", limit)
@@ -955,41 +967,63 @@ def _block_value_post(block: blocks.Block, value, prefix: str) -> tuple[int, int
     return 1, _posted_bytes(prefix, posted)
 
 
-def editor_post_size(record: ArticleRecord, stream_data: list[dict]) -> tuple[int, int]:
-    """(fields, bytes) saving the imported article in the editor would post (see above)."""
+def editor_post_size(record: ArticleRecord, stream_data: list[dict]) -> dict[str, list[int]]:
+    """[fields, bytes] saving the imported article in the editor would post (see above), by
+    the part of the line they come from: 正文, 作者, 关键词, and the rest of the form."""
     body_block = ArticlePage._meta.get_field("body").stream_block
     texts = [record.title, record.summary, record.source, record.editor, record.account]
-    fields = EDITOR_FORM_FIELDS + EDITOR_FIELDS_PER_AUTHOR * len(record.authors) + 1
-    size = EDITOR_FORM_BYTES + _posted_bytes("body-count", str(len(stream_data)))
-    size += sum(_posted_bytes("x" * 20, text) for text in [*texts, *record.authors])
-    size += sum(_posted_bytes("", f'"{keyword}",') for keyword in record.keywords)
+    parts = {
+        "其他字段": [EDITOR_FORM_FIELDS + 1, EDITOR_FORM_BYTES],
+        "作者": [
+            EDITOR_FIELDS_PER_AUTHOR * len(record.authors),
+            sum(_posted_bytes("x" * 20, author) for author in record.authors),
+        ],
+        "关键词": [0, sum(_posted_bytes("", f'"{keyword}",') for keyword in record.keywords)],
+        "正文": [0, _posted_bytes("body-count", str(len(stream_data)))],
+    }
+    parts["其他字段"][1] += sum(_posted_bytes("x" * 20, text) for text in texts)
+    body = parts["正文"]
     for index, item in enumerate(stream_data):
         prefix = f"body-{index}"
         meta = {"type": item["type"], "deleted": "", "order": str(index), "id": item["id"]}
         for name, value in meta.items():
-            fields, size = fields + 1, size + _posted_bytes(f"{prefix}-{name}", value)
+            body[0] += 1
+            body[1] += _posted_bytes(f"{prefix}-{name}", value)
         block = body_block.child_blocks[item["type"]]
         block_fields, block_size = _block_value_post(block, item["value"], f"{prefix}-value")
-        fields, size = fields + block_fields, size + block_size
-    return fields, size
+        body[0] += block_fields
+        body[1] += block_size
+    return parts
 
 
 def check_editor_can_save(record: ArticleRecord, stream_data: list[dict]) -> None:
-    fields, size = editor_post_size(record, stream_data)
+    parts = editor_post_size(record, stream_data)
+    fields = sum(f for f, _ in parts.values())
+    size = sum(b for _, b in parts.values())
+    cause = {
+        "正文": f"正文块过多（{len(stream_data)} 个块）",
+        "作者": f"作者过多（{len(record.authors)} 位）",
+    }
     max_fields = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
     if max_fields is not None and fields > max_fields * EDITOR_SLACK:
+        most = max(("正文", "作者"), key=lambda part: parts[part][0])
         raise LineError(
-            f"正文块过多：{len(stream_data)} 个块，在编辑器中保存时约需提交 {fields} 个表单字段，"
+            f"{cause[most]}：在编辑器中保存时约需提交 {fields} 个表单字段"
+            f"（正文 {parts['正文'][0]} 个，作者 {parts['作者'][0]} 个），"
             f"超过上限 {max_fields} 个（DATA_UPLOAD_MAX_NUMBER_FIELDS，另留一成余量），"
-            "导入后将无法在编辑器中保存；请拆分为几篇文章"
+            "导入后将无法在编辑器中保存；"
+            + ("请拆分为几篇文章" if most == "正文" else "请只列出主要作者")
         )
     max_bytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if max_bytes is not None and size > max_bytes * EDITOR_SLACK:
+        shares = "，".join(f"{part} {b / 2**20:.1f} MB" for part, (_, b) in parts.items())
+        most = max(parts, key=lambda part: parts[part][1])
         raise LineError(
-            f"正文过大：在编辑器中保存时约需提交 {size / 2**20:.1f} MB（表单按 URL 编码提交，"
-            f"每个汉字占 9 字节），"
+            f"{most}过大：在编辑器中保存时约需提交 {size / 2**20:.1f} MB（{shares}；"
+            "表单按 URL 编码提交，每个汉字占 9 字节），"
             f"超过上限 {max_bytes / 2**20:.1f} MB（DATA_UPLOAD_MAX_MEMORY_SIZE，另留一成余量），"
-            "导入后将无法在编辑器中保存；请拆分为几篇文章"
+            "导入后将无法在编辑器中保存；"
+            + ("请拆分为几篇文章" if most == "正文" else f"请精简{most}")
         )
 
 
@@ -1000,9 +1034,11 @@ def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
                 yield lineno, line
 
 
-def decode_line(raw: bytes, lineno: int) -> str:
+def decode_line(raw: bytes) -> str:
     try:
-        return raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+        # A byte-order mark opens the file, or a later line where files were concatenated
+        # (cat a.jsonl b.jsonl): either way it is not part of the JSON.
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise LineError("不是 UTF-8 编码的文本") from None
 
@@ -1064,17 +1100,26 @@ def import_file(
     report = ImportReport()
     seen: dict[str, int] = {}
     lines = enumerate(iter_lines(path), start=1)
-    with _index_failures_collected() as collector:
-        while batch := list(itertools.islice(lines, COMMIT_EVERY)):
-            # Lines commit in batches (one fsync per batch); each line still has its own
-            # savepoint, so a failing line rolls back alone.
+    more = True
+    with _index_failures_collected() as collector, _interrupt_reported(report):
+        while more:
+            # Lines commit in batches (one fsync per batch, see COMMIT_EVERY); each line still
+            # has its own savepoint, so a failing line rolls back alone.
             # The batch's articles are indexed together once its lines are in, not on each of
             # their saves (search.indexing): 3 index writes an article became one per batch.
             done_outcomes = []
             with transaction.atomic(), saves_not_indexed(ArticlePage):
                 importer.imported_ids = []
-                for done, (lineno, raw) in batch:
+                started = time.monotonic()
+                for done, (lineno, raw) in lines:
                     done_outcomes.append((done, _import_line(importer, lineno, raw, seen)))
+                    if (
+                        len(done_outcomes) >= COMMIT_EVERY
+                        or time.monotonic() - started >= COMMIT_SECONDS
+                    ):
+                        break
+                else:
+                    more = False
                 _index_batch(importer.imported_ids)
             if collector.errors:
                 report.index_error = report.index_error or collector.errors[0]
@@ -1084,6 +1129,23 @@ def import_file(
                 if progress:
                     progress(done, total, outcome)
     return report
+
+
+class ImportInterrupted(Exception):
+    """Ctrl-C (or SIGINT) during an import: the batch under way was rolled back; `report` holds
+    the lines committed before it."""
+
+    def __init__(self, report: ImportReport):
+        super().__init__("import interrupted")
+        self.report = report
+
+
+@contextlib.contextmanager
+def _interrupt_reported(report: ImportReport) -> Iterator[None]:
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise ImportInterrupted(report) from None
 
 
 def _is_wagtail_welcome_page(page: Page) -> bool:
@@ -1110,7 +1172,7 @@ def _index_batch(page_ids: list[int]) -> None:
 
 def _import_line(importer: ArticleImporter, lineno: int, raw: bytes, seen: dict) -> LineOutcome:
     try:
-        record = parse_line(decode_line(raw, lineno))
+        record = parse_line(decode_line(raw))
         if record.external_id in seen:
             raise LineError(f"id {record.external_id} 与第 {seen[record.external_id]} 行重复")
         with transaction.atomic():

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importer import LineOutcome, import_file
+from articles.importer import ImportInterrupted, LineOutcome, import_file
 
 
 def progress_interval(text: str) -> int:
@@ -61,7 +61,18 @@ class Command(BaseCommand):
                 if progress_every and (done == total or done % progress_every == 0):
                     self.stdout.write(f"  进度 {done}/{total}（{done * 100 // max(total, 1)}%）")
 
-            report = import_file(path, progress=progress, restore_deleted=restore_deleted)
+            try:
+                report = import_file(path, progress=progress, restore_deleted=restore_deleted)
+            except ImportInterrupted as stop:
+                done = stop.report.outcomes
+                upto = "还没有处理完任何行，"
+                if done:
+                    upto = f"第 {done[-1].lineno} 行及之前的行已处理，"
+                raise CommandError(
+                    f"已中断：{path} {upto}之后的行未导入（进行中的一批已撤销）。"
+                    "再次运行同一命令即可继续，已导入的行会报告为未变。",
+                    returncode=130,
+                ) from None
             failed += report.count("failed")
             if report.index_error:
                 self.stdout.write(
