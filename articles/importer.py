@@ -350,8 +350,8 @@ def parse_line(raw: str) -> ArticleRecord:
     )
     for attribute, (label, limit) in LENGTH_LIMITS.items():
         _check_length(getattr(record, attribute), label, limit)
-    if len(record.keywords) > MAX_KEYWORDS:
-        raise LineError(f"关键词过多：{len(record.keywords)} 个（最多 {MAX_KEYWORDS} 个）")
+    if (count := len(set(record.keywords))) > MAX_KEYWORDS:
+        raise LineError(f"关键词过多：{count} 个（最多 {MAX_KEYWORDS} 个）")
     for attribute, (label, limit) in ITEM_LENGTH_LIMITS.items():
         for item in getattr(record, attribute):
             _check_length(item, f"{label}中的“{item[:20]}…”", limit)
@@ -1018,19 +1018,27 @@ def check_editor_can_save(record: ArticleRecord, stream_data: list[dict]) -> Non
     if max_bytes is not None and size > max_bytes * EDITOR_SLACK:
         shares = "，".join(f"{part} {b / 2**20:.1f} MB" for part, (_, b) in parts.items())
         most = max(parts, key=lambda part: parts[part][1])
+        what, advice = {
+            "正文": ("正文过大", "请拆分为几篇文章"),
+            "作者": ("作者信息过长", "请只列出主要作者"),
+            "关键词": ("关键词过长", "请精简关键词"),
+            "其他字段": ("标题、摘要等字段过长", "请精简标题、摘要等字段"),
+        }[most]
         raise LineError(
-            f"{most}过大：在编辑器中保存时约需提交 {size / 2**20:.1f} MB（{shares}；"
+            f"{what}：在编辑器中保存时约需提交 {size / 2**20:.1f} MB（{shares}；"
             "表单按 URL 编码提交，每个汉字占 9 字节），"
             f"超过上限 {max_bytes / 2**20:.1f} MB（DATA_UPLOAD_MAX_MEMORY_SIZE，另留一成余量），"
-            "导入后将无法在编辑器中保存；"
-            + ("请拆分为几篇文章" if most == "正文" else f"请精简{most}")
+            f"导入后将无法在编辑器中保存；{advice}"
         )
+
+
+BOM = "\ufeff".encode()
 
 
 def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     with path.open("rb") as fh:
         for lineno, line in enumerate(fh, start=1):
-            if line.strip():
+            if line.removeprefix(BOM).strip():
                 yield lineno, line
 
 
@@ -1095,13 +1103,18 @@ def import_file(
     """Import every line of a JSON Lines file; never stops at a bad line. Articles editors
     deleted are skipped unless `restore_deleted`."""
     path = Path(path)
+    report = ImportReport()
+    with _interrupt_reported(report):
+        return _import_file(path, report, progress, restore_deleted)
+
+
+def _import_file(path, report, progress, restore_deleted) -> ImportReport:
     total = sum(1 for _ in iter_lines(path))
     importer = ArticleImporter(base_dir=path.resolve().parent, restore_deleted=restore_deleted)
-    report = ImportReport()
     seen: dict[str, int] = {}
     lines = enumerate(iter_lines(path), start=1)
     more = True
-    with _index_failures_collected() as collector, _interrupt_reported(report):
+    with _index_failures_collected() as collector:
         while more:
             # Lines commit in batches (one fsync per batch, see COMMIT_EVERY); each line still
             # has its own savepoint, so a failing line rolls back alone.
@@ -1124,8 +1137,10 @@ def import_file(
             if collector.errors:
                 report.index_error = report.index_error or collector.errors[0]
                 collector.errors.clear()
+            # Into the report as the batch commits, so that an interrupted import's report
+            # holds exactly the lines committed, whatever the progress report had printed.
+            report.outcomes.extend(outcome for _, outcome in done_outcomes)
             for done, outcome in done_outcomes:
-                report.outcomes.append(outcome)
                 if progress:
                     progress(done, total, outcome)
     return report

@@ -4,6 +4,7 @@ Everything a deployment changes is read from the environment (django-environ); t
 give the embedded set-up: SQLite, Chinese-aware database search, Celery on a filesystem broker.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -318,8 +319,9 @@ CACHES["readers"] = (
 # delivers ETA tasks on time, which is all the embedded set-up needs.
 CELERY_BROKER_URL = env.url_value(
     "CELERY_BROKER_URL",
-    REDIS_URL or "filesystem://",
-    {"redis", "rediss", "filesystem", "amqp", "amqps"},
+    # kombu names a Redis socket redis+socket://, not unix:// as django-redis does.
+    re.sub(r"^unix://", "redis+socket://", REDIS_URL) or "filesystem://",
+    {"redis", "rediss", "redis+socket", "sentinel", "filesystem", "amqp", "amqps"},
     "redis://127.0.0.1:6379/0",
 )
 _BROKER_DIR = VAR_DIR / "celery-broker"

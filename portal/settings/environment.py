@@ -21,24 +21,38 @@ from django.core.exceptions import ImproperlyConfigured
 # What django-environ itself accepts for true, and their opposites.
 TRUE_WORDS = frozenset({"true", "on", "ok", "y", "yes", "1"})
 FALSE_WORDS = frozenset({"false", "off", "n", "no", "0"})
+# Schemes whose address may be a path rather than a host.
+PATH_SCHEMES = {"unix", "redis+socket", "filesystem"}
+# A host name (or * or .suffix) or a bracketed IPv6 address, as ALLOWED_HOSTS matches them.
+HOST = re.compile(r"^(?:\*|\.?[a-z0-9_*-]+(?:\.[a-z0-9_-]+)*\.?|\[[0-9a-f:.]+\])$", re.IGNORECASE)
 DATABASE_ENGINES = {"django.db.backends.sqlite3", "django.db.backends.postgresql"}
 # django-ratelimit's rates as it reads them: a number, a slash, an optional multiplier and a
-# unit it takes the first letter of (5/m, 5/minute, 100/2h); no unit is seconds.
-RATE = re.compile(r"^\d+/\d*(?:[smhd][a-z]*)?$", re.IGNORECASE)
+# unit it takes the first letter of (5/m, 5/minute, 100/2h); no unit is seconds. Lower case
+# only: it reads 5/M as five a second. A multiplier of 0 divides by zero at the first comment.
+RATE = re.compile(r"^\d+/(?:[1-9]\d*)?(?:[smhd][a-z]*)?$")
 
 
 def refuse(var, value, expected):
-    raise ImproperlyConfigured(f"环境变量 {var}={value!r} 无法使用：{expected}")
+    # The message goes to logs: a URL's password is not repeated there.
+    shown = re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", value or "")
+    raise ImproperlyConfigured(f"环境变量 {var}={shown!r} 无法使用：{expected}")
 
 
 class PortalEnv(environ.Env):
     """django-environ's Env, refusing what it would otherwise misread."""
 
-    def raw(self, var):
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        """django-environ's, with a blank value read as not set (for every variable, env()
+        and env.path() included; ``$OTHER`` still refers to another variable)."""
         value = self.ENVIRON.get(var)
-        if value is None or not value.strip():
-            return None
-        return value.strip()
+        if value is not None and not value.strip():
+            return self.unset(var, default)
+        return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+
+    def raw(self, var):
+        """The variable's text ($OTHER resolved, trimmed), or None where blank or not set."""
+        value = self.get_value(var, default=None)
+        return value.strip() if isinstance(value, str) and value.strip() else None
 
     def unset(self, var, default):
         if default is environ.Env.NOTSET:
@@ -76,26 +90,27 @@ class PortalEnv(environ.Env):
 
     def url_value(self, var, default, schemes, example):
         """A URL whose scheme is one of ``schemes`` and which names a host (or a path, for
-        unix sockets and the filesystem broker)."""
+        unix sockets and the filesystem broker), with a numeric port if any."""
         value = self.raw(var)
         if value is None:
             return default
-        try:
-            parts = urlsplit(value)
-            parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
-        except ValueError:
-            parts = None
-        if parts is None or parts.scheme.lower() not in schemes:
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in schemes or not value.lower().startswith(
+            f"{parts.scheme.lower()}://"
+        ):
             starts = "、".join(f"{scheme}://" for scheme in sorted(schemes))
             refuse(var, value, f"应为 {starts} 开头的地址，例如 {example}")
-        if not (parts.hostname or parts.path or parts.scheme == "filesystem"):
+        check_port(var, value, parts)
+        if not parts.hostname and parts.scheme.lower() not in PATH_SCHEMES:
             refuse(var, value, f"地址中缺少主机名，例如 {example}")
         return value
 
     def db(self, var="DATABASE_URL", default=environ.Env.NOTSET, **kwargs):
         value = self.raw(var)
+        url = value or self.unset(var, default)
+        check_port(var, url, urlsplit(url))
         try:
-            config = self.db_url_config(value or self.unset(var, default))
+            config = self.db_url_config(url)
         except ValueError:
             config = {}
         if config.get("ENGINE") not in DATABASE_ENGINES or not config.get("NAME"):
@@ -109,7 +124,13 @@ class PortalEnv(environ.Env):
     def email_url(self, var="EMAIL_URL", default=environ.Env.NOTSET, **kwargs):
         value = self.raw(var)
         if value is None:
-            return self.email_url_config(default)
+            return self.email_url_config(self.unset(var, default))
+        parts = urlsplit(value)
+        check_port(var, value, parts)
+        # django-environ's smtps:// is STARTTLS (EMAIL_USE_TLS), which hangs on port 465, the
+        # implicit-TLS port many Chinese mail services give.
+        if parts.scheme in ("smtps", "smtp+tls") and parts.port == 465:
+            refuse(var, value, "端口 465 是 SSL 直连端口，应写 smtp+ssl://…:465（STARTTLS 用 587）")
         try:
             config = self.email_url_config(value)
         except (ValueError, ImproperlyConfigured):
@@ -119,7 +140,8 @@ class PortalEnv(environ.Env):
             refuse(
                 var,
                 value,
-                "应为 smtp://、smtp+tls:// 或 smtps:// 开头的地址，例如 smtp+tls://用户:密码@smtp.example.edu.cn:587",
+                "应为 smtp+tls://（STARTTLS，端口 587）、smtp+ssl://（端口 465）或 smtp:// 开头的"
+                "地址，例如 smtp+tls://用户:密码@smtp.example.edu.cn:587",
             )
         return config
 
@@ -129,34 +151,56 @@ class PortalEnv(environ.Env):
             refuse(
                 var,
                 value,
-                "应为 次数/时间单位，例如 5/m（每分钟 5 次）、100/h、20/10m；单位为 s、m、h、d",
+                "应为 次数/时间单位（小写），例如 5/m（每分钟 5 次）、100/h、20/10m；"
+                "单位为 s、m、h、d",
             )
         return value
 
     def hosts(self, var, default):
-        """Host names as Django's ALLOWED_HOSTS takes them: no scheme, no path, no port
-        needed (a.edu.cn, .a.edu.cn for its subdomains)."""
+        """Host names as Django's ALLOWED_HOSTS matches them: no scheme, path or port (Django
+        drops the request's port before comparing), .a.edu.cn for a.edu.cn and its subdomains."""
         hosts = self.list(var, default=default)
         for host in hosts:
-            if "/" in host or " " in host:
+            if not HOST.match(host):
                 refuse(
                     var,
                     host,
-                    "应只写主机名，不带 http:// 和路径，多个用逗号分隔，"
+                    "应只写主机名，不带 http://、路径和端口，多个用逗号分隔，"
                     "例如 www.example.edu.cn,jxvtc.example.edu.cn",
                 )
         return hosts
 
     def origins(self, var):
-        """Origins as CSRF_TRUSTED_ORIGINS takes them: scheme and host, nothing after."""
+        """Origins as CSRF_TRUSTED_ORIGINS takes them: Django compares them with the browser's
+        Origin header as written, so scheme and host in lower case, a port if any, nothing
+        after (a trailing / never matches)."""
         origins = self.list(var, default=[])
         for origin in origins:
             parts = urlsplit(origin)
-            if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/"):
+            try:
+                parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
+            except ValueError:
+                parts = None
+            if (
+                parts is None
+                or parts.scheme not in ("http", "https")
+                or not parts.hostname
+                or "@" in parts.netloc
+                or origin != f"{parts.scheme}://{parts.netloc.lower()}"
+            ):
                 refuse(
                     var,
                     origin,
-                    "应写成 https://主机名（带协议、不带路径），多个用逗号分隔，"
-                    "例如 https://www.example.edu.cn",
+                    "应写成 https://主机名[:端口]（小写，带协议，不带路径和结尾的 /），"
+                    "多个用逗号分隔，例如 https://www.example.edu.cn",
                 )
         return origins
+
+
+def check_port(var, value, parts):
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        refuse(var, value, "端口应为 1–65535 之间的数字")

@@ -1174,7 +1174,7 @@ def test_a_byte_order_mark_opening_a_later_line_is_not_an_error(tmp_path, portal
         + json.dumps({"id": "bom-1", "title": "第一个文件"}, ensure_ascii=False).encode()
         + b"\n\xef\xbb\xbf"
         + json.dumps({"id": "bom-2", "title": "第二个文件"}, ensure_ascii=False).encode()
-        + b"\n"
+        + b"\n\xef\xbb\xbf\n"  # a third file, empty but for its BOM
     )
     report = import_file(path)
     assert [o.status for o in report.outcomes] == ["created", "created"]

@@ -92,12 +92,13 @@ def test_mail_goes_to_the_configured_smtp_server(tmp_path):
 def test_refuses_to_start_without_a_real_secret_key(tmp_path):
     placeholder = (REPO / "docker" / "portal.env.example").read_text().split("SECRET_KEY=")[1]
     # Empty, short, 45 characters (Django's check wants 50), the example's placeholder.
-    for key in ["", "short-key", secrets.token_urlsafe(34), placeholder.splitlines()[0]]:
+    for key in ["short-key", secrets.token_urlsafe(34), placeholder.splitlines()[0]]:
         done = manage(tmp_path, "check", SECRET_KEY=key)
         assert done.returncode != 0
         assert "SECRET_KEY must be a random string" in done.stderr
-    done = manage(tmp_path, "check")  # not set at all
-    assert done.returncode != 0 and "SECRET_KEY" in done.stderr
+    for unset in [{}, {"SECRET_KEY": " "}]:  # not set at all, or blank
+        done = manage(tmp_path, "check", **unset)
+        assert done.returncode != 0 and "SECRET_KEY" in done.stderr
 
 
 def test_refuses_to_start_without_the_sites_hostnames(tmp_path):
@@ -157,21 +158,26 @@ def test_beat_says_a_lost_connection_in_one_line():
 
 
 def test_values_are_read_as_operators_write_them(tmp_path):
-    """Spaces after commas, YES/On, an empty value for "the default": read as meant. Before,
+    """Spaces after commas, YES/On, an empty value for "the default" (STATIC_ROOT= was the
+    working directory), $OTHER for another variable: read as meant. Before,
     " jxvtc.example.edu.cn" was a host no request matched (every request to it a 400)."""
     done = manage(tmp_path, "shell", "-c",
                   "from django.conf import settings as s;"
                   "print(s.ALLOWED_HOSTS, s.CSRF_TRUSTED_ORIGINS, s.SESSION_COOKIE_SECURE,"
-                  " s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.PORTAL_COMMENT_RATE)",
+                  " s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.PORTAL_COMMENT_RATE,"
+                  " s.CELERY_BROKER_URL, str(s.STATIC_ROOT).rsplit('/', 1)[-1])",
                   SECRET_KEY=secrets.token_urlsafe(50),
                   ALLOWED_HOSTS=" www.example.edu.cn, jxvtc.example.edu.cn ,",
                   CSRF_TRUSTED_ORIGINS="https://www.example.edu.cn, https://*.example.edu.cn",
                   SESSION_COOKIE_SECURE="", SECURE_SSL_REDIRECT=" YES ",
-                  SECURE_HSTS_SECONDS=" 3600", PORTAL_COMMENT_RATE="5/minute")  # fmt: skip
+                  SECURE_HSTS_SECONDS=" 3600", PORTAL_COMMENT_RATE="5/minute",
+                  REDIS_PASSWORD_URL="redis://:pw@redis:6379/0", REDIS_URL="$REDIS_PASSWORD_URL",
+                  STATIC_ROOT="")  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == (
         "['www.example.edu.cn', 'jxvtc.example.edu.cn'] "
-        "['https://www.example.edu.cn', 'https://*.example.edu.cn'] True True 3600 5/minute"
+        "['https://www.example.edu.cn', 'https://*.example.edu.cn'] True True 3600 5/minute "
+        "redis://:pw@redis:6379/0 static"
     )
 
 
@@ -187,7 +193,7 @@ def test_a_value_that_cannot_be_meant_stops_the_start_naming_the_variable(tmp_pa
         "SEARCH_HITS_MAX_AGE": "90 天",
         "ALLOWED_HOSTS": "https://www.example.edu.cn",
         "CSRF_TRUSTED_ORIGINS": "www.example.edu.cn",
-        "DATABASE_URL": "postgress://portal:pw@db:5432/portal",
+        "DATABASE_URL": "postgress://db:5432/portal",
         "SEARCH_URL": "opensearch:9200",
         "REDIS_URL": "redis//redis:6379/0",
         "CELERY_BROKER_URL": "redis://redis:63x9/0",
@@ -195,6 +201,26 @@ def test_a_value_that_cannot_be_meant_stops_the_start_naming_the_variable(tmp_pa
         "WAGTAILADMIN_BASE_URL": "www.example.edu.cn",
         "PORTAL_COMMENT_RATE": "5 per minute",
     }
+    # Accepted before but never working: a host with its port (Django drops the request's
+    # port before comparing: every request a 400), an origin with a trailing / (every admin
+    # form a CSRF 403), 5/M (django-ratelimit reads five a second) and 5/0m (a division by
+    # zero at the first comment), STARTTLS (smtps://) on the implicit-TLS port 465 (hangs).
+    # A bad port in a URL is named as such, and the password is not repeated into the log.
+    bad_but_accepted = {
+        "ALLOWED_HOSTS": "www.example.edu.cn:8000",
+        "CSRF_TRUSTED_ORIGINS": "https://www.example.edu.cn/",
+        "PORTAL_COMMENT_RATE": "5/M",
+        "EMAIL_URL": "smtps://portal:s3cret@smtp.example.edu.cn:465",
+        "DATABASE_URL": "postgres://portal:s3cret@db:54x2/portal",
+    }
+    for var, value in bad_but_accepted.items():
+        done = manage(tmp_path, "check", SECRET_KEY=secrets.token_urlsafe(50), **{var: value})
+        last = done.stderr.strip().splitlines()[-1]
+        assert done.returncode != 0 and f"环境变量 {var}=" in last, last
+        assert "s3cret" not in done.stderr
+    done = manage(tmp_path, "check", SECRET_KEY=secrets.token_urlsafe(50),
+                  DATABASE_URL="postgres://portal:s3cret@db:54x2/portal")  # fmt: skip
+    assert "端口应为 1–65535 之间的数字" in done.stderr and "portal:***@db" in done.stderr
     for var, value in bad.items():
         done = manage(tmp_path, "check", SECRET_KEY=secrets.token_urlsafe(50), **{var: value})
         assert done.returncode != 0, var

@@ -65,11 +65,11 @@ class Command(BaseCommand):
                 report = import_file(path, progress=progress, restore_deleted=restore_deleted)
             except ImportInterrupted as stop:
                 done = stop.report.outcomes
-                upto = "还没有处理完任何行，"
+                upto = "尚未导入任何行"
                 if done:
-                    upto = f"第 {done[-1].lineno} 行及之前的行已处理，"
+                    upto = f"第 {done[-1].lineno} 行及之前的行已处理，之后的行未导入"
                 raise CommandError(
-                    f"已中断：{path} {upto}之后的行未导入（进行中的一批已撤销）。"
+                    f"已中断：{path} {upto}（进行中的一批未保存）。"
                     "再次运行同一命令即可继续，已导入的行会报告为未变。",
                     returncode=130,
                 ) from None
