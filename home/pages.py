@@ -22,17 +22,27 @@ from django.db.models import Q
 from wagtail.models import Page, PageQuerySet, PageViewRestriction, Site
 
 
-def _hiding_pages() -> list[Page]:
+def hiding_pages_query():
     """Pages readers see nothing of, themselves included: those under a view restriction
     and the 栏目 taken offline. One query; the content type is cached by Django. An empty
-    栏目 not published yet hides nothing (and would cost every listing a condition)."""
+    栏目 not published yet hides nothing (and would cost every listing a condition).
+
+    Unordered: in Wagtail's tree order (Page's default) SQLite read every page along the
+    path index to sort a handful of rows, 6.6 ms a call on the benchmark's 13,032 pages (every
+    search, listing and page); without it, it reads both parts by index, 0.4 ms."""
     section = ContentType.objects.get_for_model(apps.get_model("articles", "SectionPage"))
-    return list(
+    return (
         Page.objects.filter(
             Q(id__in=PageViewRestriction.objects.values("page_id"))
             | Q(content_type=section, live=False, numchild__gt=0)
-        ).only("path", "depth")
+        )
+        .only("path", "depth")
+        .order_by()
     )
+
+
+def _hiding_pages() -> list[Page]:
+    return list(hiding_pages_query())
 
 
 def hidden_q(pages: PageQuerySet) -> Q:
