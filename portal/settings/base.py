@@ -16,8 +16,8 @@ VAR_DIR = BASE_DIR / "var"  # runtime state of the embedded set-up (database, me
 
 env = PortalEnv()  # django-environ, refusing values it would misread
 
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me")
-DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.secret("SECRET_KEY", default="dev-only-insecure-key-change-me")
+DEBUG = False  # portal.settings.dev reads DEBUG; production ignores it
 # Unknown hosts are served the default site (Wagtail's Site fallback); operators who want
 # Django to refuse them list their hostnames here.
 ALLOWED_HOSTS = env.hosts("ALLOWED_HOSTS", default=["*"])
@@ -182,6 +182,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Wagtail -----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "全国高校思想政治工作网"
+# No avatars from www.gravatar.com (often unreachable from Chinese networks: every admin page
+# waited on it): Wagtail shows its own default avatar, or one a user uploads.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env.url_value(
     "WAGTAILADMIN_BASE_URL",
     "http://127.0.0.1:8000",

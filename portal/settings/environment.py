@@ -12,7 +12,9 @@ An empty value is taken as not set (the default applies): docker env files write
 "nothing here".
 """
 
+import contextlib
 import re
+import sys
 from urllib.parse import urlsplit
 
 import environ
@@ -21,6 +23,8 @@ from django.core.exceptions import ImproperlyConfigured
 # What django-environ itself accepts for true, and their opposites.
 TRUE_WORDS = frozenset({"true", "on", "ok", "y", "yes", "1"})
 FALSE_WORDS = frozenset({"false", "off", "n", "no", "0"})
+# $OTHER: the value of another variable (django-environ's proxy).
+PROXY = re.compile(r"^\$[A-Za-z_][A-Za-z0-9_]*$")
 # Schemes whose address may be a path rather than a host.
 PATH_SCHEMES = {"unix", "redis+socket", "filesystem"}
 # A host name (or * or .suffix) or a bracketed IPv6 address, as ALLOWED_HOSTS matches them.
@@ -32,10 +36,26 @@ DATABASE_ENGINES = {"django.db.backends.sqlite3", "django.db.backends.postgresql
 RATE = re.compile(r"^\d+/(?:[1-9]\d*)?(?:[smhd][a-z]*)?$")
 
 
+class EnvironmentRefused(ImproperlyConfigured):
+    """A variable the portal cannot start with; its message is the one line to show."""
+
+
 def refuse(var, value, expected):
     # The message goes to logs: a URL's password is not repeated there.
     shown = re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", value or "")
-    raise ImproperlyConfigured(f"环境变量 {var}={shown!r} 无法使用：{expected}")
+    raise EnvironmentRefused(f"环境变量 {var}={shown!r} 无法使用：{expected}")
+
+
+@contextlib.contextmanager
+def refusal_in_one_line():
+    """Around a program's start (manage.py, WSGI/ASGI, Celery): a refused variable ends it
+    with its one line on stderr instead of a traceback of the settings' import. Exit status
+    3, which gunicorn reads as "worker failed to boot" and stops on instead of retrying."""
+    try:
+        yield
+    except EnvironmentRefused as exc:
+        sys.stderr.write(f"{exc}\n")
+        raise SystemExit(3) from None
 
 
 class PortalEnv(environ.Env):
@@ -45,9 +65,22 @@ class PortalEnv(environ.Env):
         """django-environ's, with a blank value read as not set (for every variable, env()
         and env.path() included; ``$OTHER`` still refers to another variable)."""
         value = self.ENVIRON.get(var)
-        if value is not None and not value.strip():
+        if value is None or not value.strip():
             return self.unset(var, default)
+        if value.startswith("$") and not PROXY.match(value):
+            # Not a reference to another variable ($OTHER) but a value that begins with $,
+            # as a generated secret may: taken as written (django-environ would look up a
+            # variable named after the rest, and print it in its error).
+            return self.parse_value(value, cast) if cast else value
         return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+
+    def secret(self, var, default=environ.Env.NOTSET):
+        """A secret as written: never read as a reference to another variable, and never
+        repeated in a message."""
+        value = self.ENVIRON.get(var)
+        if value is None or not value.strip():
+            return self.unset(var, default)
+        return value
 
     def raw(self, var):
         """The variable's text ($OTHER resolved, trimmed), or None where blank or not set."""
@@ -56,7 +89,7 @@ class PortalEnv(environ.Env):
 
     def unset(self, var, default):
         if default is environ.Env.NOTSET:
-            refuse(var, "", "必须设置")
+            raise EnvironmentRefused(f"环境变量 {var} 未设置：必须设置")
         return default
 
     def bool(self, var, default=environ.Env.NOTSET):

@@ -504,3 +504,14 @@ def test_the_page_search_counts_pages_not_none(admin_client, portal):
         ArticlePageFactory(parent=portal.national_section, title=f"计数文章{n}")
     text = admin_client.get("/admin/pages/search/", {"q": "计数文章"}).content.decode()
     assert "个页面" in text and "None" not in text.split("</header>")[-1]
+
+
+def test_admin_pages_load_nothing_from_gravatar(admin_client, admin_user, portal):
+    """www.gravatar.com is often unreachable from Chinese networks; every admin page loaded the
+    user's avatar from it."""
+    admin_user.email = "editor@example.edu.cn"
+    admin_user.save()
+    for path in ["/admin/", "/admin/account/", "/admin/users/"]:
+        response = admin_client.get(path)
+        assert response.status_code == 200
+        assert "gravatar.com" not in response.content.decode(), path

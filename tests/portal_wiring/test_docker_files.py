@@ -119,3 +119,19 @@ def test_the_proxy_serves_uploaded_images_but_not_document_files():
     assert "resolver 127.0.0.11" in locations["/"]
     assert "$proxy_add_x_forwarded_for" in locations["/"]
     assert services["web"]["environment"]["TRUSTED_PROXY_COUNT"] == "${TRUSTED_PROXY_COUNT:-2}"
+
+
+def test_the_images_collectstatic_step_loads_the_production_settings(tmp_path):
+    """The build runs collectstatic with production settings and only the variables its RUN
+    line sets: a variable production newly requires must be given there too."""
+    dockerfile = (DOCKER / "Dockerfile").read_text()
+    step = re.search(
+        r"^RUN ((?:[A-Z_]+=\S+ \\\n\s*)+)python manage.py collectstatic", dockerfile, re.M
+    )
+    assert step, "the collectstatic step"
+    given = dict(re.findall(r"([A-Z_]+)=(\S+)", step.group(1)))
+    # Only what the step gives: the test environment's database and Redis taken away.
+    environment = {"DATABASE_URL": "", "REDIS_URL": "", **given}
+    done = manage(tmp_path, "collectstatic", "--no-input", "--dry-run", "-v", "0",
+                  STATIC_ROOT=str(tmp_path / "static"), **environment)  # fmt: skip
+    assert done.returncode == 0, done.stderr
