@@ -27,8 +27,9 @@ FALSE_WORDS = frozenset({"false", "off", "n", "no", "0"})
 PROXY = re.compile(r"^\$[A-Za-z_][A-Za-z0-9_]*$")
 # Schemes whose address may be a path rather than a host.
 PATH_SCHEMES = {"unix", "redis+socket", "filesystem"}
-# A host name (or * or .suffix) or a bracketed IPv6 address, as ALLOWED_HOSTS matches them.
-HOST = re.compile(r"^(?:\*|\.?[a-z0-9_*-]+(?:\.[a-z0-9_-]+)*\.?|\[[0-9a-f:.]+\])$", re.IGNORECASE)
+# A host name (or * or .suffix) or a bracketed IPv6 address, as ALLOWED_HOSTS matches them:
+# *.a.edu.cn is no pattern there (it never matches; .a.edu.cn is).
+HOST = re.compile(r"^(?:\*|\.?[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?|\[[0-9a-f:.]+\])$", re.IGNORECASE)
 DATABASE_ENGINES = {"django.db.backends.sqlite3", "django.db.backends.postgresql"}
 # django-ratelimit's rates as it reads them: a number, a slash, an optional multiplier and a
 # unit it takes the first letter of (5/m, 5/minute, 100/2h); no unit is seconds. Lower case
