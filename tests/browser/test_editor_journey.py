@@ -2,7 +2,7 @@
 
 import gc
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -28,8 +28,11 @@ pytestmark = [
 TITLE = "编辑在后台写的红船精神文章"
 
 
-def write_and_schedule(browser, live_site, section, go_live) -> ArticlePage:
-    """The editor's journey, in the admin: title, a 小标题 and a 图片 block, 定时发布."""
+def write_and_schedule(browser, live_site, section) -> tuple[ArticlePage, datetime]:
+    """The editor's journey, in the admin: title, a 小标题 and a 图片 block, 定时发布 30 s
+    ahead of the moment it is typed (the article and that time). A time fixed before the
+    journey began could be past by the time it was submitted on a slow machine (the form
+    refused it: a 400)."""
     Image.objects.create(title="开学典礼现场", file=get_test_image_file())
     browser.get(f"{live_site}/admin/pages/add/articles/articlepage/{section.pk}/")
     wait = WebDriverWait(browser, 20)
@@ -77,6 +80,7 @@ def write_and_schedule(browser, live_site, section, go_live) -> ArticlePage:
     wait.until(lambda b: b.find_element(By.NAME, "body-1-value-image").get_attribute("value"))
     browser.find_element(By.NAME, "body-1-value-alt_text").send_keys("开学典礼现场照片")
     # 定时发布: the go-live time in Beijing time, then publish (which schedules it).
+    go_live = timezone.now() + timedelta(seconds=30)
     local = go_live.astimezone(timezone.get_default_timezone())
     field = browser.find_element(By.NAME, "go_live_at")
     browser.execute_script(
@@ -101,7 +105,7 @@ def write_and_schedule(browser, live_site, section, go_live) -> ArticlePage:
     assert [b.block_type for b in body] == ["heading", "image"]
     assert body[0].value["text"] == "一、坚持党建引领"
     assert body[1].value["alt_text"] == "开学典礼现场照片"
-    return article
+    return article, go_live
 
 
 def test_editor_schedules_operator_sees_it_go_live_reader_comments_editor_approves(
@@ -109,8 +113,7 @@ def test_editor_schedules_operator_sees_it_go_live_reader_comments_editor_approv
 ):
     get_user_model().objects.create_superuser(username="editor", password="pw-editor")
     log_in(browser, live_site, "editor", "pw-editor")
-    go_live = timezone.now() + timedelta(seconds=40)
-    article = write_and_schedule(browser, live_site, portal.national_section, go_live)
+    article, go_live = write_and_schedule(browser, live_site, portal.national_section)
 
     # The operator's 定时发布 view lists it; a real worker puts it live at its time.
     browser.get(f"{live_site}/admin/schedule/")
