@@ -1104,8 +1104,10 @@ def import_file(
     deleted are skipped unless `restore_deleted`."""
     path = Path(path)
     report = ImportReport()
-    with _interrupt_reported(report):
+    try:
         return _import_file(path, report, progress, restore_deleted)
+    except KeyboardInterrupt:
+        raise ImportInterrupted(report) from None
 
 
 def _import_file(path, report, progress, restore_deleted) -> ImportReport:
@@ -1153,14 +1155,6 @@ class ImportInterrupted(Exception):
     def __init__(self, report: ImportReport):
         super().__init__("import interrupted")
         self.report = report
-
-
-@contextlib.contextmanager
-def _interrupt_reported(report: ImportReport) -> Iterator[None]:
-    try:
-        yield
-    except KeyboardInterrupt:
-        raise ImportInterrupted(report) from None
 
 
 def _is_wagtail_welcome_page(page: Page) -> bool:
