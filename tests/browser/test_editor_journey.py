@@ -78,7 +78,14 @@ def write_and_schedule(browser, live_site, section) -> tuple[ArticlePage, dateti
     )
     browser.execute_script("arguments[0].click()", picked)
     wait.until(lambda b: b.find_element(By.NAME, "body-1-value-image").get_attribute("value"))
-    browser.find_element(By.NAME, "body-1-value-alt_text").send_keys("开学典礼现场照片")
+    # The chooser's dialog closes after the image is set, then gives the focus back to its
+    # button: keys sent before that went to the heading (a flaky 替代文字 error on 发布, 2 runs
+    # in 4 on PostgreSQL). So: wait until the dialog is gone.
+    wait.until(lambda b: not b.find_elements(By.CSS_SELECTOR, ".modal"))
+    alt_text = browser.find_element(By.NAME, "body-1-value-alt_text")
+    alt_text.send_keys("开学典礼现场照片")
+    assert alt_text.get_attribute("value") == "开学典礼现场照片"
+    assert heading.get_attribute("value") == "一、坚持党建引领"
     # 定时发布: the go-live time in Beijing time, then publish (which schedules it).
     go_live = timezone.now() + timedelta(seconds=30)
     local = go_live.astimezone(timezone.get_default_timezone())
