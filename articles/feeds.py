@@ -21,6 +21,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from home.pages import public
+from portal import broker
 
 from .models import ArticlePage, ArticleViewCount, FeaturedSlot, PublishingAccount, SectionPage
 from .models.article import LISTING_ORDER
@@ -376,10 +377,9 @@ def request_refresh() -> None:
     if cache.add(REFRESH_QUEUED_KEY, 1, timeout=int(REFRESH_DEBOUNCE_SECONDS) + 30) is False:
         return  # queued already (None: the cache is unreachable, so queue it)
     try:
-        refresh_all_feeds.apply_async(countdown=REFRESH_DEBOUNCE_SECONDS)
-    except Exception:  # noqa: BLE001 (broker down: the periodic refresh catches up)
+        broker.send(refresh_all_feeds, countdown=REFRESH_DEBOUNCE_SECONDS)
+    except broker.BrokerUnavailable:  # logged once there; the periodic refresh catches up
         cache.delete(REFRESH_QUEUED_KEY)
-        logger.warning("broker unreachable; feeds wait for the periodic refresh")
 
 
 def refresh_all() -> int:

@@ -35,6 +35,8 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Revision
 
+from portal import broker
+
 logger = logging.getLogger(__name__)
 
 SCHEDULE_HORIZON = timedelta(minutes=30)  # well inside Redis' 1 h visibility timeout
@@ -80,14 +82,15 @@ def _send_once(key: str, task, object_id: int, at: datetime) -> bool:
         return False  # already queued (None: the cache is unreachable; a second message is a
         # no-op, as the task locks the row and checks the time, so send it)
     try:
-        task.apply_async(
+        broker.send(
+            task,
             args=[object_id, at.isoformat()],
             eta=max(at, timezone.now()),
             retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
         )
-    except Exception:  # noqa: BLE001 (kombu/redis raise many kinds)
+    except broker.BrokerUnavailable:  # the outage is logged once, there
         cache.delete(key)
-        logger.warning("broker unreachable; %s for %s left to the sweep", task.name, object_id)
+        logger.debug("broker unreachable; %s for %s left to the sweep", task.name, object_id)
         return False
     return True
 

@@ -5,13 +5,16 @@ A middleware first in the chain, not a view: a probe calls 127.0.0.1:8000, which
 ALLOWED_HOSTS, and a view is reached only after Django has refused that host (django-health-check's
 views are, hence not used). It answers 200 while the database answers, with "status" "ok", or
 "degraded" naming the cache when Redis does not (pages are still served, but feeds, counts
-and schedules wait for it, which an operator should hear of); 503 when the database fails.
+and schedules wait for it, which an operator should hear of); 503 when the database fails,
+or when the static files' manifest is missing: every page then fails to render, for want
+of `manage.py collectstatic` before the process started (the manifest is read at start).
 """
 
 from __future__ import annotations
 
 import logging
 
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
@@ -29,6 +32,7 @@ def check() -> dict[str, str]:
         status["database"] = "ok"
     except DatabaseError as exc:
         status["database"] = f"error: {exc.__class__.__name__}"
+    status["static"] = _static_files()
     client = getattr(cache, "client", None)  # django-redis: ask Redis itself
     try:
         if client is not None:
@@ -37,6 +41,15 @@ def check() -> dict[str, str]:
     except Exception as exc:  # noqa: BLE001 (redis raises many kinds)
         status["cache"] = f"error: {exc.__class__.__name__}"
     return status
+
+
+def _static_files() -> str:
+    # The production storage reads staticfiles.json once, when first used; without it every
+    # {% static %} raises ValueError (a 500 on every page) until the process restarts.
+    storage = staticfiles_storage
+    if isinstance(storage, ManifestFilesMixin) and not storage.hashed_files:
+        return "error: no static files manifest (run manage.py collectstatic, then restart)"
+    return "ok"
 
 
 class HealthCheckMiddleware:
@@ -49,7 +62,7 @@ class HealthCheckMiddleware:
         status = check()
         # Without Redis the process still serves (from the database): degraded, not down, so
         # a probe does not restart web processes that work.
-        serving = status["database"] == "ok"
+        serving = status["database"] == "ok" and status["static"] == "ok"
         status["status"] = (
             "ok" if all(v == "ok" for v in status.values()) else ("degraded" if serving else "down")
         )

@@ -22,6 +22,8 @@ from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import Task, TaskContext, TaskResult, TaskResultStatus
 from django_tasks.utils import get_module_path, get_random_id, normalize_json
 
+from portal import broker
+
 logger = logging.getLogger(__name__)
 
 
@@ -54,11 +56,12 @@ class CeleryBackend(BaseTaskBackend):
 
         def send():
             try:
-                run_django_task.apply_async(
+                broker.send(
+                    run_django_task,
                     **{k: v for k, v in message.items() if v is not None},
                     retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
                 )
-            except Exception:  # noqa: BLE001 (kombu/redis raise many kinds)
+            except broker.BrokerUnavailable:  # the outage is logged once, there
                 run_here(path, result, task.run_after)
 
         object.__setattr__(result, "enqueued_at", timezone.now())
@@ -73,7 +76,7 @@ def run_here(path: str, result: TaskResult, run_after) -> None:
     if run_after is not None and run_after > timezone.now():
         logger.error("broker unreachable; %s (due %s) not run", path, run_after.isoformat())
         return
-    logger.warning("broker unreachable; %s run in this process", path)
+    logger.debug("broker unreachable; %s run in this process", path)
     run_django_task(path, result.id, result.args, result.kwargs)
 
 

@@ -2,6 +2,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from portal import broker
+
 from .models import DictionaryWord, SynonymGroup
 from .text import DICTIONARY_RECHECK_SECONDS, invalidate_segmenter
 
@@ -25,6 +27,7 @@ def remember_words_before_edit(sender, instance, **kwargs) -> None:
 @receiver([post_save, post_delete], sender=DictionaryWord)
 @receiver([post_save, post_delete], sender=SynonymGroup)
 def dictionary_changed(sender, instance, **kwargs) -> None:
+    from .reindex import reindex_objects_containing
     from .tasks import reindex_for_dictionary_change
 
     # This process sees the change at once; the others within DICTIONARY_RECHECK_SECONDS.
@@ -32,11 +35,18 @@ def dictionary_changed(sender, instance, **kwargs) -> None:
     words = list(dict.fromkeys([*_words(instance), *getattr(instance, "_portal_words_before", [])]))
 
     def enqueue() -> None:
-        reindex_for_dictionary_change.delay(words)
-        # Once more when every process has read the new dictionary: an article another
-        # process indexed meanwhile with the old one is re-indexed then.
-        reindex_for_dictionary_change.apply_async(
-            (words,), countdown=2 * DICTIONARY_RECHECK_SECONDS
-        )
+        try:
+            broker.send(reindex_for_dictionary_change, args=(words,))
+            # Once more when every process has read the new dictionary: an article another
+            # process indexed meanwhile with the old one is re-indexed then.
+            broker.send(
+                reindex_for_dictionary_change,
+                args=(words,),
+                countdown=2 * DICTIONARY_RECHECK_SECONDS,
+            )
+        except broker.BrokerUnavailable:
+            # Here and now, rather than an editor's 500 and a word that finds nothing until
+            # someone runs update_index (the second pass is left out: the outage is logged).
+            reindex_objects_containing(words)
 
     transaction.on_commit(enqueue)

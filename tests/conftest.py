@@ -94,7 +94,7 @@ def _media_root(settings, tmp_path):
 def _fresh_process_state():
     """Each test reads the editors' dictionary anew (a test's words are rolled back with it),
     in-memory counts of another test's pages are not written into this test's database, nor
-    are suggestions built from them, no engine is still thought down, and
+    are suggestions built from them, no engine or broker is still thought down, and
     the cache (feeds, rate-limit counters, queued-task markers) starts empty. Counts a test
     leaves are forgotten after it too: written at exit, they went into the database the
     settings name once the test database was gone (var/portal.sqlite3, the demo's)."""
@@ -112,6 +112,9 @@ def _fresh_process_state():
     from search.backends import opensearch as opensearch_backend
 
     opensearch_backend._unreachable_until.clear()  # an engine another test found down
+    from portal import broker
+
+    broker._down_until.clear()  # a broker another test found down
     for alias in caches:  # default, readers (热搜's readers seen)
         caches[alias].clear()
     view_counter.discard_pending()
@@ -175,3 +178,38 @@ def celery_worker_on_redis(redis_url, transactional_db, django_db_serialized_rol
     with celery_app_on(redis_url) as app:
         with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=30):
             yield app
+
+
+@pytest.fixture
+def broker_down():
+    """The portal's Celery app sending to a Redis that is down: a port that accepts each
+    connection and closes it at once. Yields the list of connections it accepted."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    accepted: list[int] = []
+
+    def accept():
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                return
+            accepted.append(1)
+            connection.close()
+
+    threading.Thread(target=accept, daemon=True).start()
+    from portal.celery import app
+
+    working = app.conf.broker_url  # no result backend, as in production
+    app.conf.broker_url = f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    app._after_fork()  # producers reconnect with the new URL
+    try:
+        yield accepted
+    finally:
+        app.conf.broker_url = working
+        app._after_fork()
+        server.close()

@@ -49,7 +49,7 @@ def test_healthz_answers_a_probe_from_any_host_and_says_what_failed(client, sett
     settings.ALLOWED_HOSTS = ["portal.example.edu.cn"]
     response = client.get("/healthz", HTTP_HOST="127.0.0.1:8000")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "cache": "ok", "status": "ok"}
+    assert response.json() == {"database": "ok", "static": "ok", "cache": "ok", "status": "ok"}
     assert client.get("/", HTTP_HOST="127.0.0.1:8000").status_code == 400  # the rest: refused
 
 
@@ -60,6 +60,32 @@ def test_healthz_says_degraded_while_redis_is_down(client, redis_down):
     assert response.status_code == 200
     assert response.json()["status"] == "degraded" and response.json()["database"] == "ok"
     assert response.json()["cache"].startswith("error: ")
+
+
+def test_healthz_says_down_when_collectstatic_was_not_run(client, portal, settings, tmp_path):
+    """Production's manifest storage without its manifest fails every page (a ValueError in
+    {% static %}), yet /healthz answered "ok" and the probe kept the process in service."""
+    from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    client.raise_request_exception = False
+    assert client.get("/", HTTP_HOST="national.test").status_code == 500  # what it reports
+    response = client.get("/healthz", HTTP_HOST="127.0.0.1:8000")
+    assert response.status_code == 503
+    assert response.json()["status"] == "down"
+    assert "collectstatic" in response.json()["static"]
+
+    # collectstatic wrote its manifest; a process started after it serves.
+    written = ManifestStaticFilesStorage(location=tmp_path)
+    written.hashed_files = {"css/portal.css": "css/portal.0123456789ab.css"}
+    written.save_manifest()
+    settings.STORAGES = {**settings.STORAGES}  # a new process: the storage is built anew
+    response = client.get("/healthz", HTTP_HOST="127.0.0.1:8000")
+    assert response.status_code == 200 and response.json()["static"] == "ok"
 
 
 @pytest.fixture
@@ -131,9 +157,11 @@ def test_a_schedule_is_sent_while_the_cache_is_down(redis_down):
     from django.utils import timezone
 
     from articles.scheduling import _send_once
+    from portal.celery import app as portal_app
 
     class Broker:  # stands in for Celery's task: what would have been sent
         sent = []
+        app = portal_app  # the broker it would have been sent to
 
         def apply_async(self, **kwargs):
             self.sent.append(kwargs)
