@@ -446,9 +446,9 @@ class TieredResults:
     def total(self) -> int:
         return self.exact_count + self.looser_count
 
-    def _tier(self, results, start: int, stop: int) -> tuple[list, int]:
+    def _tier(self, results, start: int, stop: int, window=None) -> tuple[list, int]:
         if start == 0:
-            window = results[0:stop]
+            window = window if window is not None else results[0:stop]
             items = list(window)
             matched = getattr(window, "matched", None)
             count = matched if matched is not None else results.count()
@@ -461,6 +461,15 @@ class TieredResults:
 
     def page(self, start: int, stop: int) -> list:
         """The results from start to stop; sets exact_count and looser_count."""
+        if start == 0 and self.looser is not None and not self.looser_only_without_exact:
+            # The first page needs both tiers (the looser one's results or its count): in one
+            # round trip where the backend can (OpenSearch: 1.7 requests a search before).
+            exact, looser = self.exact[0:stop], self.looser[0:stop]
+            fetch_with = getattr(exact, "fetch_with", None)
+            if fetch_with is not None and fetch_with(looser):
+                items, self.exact_count = self._tier(self.exact, 0, stop, exact)
+                more, self.looser_count = self._tier(self.looser, 0, stop, looser)
+                return items + more[: max(stop - self.exact_count, 0)]
         items, self.exact_count = self._tier(self.exact, start, stop)
         if self.looser is None:
             return items

@@ -183,6 +183,10 @@ class AutocompleteQueryCompiler(
     letters_for_punctuation = False
 
 
+# The largest window modelsearch fetches without scrolling (its PAGE_SIZE); so does fetch_with.
+MSEARCH_WINDOW = 100
+
+
 class SearchResults(OpenSearch3SearchResults):
     """A page of results that also tells how many matched (`matched`), from the same request:
     the search service then needs no separate count round trip (search.services).
@@ -208,6 +212,55 @@ class SearchResults(OpenSearch3SearchResults):
         return self._engine_or_database(
             lambda: list(super(SearchResults, self)._do_search()), self._database_window
         )
+
+    def fetch_with(self, *others: SearchResults) -> bool:
+        """Fetch this window and others in one round trip (the engine's _msearch) and their
+        articles in one database query: a search page asks for the exact matches and the
+        looser tier (or its count) together. The windows must be searches of one queryset
+        (the objects found for one are taken for the others). False, with nothing fetched,
+        where that cannot be done; each window is then fetched by itself, as before (with
+        the database backend answering while the engine is down)."""
+        windows = [self, *others]
+        if self.backend.engine_marked_down() or any(
+            w.stop is None
+            or w.stop - w.start > MSEARCH_WINDOW
+            or w._results_cache is not None
+            or w._score_field
+            for w in windows
+        ):
+            return False
+        queryset = self.query_compiler.queryset
+        index = self.backend.get_index_for_model(queryset.model).name
+        lines: list[dict] = []
+        for window in windows:
+            body = window._get_es_body()
+            body.update(
+                {
+                    "from": window.start,
+                    "size": window.stop - window.start,
+                    "_source": False,
+                    window.fields_param_name: "pk",
+                    "track_total_hits": True,
+                }
+            )
+            lines += [{"index": index}, body]
+        try:
+            responses = self.backend.es.msearch(body=lines, **self.backend.search_request_options)[
+                "responses"
+            ]
+        except TransportError as exc:
+            if engine_unavailable(exc):
+                self.backend.mark_engine_down(exc)
+            return False  # each window by itself: the fallback, or the error as it was
+        if any("error" in response for response in responses):
+            return False  # a missing index, say: the windows' own path says what it is
+        self.backend.engine_answered()
+        pks = [[hit["fields"]["pk"][0] for hit in r["hits"]["hits"]] for r in responses]
+        found = {str(obj.pk): obj for obj in queryset.filter(pk__in={pk for p in pks for pk in p})}
+        for window, response, window_pks in zip(windows, responses, pks, strict=True):
+            window._results_cache = [found[str(pk)] for pk in window_pks if str(pk) in found]
+            window.matched = response["hits"]["total"]["value"]
+        return True
 
     def _do_count(self):
         return self._engine_or_database(

@@ -186,6 +186,52 @@ def test_equal_scores_come_newest_first_as_on_the_database_backend(
     assert titles(client, "开放日") == newest_first
 
 
+def test_a_first_page_asks_the_engine_once_for_both_tiers(client, opensearch, portal):
+    """The exact matches and the looser tier (its results, or its count) came in two round
+    trips, and their articles in two database queries: 1.7 engine requests a search on the
+    dev corpus. One _msearch now; the tiers, counts and pages are as before."""
+    from opensearchpy.transport import Transport
+
+    section = portal.national_section
+    exact = {ArticlePageFactory(parent=section, title=f"校园足球联赛第{n}轮", body=[]).title
+             for n in range(1, 4)}  # fmt: skip
+    looser = {ArticlePageFactory(parent=section, title=f"校园开放日第{n}场", body=[]).title
+              for n in range(1, 7)}  # fmt: skip
+    looser |= {ArticlePageFactory(parent=section, title=f"足球友谊赛第{n}场", body=[]).title
+               for n in range(1, 8)}  # fmt: skip
+    refresh(opensearch)
+    sent = []
+    perform_request = Transport.perform_request
+
+    def counted(transport, method, url, *args, **kwargs):
+        sent.append(url)
+        return perform_request(transport, method, url, *args, **kwargs)
+
+    def ask(**params):
+        sent.clear()
+        response = client.get(
+            "/search/api/", {"q": "校园 足球", **params}, HTTP_HOST="national.test"
+        )
+        assert response.status_code == 200, response.content
+        return json.loads(response.content), list(sent)
+
+    Transport.perform_request = counted
+    try:
+        first, first_sent = ask(size=10)
+        few, few_sent = ask(size=2)  # the exact tier fills the page: the looser one counted
+        second, _ = ask(size=10, page=2)
+    finally:
+        Transport.perform_request = perform_request
+    assert [url.rsplit("/", 1)[-1] for url in first_sent + few_sent] == ["_msearch", "_msearch"]
+    assert (first["total"], first["exact_total"]) == (16, 3)
+    got = [r["title"] for r in first["results"]]
+    assert set(got[:3]) == exact and set(got[3:]) <= looser and len(got) == 10
+    assert (few["total"], few["exact_total"]) == (16, 3)
+    assert {r["title"] for r in few["results"]} < exact and len(few["results"]) == 2
+    rest = [r["title"] for r in second["results"]]
+    assert set(rest) == looser - set(got) and len(rest) == 6
+
+
 def test_articles_below_a_section_taken_offline_are_not_found_on_the_engine(
     client, opensearch, portal
 ):
