@@ -96,6 +96,9 @@ def _sqlite_backend():
         prepare_field = _segmented(base.ObjectIndexer.prepare_field)
 
     class Index(base.SQLiteIndex):
+        def __str__(self):  # update_index prints it ("Rebuilding index …"), not an object repr
+            return base.IndexEntry._meta.db_table
+
         def add_items(self, model, objs):
             if not model.get_search_fields():
                 return
@@ -252,6 +255,9 @@ def _postgres_backend():
         prepare_field = _segmented(base.ObjectIndexer.prepare_field)
 
     class Index(base.PostgresIndex):
+        def __str__(self):  # update_index prints it ("Rebuilding index …"), not an object repr
+            return base.IndexEntry._meta.db_table
+
         def add_items(self, model, objs):
             """A batch in one statement (INSERT … ON CONFLICT DO UPDATE), not an update,
             then an insert, per object."""

@@ -575,3 +575,13 @@ def test_operator_words_from_other_engines_mean_what_their_key_says(client, port
     assert titles(client, "科比 or 湖人", exact=True) == ["科比与湖人"]
     assert titles(client, "rock and roll", exact=True) == ["rock and roll 之夜"]
     assert sorted(titles(client, "and")) == ["Q and A 答疑", "rock and roll 之夜"]  # alone: a word
+
+
+def test_update_index_names_the_database_index(portal):
+    """It printed "Rebuilding index <search.backends.database….Index object at 0x7f…>"."""
+    import io
+
+    out = io.StringIO()
+    call_command("update_index", stdout=out)
+    assert "object at 0x" not in out.getvalue()
+    assert "Rebuilding index wagtailsearch_indexentry" in out.getvalue()
