@@ -14,6 +14,8 @@ import logging
 import threading
 import time
 
+from kombu.exceptions import OperationalError
+
 logger = logging.getLogger(__name__)
 RETRY_SECONDS = 30.0
 
@@ -24,7 +26,8 @@ _lock = threading.Lock()
 
 
 class BrokerUnavailable(Exception):
-    """The task was not sent: the broker failed just now or within RETRY_SECONDS."""
+    """The task was not sent: the broker failed just now or within RETRY_SECONDS (or the
+    message could not be made). No URL in it: a broker URL may hold a password."""
 
 
 def send(task, **options):
@@ -32,10 +35,10 @@ def send(task, **options):
     alone after a failure."""
     url = str(task.app.conf.broker_url)
     if time.monotonic() < _down_until.get(url, 0.0):
-        raise BrokerUnavailable(url)
+        raise BrokerUnavailable()
     try:
         return task.apply_async(**options)
-    except Exception as exc:  # noqa: BLE001 (kombu/redis raise many kinds)
+    except (OperationalError, OSError) as exc:  # the broker's connection (kombu wraps it)
         with _lock:
             first = time.monotonic() >= _down_until.get(url, 0.0)
             _down_until[url] = time.monotonic() + RETRY_SECONDS
@@ -46,4 +49,7 @@ def send(task, **options):
                 exc.__class__.__name__,
                 RETRY_SECONDS,
             )
-        raise BrokerUnavailable(url) from exc
+        raise BrokerUnavailable() from exc
+    except Exception as exc:  # noqa: BLE001 (this message, not the broker: others still go)
+        logger.exception("task %s not sent", getattr(task, "name", task))
+        raise BrokerUnavailable() from exc

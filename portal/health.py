@@ -46,9 +46,13 @@ def check() -> dict[str, str]:
 def _static_files() -> str:
     # The production storage reads staticfiles.json once, when first used; without it every
     # {% static %} raises ValueError (a 500 on every page) until the process restarts.
-    storage = staticfiles_storage
-    if isinstance(storage, ManifestFilesMixin) and not storage.hashed_files:
-        return "error: no static files manifest (run manage.py collectstatic, then restart)"
+    try:
+        storage = staticfiles_storage
+        strict = isinstance(storage, ManifestFilesMixin) and storage.manifest_strict
+        if strict and not storage.hashed_files:
+            return "error: no static files manifest (run manage.py collectstatic, then restart)"
+    except Exception as exc:  # noqa: BLE001 (a manifest that is not JSON, no STATIC_ROOT …)
+        return f"error: {exc.__class__.__name__}"
     return "ok"
 
 

@@ -155,6 +155,22 @@ class PendingIndexUpdate(models.Model):
         return f"{self.action} {self.app_label}.{self.model_name}:{self.object_pk}"
 
 
+class PendingDictionaryReindex(models.Model):
+    """Words of a dictionary change whose re-index task could not be sent (Redis down); the
+    beat's replay runs it once Redis answers (search.tasks.replay_missed_index_updates). A
+    scan of every indexed object is too long to run in the editor's request."""
+
+    words = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待补词典重建索引")
+        verbose_name_plural = _("待补词典重建索引")
+
+    def __str__(self):
+        return "、".join(self.words)
+
+
 class SiteQueryDailyHits(models.Model):
     """How often readers of one site searched a query on one day: that site's 热搜.
 

@@ -352,7 +352,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # with acks_late, do not hoard tasks a de
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # wait for the broker at start (Celery 6 default)
 CELERY_BEAT_SCHEDULE = {
     # Index updates the search engine missed while it was unreachable, sent again once it
-    # answers; a no-op without SEARCH_URL (nothing is ever recorded).
+    # answers (nothing is recorded without SEARCH_URL), and dictionary re-indexes that could
+    # not be queued while Redis was down.
     "replay-missed-index-updates": {
         "task": "search.tasks.replay_missed_index_updates",
         "schedule": 60.0,
