@@ -1,10 +1,9 @@
 from celery import shared_task
 from modelsearch.backends import get_search_backend
 
-from .models import PendingDictionaryReindex
 from .outbox import replay_missed
 from .querylog import prune_query_log as prune
-from .reindex import reindex_objects_containing
+from .reindex import reindex_objects_containing, run_pending_reindexes
 
 
 @shared_task(name="search.tasks.reindex_for_dictionary_change")
@@ -17,15 +16,7 @@ def reindex_for_dictionary_change(words: list[str]) -> int:
 def replay_missed_index_updates() -> int:
     """Send the engine the index updates it missed while unreachable, and run the dictionary
     re-indexes that could not be queued while Redis was down; return how many objects."""
-    return replay_missed(get_search_backend("default")) + replay_dictionary_reindexes()
-
-
-def replay_dictionary_reindexes() -> int:
-    done = 0
-    for pending in PendingDictionaryReindex.objects.order_by("pk"):
-        done += reindex_objects_containing(pending.words)
-        pending.delete()  # after the re-index: a worker killed meanwhile leaves it for the next
-    return done
+    return replay_missed(get_search_backend("default")) + run_pending_reindexes()
 
 
 @shared_task(name="search.tasks.prune_query_log")

@@ -86,11 +86,11 @@ def test_editing_a_word_reindexes_what_held_the_old_one(
     article lacks, the article is re-indexed all the same and 情怀 is found again."""
     import time
 
-    import search.signals
+    import search.reindex
 
     # The second, delayed re-index of the added word runs (and is done) before the edit, so
     # only the edit's own re-index can bring the article back.
-    monkeypatch.setattr(search.signals, "DICTIONARY_RECHECK_SECONDS", 0.25)
+    monkeypatch.setattr(search.reindex, "DICTIONARY_RECHECK_SECONDS", 0.25)
 
     def wait_for(q, expected):
         deadline = time.monotonic() + 30
