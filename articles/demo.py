@@ -16,6 +16,7 @@ from wagtail.models import Site
 
 from home.models import HomePage, PortalSiteSettings
 from home.services import ensure_site, remove_wagtail_welcome_page
+from home.sites import sites_changed
 
 from .importer import ArticleImporter, LineError, parse_line
 from .models import PublishingAccount, SectionPage
@@ -137,6 +138,7 @@ def _served_on(port: int) -> None:
     for hostname in (NATIONAL["hostname"], INSTITUTION["hostname"]):
         if not Site.objects.filter(hostname=hostname, port=port).exists():
             Site.objects.filter(hostname=hostname).update(port=port)
+            sites_changed()  # update() sends no signal
 
 
 def _address(port: int) -> str:

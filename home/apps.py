@@ -24,7 +24,10 @@ class HomeConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import get_user_model
 
-        from . import checks  # noqa: F401 (registers the system checks)
+        from . import (
+            checks,  # noqa: F401 (registers the system checks)
+            sites,  # noqa: F401 (its receivers note a change of the sites)
+        )
 
         # Wagtail names people by get_full_name() everywhere (history, 工作流, locks, the
         # users list, report filters); Django's puts the given name first: 运维 赵. Django

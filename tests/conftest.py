@@ -115,6 +115,9 @@ def _fresh_process_state():
     from portal import broker
 
     broker._down_until.clear()  # a broker another test found down
+    from home import sites
+
+    sites._table = None  # the sites another test's requests looked up
     for alias in caches:  # default, readers (热搜's readers seen)
         caches[alias].clear()
     view_counter.discard_pending()
