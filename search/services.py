@@ -466,7 +466,7 @@ class TieredResults:
             # round trip where the backend can (OpenSearch: 1.7 requests a search before).
             exact, looser = self.exact[0:stop], self.looser[0:stop]
             fetch_with = getattr(exact, "fetch_with", None)
-            if fetch_with is not None and fetch_with(looser):
+            if fetch_with is not None and fetch_with(looser, fill=True):
                 items, self.exact_count = self._tier(self.exact, 0, stop, exact)
                 more, self.looser_count = self._tier(self.looser, 0, stop, looser)
                 return items + more[: max(stop - self.exact_count, 0)]

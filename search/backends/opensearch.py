@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import os
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -37,6 +38,7 @@ from modelsearch.backends.opensearch3 import (
 from modelsearch.index import AutocompleteField, SearchField, class_is_indexed
 from modelsearch.query import And, Not
 from modelsearch.utils import deep_update
+from opensearchpy import OpenSearch
 from opensearchpy.exceptions import ConnectionError as EngineConnectionError
 from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, RequestError, TransportError
 from opensearchpy.helpers import BulkIndexError
@@ -105,6 +107,23 @@ _prepared: set[tuple[str, str, str]] = set()
 
 logger = logging.getLogger(__name__)
 Answer = TypeVar("Answer")
+
+
+# One client per engine address and options, per process. modelsearch builds a backend for
+# each search (get_search_backend), and each backend a client with its own connection pool,
+# so every search opened a new connection: reusing one, a search's round trip took 3.3 ms
+# instead of 6.5 (a one-hit search on the dev corpus's index). The process id is part of the
+# key: a client made before a fork (a Celery pool, gunicorn's preload) must not share its
+# sockets with the children. opensearch-py's clients are thread-safe.
+_clients: dict[tuple[int, str], OpenSearch] = {}
+
+
+def shared_client(hosts, **options) -> OpenSearch:
+    key = (os.getpid(), repr((hosts, sorted(options.items()))))
+    client = _clients.get(key)
+    if client is None:
+        client = _clients.setdefault(key, OpenSearch(hosts=hosts, **options))
+    return client
 
 
 def _segment(value, pairs: bool = True):
@@ -213,13 +232,19 @@ class SearchResults(OpenSearch3SearchResults):
             lambda: list(super(SearchResults, self)._do_search()), self._database_window
         )
 
-    def fetch_with(self, *others: SearchResults) -> bool:
+    def fetch_with(self, *others: SearchResults, fill: bool = False) -> bool:
         """Fetch this window and others in one round trip (the engine's _msearch) and their
         articles in one database query: a search page asks for the exact matches and the
         looser tier (or its count) together. The windows must be searches of one queryset
         (the objects found for one are taken for the others). False, with nothing fetched,
         where that cannot be done; each window is then fetched by itself, as before (with
-        the database backend answering while the engine is down)."""
+        the database backend answering while the engine is down).
+
+        `fill`: the windows are tiers of one page, each shown after the one before, so a
+        later window's results are only those that fit in the room the earlier ones leave
+        in this window's size (its `matched` is still its whole count). A page of exact
+        matches then builds no article of the looser tier: 10 fewer pages to load for most
+        searches (2.5 ms here)."""
         windows = [self, *others]
         if self.backend.engine_marked_down() or any(
             w.stop is None
@@ -256,6 +281,11 @@ class SearchResults(OpenSearch3SearchResults):
             return False  # a missing index, say: the windows' own path says what it is
         self.backend.engine_answered()
         pks = [[hit["fields"]["pk"][0] for hit in r["hits"]["hits"]] for r in responses]
+        if fill:
+            room = self.stop - self.start
+            for window_pks in pks:
+                del window_pks[max(room, 0) :]
+                room -= len(window_pks)
         found = {str(obj.pk): obj for obj in queryset.filter(pk__in={pk for p in pks for pk in p})}
         for window, response, window_pks in zip(windows, responses, pks, strict=True):
             window._results_cache = [found[str(pk)] for pk in window_pks if str(pk) in found]
@@ -370,6 +400,7 @@ class ChineseIndex(OpenSearch3Index):
 
 
 class ChineseOpenSearchBackend(OpenSearch3SearchBackend):
+    client_class = staticmethod(shared_client)
     mapping_class = ChineseMapping
     index_class = ChineseIndex
     results_class = SearchResults
