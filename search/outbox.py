@@ -6,6 +6,7 @@ import logging
 
 from django.apps import apps
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,48 @@ def record_missed(obj, action: str, backend_name: str = "default") -> None:
             )
     except DatabaseError:
         logger.exception("could not record a missed index update for %r", obj)
+
+
+def note_pending(objects: list, backend_name: str = "default"):
+    """Record index updates about to be sent (one statement for them all); returns the time
+    they were recorded, for forget_pending."""
+    from .models import PendingIndexUpdate
+
+    rows = [
+        PendingIndexUpdate(
+            backend_name=backend_name,
+            app_label=obj._meta.app_label,
+            model_name=obj._meta.model_name,
+            object_pk=str(obj.pk),
+            action="update",
+        )
+        for obj in objects
+    ]
+    PendingIndexUpdate.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["backend_name", "app_label", "model_name", "object_pk"],
+        update_fields=["action", "updated_at"],
+    )
+    return timezone.now()
+
+
+def forget_pending(objects: list, backend_name: str, noted_at) -> None:
+    """The updates note_pending recorded were sent: their rows go, unless an update was
+    recorded for the object since (it is the replay's)."""
+    from .models import PendingIndexUpdate
+
+    by_model: dict[tuple[str, str], list[str]] = {}
+    for obj in objects:
+        by_model.setdefault((obj._meta.app_label, obj._meta.model_name), []).append(str(obj.pk))
+    for (app_label, model_name), pks in by_model.items():
+        PendingIndexUpdate.objects.filter(
+            backend_name=backend_name,
+            app_label=app_label,
+            model_name=model_name,
+            object_pk__in=pks,
+            updated_at__lte=noted_at,
+        ).delete()
 
 
 def replay_missed(backend, backend_name: str = "default", limit: int = 1000) -> int:

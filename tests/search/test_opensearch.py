@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models.signals import post_init
 from modelsearch.backends import get_search_backend
 from wagtail.models import Page
@@ -277,8 +278,11 @@ def test_articles_below_a_section_taken_offline_are_not_found_on_the_engine(
     assert found()[1] == 3
 
 
-def test_seed_article_phrases_filters_and_sort(client, opensearch, portal, shared_dir):
-    call_command("import_articles", str(shared_dir / "seed" / "seed-article.jsonl"))
+def test_seed_article_phrases_filters_and_sort(
+    client, opensearch, portal, shared_dir, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the engine is written on commit
+        call_command("import_articles", str(shared_dir / "seed" / "seed-article.jsonl"))
     account = PublishingAccountFactory(slug="os")
     ArticlePageFactory(
         parent=portal.national_section, title="红船精神研讨", account=account, body=[]
@@ -525,6 +529,44 @@ def test_a_university_editor_searches_the_account_chooser_on_the_engine(client, 
     if html.startswith("{"):
         html = json.loads(html)["html"]
     assert "本校红船育人号" in html and "全国红船育人号" not in html
+
+
+def test_an_import_rolled_back_leaves_nothing_in_the_engine(
+    tmp_path, opensearch, portal, django_capture_on_commit_callbacks
+):
+    """An import's batch went to the engine before it committed: a batch rolled back (an
+    import interrupted, a failed commit) left documents of articles that do not exist, which
+    the search pages hid but counted. The engine is written once the batch commits; until
+    then its articles wait in the outbox, so a process stopped after the commit loses none."""
+    from search.models import PendingIndexUpdate
+
+    lines = [{"id": f"rb-{n}", "title": f"回滚测试第{n}篇", "section": "要闻"} for n in range(3)]
+    path = tmp_path / "rb.jsonl"
+    path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n")
+    index = opensearch.get_index_for_model(ArticlePage)
+
+    def in_engine() -> int:  # documents in the index
+        refresh(opensearch)
+        return opensearch.es.count(index=index.name)["count"]
+
+    before = in_engine()
+
+    with django_capture_on_commit_callbacks(execute=True) as written:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            call_command("import_articles", str(path), stdout=io.StringIO())
+            assert ArticlePage.objects.filter(external_id__startswith="rb-").count() == 3
+            # noted in the outbox, in the batch's transaction, for the write after it
+            assert PendingIndexUpdate.objects.count() == 3
+            raise RuntimeError("the transaction rolls back")
+    assert written == [] and in_engine() == before
+    assert not ArticlePage.objects.filter(external_id__startswith="rb-").exists()
+    assert not PendingIndexUpdate.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_articles", str(path), stdout=io.StringIO())
+        assert PendingIndexUpdate.objects.count() == 3  # the commit not yet run
+    assert in_engine() == before + 3
+    assert not PendingIndexUpdate.objects.exists()  # written: nothing left to replay
 
 
 def test_searches_reuse_one_connection_to_the_engine(client, opensearch, portal):
