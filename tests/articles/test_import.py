@@ -720,7 +720,7 @@ def test_articles_the_editor_could_not_save_again_are_refused(tmp_path, portal, 
 
 
 def test_an_unreachable_search_engine_is_one_warning_not_tracebacks(
-    tmp_path, portal, settings, capsys, caplog
+    tmp_path, portal, settings, capsys, caplog, django_capture_on_commit_callbacks
 ):
     from search.models import PendingIndexUpdate
 
@@ -736,7 +736,8 @@ def test_an_unreachable_search_engine_is_one_warning_not_tracebacks(
     path = write_jsonl(
         tmp_path / "down.jsonl", {"id": "s-1", "title": "一"}, {"id": "s-2", "title": "二"}
     )
-    call_command("import_articles", path)
+    with django_capture_on_commit_callbacks(execute=True):  # the engine's write, on commit
+        call_command("import_articles", path)
     out = capsys.readouterr().out
     assert [record for record in caplog.records if record.exc_info] == []
     warnings = [line for line in out.splitlines() if "搜索索引未能更新" in line]
