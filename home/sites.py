@@ -2,7 +2,7 @@
 
 Wagtail's `Site.find_for_request` runs one query per request (sites by hostname, with the root
 page): 3.3 ms here, most of it building the query and the page object, on every page of the
-portal, the search API included (a third of its time besides the engine's). Wagtail keeps the
+portal (a search API request takes 25-30 ms on OpenSearch). Wagtail keeps the
 answer on the request (`request._wagtail_site`, its documented place); `SiteMiddleware` puts it
 there from this process's table, which holds Wagtail's own answer for each hostname and port
 seen.
@@ -11,7 +11,8 @@ The table is kept while the sites are as they were: a change (a Site saved or de
 root page saved, moved or deleted) writes a new generation into the shared cache once
 committed, and each process compares it with its table's before use, so every process of the
 portal (Redis in production; the file cache of the embedded set-up) sees the change on its
-next request. A table is filled only outside a transaction: what a transaction reads may yet
+next request (and every process reads its sites anew each minute, should a generation have
+been lost). A table is filled only outside a transaction: what a transaction reads may yet
 be rolled back. Without the cache (Redis unreachable) every request asks the database, as
 Wagtail does. Wagtail tried such a cache itself (wagtail/wagtail#4142) and did not merge it.
 """
@@ -36,17 +37,23 @@ GENERATION_KEY = "portal:sites:generation"
 # ALLOWED_HOSTS Django refuses the request, but a development set-up allows any).
 MAX_HOSTS = 256
 ROOTS_RECHECK_SECONDS = 1.0
+# A table is read anew after this long whatever the generation says: a new generation the
+# cache failed to take (Redis unreachable as a site changed) leaves processes behind a
+# minute at most. One site query a hostname a minute.
+TABLE_MAX_AGE_SECONDS = 60.0
 
 
 class _Table:
     def __init__(self, generation: str):
         self.generation = generation
+        self.made_at = time.monotonic()
         self.checked_at = time.monotonic()  # when the generation was last compared
         self.sites: dict[tuple[str, int], Site | None] = {}
         self.root_page_ids: set[int] | None = None
 
 
 _table: _Table | None = None
+_UNKNOWN = object()
 _lock = threading.Lock()
 
 
@@ -70,7 +77,11 @@ def _current_table(in_transaction: bool = False) -> _Table | None:
     if generation is None:
         return None
     with _lock:
-        if _table is None or _table.generation != generation:
+        if (
+            _table is None
+            or _table.generation != generation
+            or time.monotonic() - _table.made_at > TABLE_MAX_AGE_SECONDS
+        ):
             _table = _Table(generation)
         _table.checked_at = time.monotonic()
         return _table
@@ -81,8 +92,10 @@ def site_for_hostname(hostname: str, port: int) -> Site | None:
     of the default site, the default site), from this process's table when it can."""
     table = _current_table()
     key = (hostname, port)
-    if table is not None and key in table.sites:
-        return table.sites[key]
+    if table is not None:
+        known = table.sites.get(key, _UNKNOWN)  # one read: another thread may clear them
+        if known is not _UNKNOWN:
+            return known
     try:
         site = get_site_for_hostname(hostname, port)
     except Site.DoesNotExist:
@@ -97,7 +110,7 @@ def site_for_hostname(hostname: str, port: int) -> Site | None:
 
 def sites_changed() -> None:
     """Every process reads the sites anew, once the current transaction (if any) commits."""
-    transaction.on_commit(_new_generation)
+    transaction.on_commit(_new_generation, robust=True)  # the commit is done: never fail it
 
 
 def _new_generation() -> None:
@@ -128,8 +141,11 @@ def _site_saved_or_deleted(sender, **kwargs):
     sites_changed()
 
 
+# post_save from any model (a page's own class sends it), post_delete from Page only (deleting
+# a page deletes its Page row too): a post_delete receiver for every model would make Django
+# load every row a QuerySet.delete() removes, to send it the signal.
 @receiver(post_save)
-@receiver(post_delete)
+@receiver(post_delete, sender=Page)
 @receiver(post_page_move)
 def _page_saved_moved_or_deleted(sender, instance, **kwargs):
     # A table's sites hold their root pages (title, path, url_path): a root page changed is a

@@ -76,3 +76,30 @@ def test_without_the_cache_every_request_asks_the_database(client, portal, setti
     assert site_queries(client, "school.test") >= 1
     assert site_queries(client, "school.test") >= 1
     assert "浙ICP备00000002号" in client.get("/", HTTP_HOST="school.test").content.decode()
+
+
+def test_a_change_is_announced_to_the_other_processes_once_committed(client, portal):
+    sites.site_for_hostname("school.test", 80)
+    before = cache.get(sites.GENERATION_KEY)
+    assert before
+    with transaction.atomic():
+        portal.institution.site_name = "嘉兴职院"
+        portal.institution.save()
+        # not yet: another process would read the sites as they were and keep them
+        assert cache.get(sites.GENERATION_KEY) == before
+    assert cache.get(sites.GENERATION_KEY) not in (before, None)
+
+
+def test_deleting_rows_of_other_models_stays_one_statement(portal):
+    """A post_delete receiver for every model would make Django load each row a delete()
+    removes, to signal it; only pages are watched."""
+    from search.models import PendingIndexUpdate
+
+    PendingIndexUpdate.objects.bulk_create(
+        PendingIndexUpdate(app_label="articles", model_name="articlepage", object_pk=str(n))
+        for n in range(5)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        PendingIndexUpdate.objects.all().delete()
+    verbs = [q["sql"].split()[0] for q in queries.captured_queries]
+    assert [v for v in verbs if v in ("SELECT", "DELETE")] == ["DELETE"], verbs
