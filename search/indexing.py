@@ -55,9 +55,11 @@ def index_in_bulk(model, objects: Iterable) -> None:
         # A backend on a service of its own (ours on OpenSearch says what makes it
         # unavailable), not in the database's transaction.
         if hasattr(backend, "engine_unavailable") and connection.in_atomic_block:
-            noted_at = note_pending(objects, name)
+            noted = note_pending(objects, name)
+            # robust: the batch is committed by then; what fails is logged, left for replay
             transaction.on_commit(
-                functools.partial(_write_noted, backend, name, model, objects, noted_at)
+                functools.partial(_write_noted, backend, name, model, objects, noted),
+                robust=True,
             )
             continue
         _write(backend, name, model, objects)
@@ -73,15 +75,18 @@ def _write(backend, name: str, model, objects: list) -> None:
             raise
 
 
-def _write_noted(backend, name: str, model, objects: list, noted_at) -> None:
-    """After the commit: the bulk write, then the outbox rows it made needless. Should the
-    bulk write fail, each object is tried alone (one refused document costs the others
-    nothing); what still fails stays in the outbox, and its error is logged."""
+def _write_noted(backend, name: str, model, objects: list, noted: dict) -> None:
+    """After the commit: the bulk write, then the outbox rows it made needless. With the
+    engine unreachable they stay, all of them, for the replay. Should the engine refuse the
+    bulk write, each object is tried alone (one refused document costs the others nothing);
+    what still fails stays in the outbox, and its error is logged."""
+    if backend.engine_marked_down():
+        return
     try:
         backend.add_bulk(model, objects)
         written = objects
     except Exception:
-        if backend.engine_marked_down():  # unreachable: the outbox keeps them all for replay
+        if backend.engine_marked_down():
             return
         written = []
         for obj in objects:
@@ -92,4 +97,4 @@ def _write_noted(backend, name: str, model, objects: list, noted_at) -> None:
                                  "backend", model.__name__, obj.pk, name)  # fmt: skip
             else:
                 written.append(obj)
-    forget_pending(written, name, noted_at)
+    forget_pending(noted, written)

@@ -6,7 +6,7 @@ import logging
 
 from django.apps import apps
 from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.db.models import Q
 
 logger = logging.getLogger(__name__)
 
@@ -29,46 +29,51 @@ def record_missed(obj, action: str, backend_name: str = "default") -> None:
         logger.exception("could not record a missed index update for %r", obj)
 
 
-def note_pending(objects: list, backend_name: str = "default"):
-    """Record index updates about to be sent (one statement for them all); returns the time
-    they were recorded, for forget_pending."""
+def _key(obj) -> tuple[str, str, str]:
+    return obj._meta.app_label, obj._meta.model_name, str(obj.pk)
+
+
+def note_pending(objects: list, backend_name: str = "default") -> dict:
+    """Record index updates about to be sent (one statement for them all). Returns the rows
+    as recorded, for forget_pending."""
     from .models import PendingIndexUpdate
 
+    keys = {_key(obj) for obj in objects}
     rows = [
         PendingIndexUpdate(
-            backend_name=backend_name,
-            app_label=obj._meta.app_label,
-            model_name=obj._meta.model_name,
-            object_pk=str(obj.pk),
-            action="update",
+            backend_name=backend_name, app_label=app_label, model_name=model_name,
+            object_pk=object_pk, action="update",
         )
-        for obj in objects
-    ]
+        for app_label, model_name, object_pk in keys
+    ]  # fmt: skip
     PendingIndexUpdate.objects.bulk_create(
         rows,
         update_conflicts=True,
         unique_fields=["backend_name", "app_label", "model_name", "object_pk"],
-        update_fields=["action", "updated_at"],
+        update_fields=["action", "updated_at", "attempts"],
     )
-    return timezone.now()
+    noted = {}
+    for app_label, model_name in {key[:2] for key in keys}:
+        recorded = PendingIndexUpdate.objects.filter(
+            backend_name=backend_name, app_label=app_label, model_name=model_name,
+            object_pk__in=[pk for a, m, pk in keys if (a, m) == (app_label, model_name)],
+        ).values_list("object_pk", "pk", "updated_at")  # fmt: skip
+        for object_pk, pk, updated_at in recorded:
+            noted[(app_label, model_name, object_pk)] = (pk, updated_at)
+    return noted
 
 
-def forget_pending(objects: list, backend_name: str, noted_at) -> None:
-    """The updates note_pending recorded were sent: their rows go, unless an update was
-    recorded for the object since (it is the replay's)."""
+def forget_pending(noted: dict, objects: list) -> None:
+    """The objects' updates that note_pending recorded were sent: their rows go, but only
+    as they were recorded (as replay_missed does): an update recorded since is kept."""
     from .models import PendingIndexUpdate
 
-    by_model: dict[tuple[str, str], list[str]] = {}
-    for obj in objects:
-        by_model.setdefault((obj._meta.app_label, obj._meta.model_name), []).append(str(obj.pk))
-    for (app_label, model_name), pks in by_model.items():
-        PendingIndexUpdate.objects.filter(
-            backend_name=backend_name,
-            app_label=app_label,
-            model_name=model_name,
-            object_pk__in=pks,
-            updated_at__lte=noted_at,
-        ).delete()
+    rows = [noted[_key(obj)] for obj in objects if _key(obj) in noted]
+    for start in range(0, len(rows), 200):  # SQLite's limit on an expression's depth
+        as_noted = Q()
+        for pk, updated_at in rows[start : start + 200]:
+            as_noted |= Q(pk=pk, updated_at=updated_at)
+        PendingIndexUpdate.objects.filter(as_noted).delete()
 
 
 def replay_missed(backend, backend_name: str = "default", limit: int = 1000) -> int:

@@ -587,3 +587,21 @@ def test_searches_reuse_one_connection_to_the_engine(client, opensearch, portal)
     for q in ["思政课", "红船精神", "立德树人", "三全育人", "劳动教育"]:
         search(q)
     assert connections_opened() - before <= 2  # the count's own request, the searches' one
+
+
+def test_an_update_recorded_while_a_batch_is_written_stays_for_the_replay(portal):
+    """A batch's outbox rows go once it is written, but only as the batch noted them: an
+    update recorded for one of its articles since (another process saved it while the
+    engine was down) is kept for the replay."""
+    from search.models import PendingIndexUpdate
+    from search.outbox import forget_pending, note_pending, record_missed
+
+    articles = [ArticlePageFactory(parent=portal.national_section, title=f"批次{n}", body=[])
+                for n in range(3)]  # fmt: skip
+    PendingIndexUpdate.objects.all().delete()
+    noted = note_pending(articles + articles[:1])  # the same article twice: one row
+    assert PendingIndexUpdate.objects.count() == 3
+    record_missed(articles[1], "update")  # later: a newer updated_at
+    forget_pending(noted, articles)
+    kept = PendingIndexUpdate.objects.values_list("object_pk", flat=True)
+    assert list(kept) == [str(articles[1].pk)]
