@@ -19,6 +19,7 @@ Wagtail does. Wagtail tried such a cache itself (wagtail/wagtail#4142) and did n
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 import uuid
@@ -95,7 +96,7 @@ def site_for_hostname(hostname: str, port: int) -> Site | None:
     if table is not None:
         known = table.sites.get(key, _UNKNOWN)  # one read: another thread may clear them
         if known is not _UNKNOWN:
-            return known
+            return _own_copy(known)
     try:
         site = get_site_for_hostname(hostname, port)
     except Site.DoesNotExist:
@@ -105,7 +106,20 @@ def site_for_hostname(hostname: str, port: int) -> Site | None:
             if len(table.sites) >= MAX_HOSTS:
                 table.sites.clear()
             table.sites[key] = site
-    return site
+    return _own_copy(site)
+
+
+def _own_copy(site: Site | None) -> Site | None:
+    """A copy of the table's site and root page for one request (34 µs), as Wagtail gives
+    each request objects of its own: what a request caches on them (the root page's
+    `specific`, the page served for "/") or sets on them stays in that request and thread."""
+    if site is None:
+        return None
+    own = copy.copy(site)
+    root = site._state.fields_cache.get("root_page")
+    if root is not None:
+        own.root_page = copy.copy(root)
+    return own
 
 
 def sites_changed() -> None:

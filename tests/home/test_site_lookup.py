@@ -103,3 +103,18 @@ def test_deleting_rows_of_other_models_stays_one_statement(portal):
         PendingIndexUpdate.objects.all().delete()
     verbs = [q["sql"].split()[0] for q in queries.captured_queries]
     assert [v for v in verbs if v in ("SELECT", "DELETE")] == ["DELETE"], verbs
+
+
+def test_each_request_has_the_site_and_root_page_to_itself(client, portal):
+    """The table's objects are shared by every request and thread of the process; what one
+    request caches or sets on its site or root page (the home page it serves) is its own."""
+    site_queries(client, "school.test")  # the table (and Wagtail's cached site roots) filled
+    first = sites.site_for_hostname("school.test", 80)
+    assert first.root_page.specific.title == "嘉兴职业技术学院"  # cached on this copy
+    first.root_page.title = "仅此请求"
+    first.site_name = "仅此请求"
+    second = sites.site_for_hostname("school.test", 80)
+    assert second.root_page is not first.root_page
+    assert "specific" not in second.root_page.__dict__
+    assert (second.site_name, second.root_page.title) == ("嘉兴职业技术学院", "嘉兴职业技术学院")
+    assert site_queries(client, "school.test") == 0  # still from the table
