@@ -35,32 +35,24 @@ def _key(obj) -> tuple[str, str, str]:
 
 def note_pending(objects: list, backend_name: str = "default") -> dict:
     """Record index updates about to be sent (one statement for them all). Returns the rows
-    as recorded, for forget_pending."""
+    as recorded, for forget_pending: their ids and updated_at as the insert returned and set
+    them (PostgreSQL and SQLite return the ids of the rows updated on conflict too)."""
     from .models import PendingIndexUpdate
 
-    keys = {_key(obj) for obj in objects}
-    rows = [
-        PendingIndexUpdate(
-            backend_name=backend_name, app_label=app_label, model_name=model_name,
-            object_pk=object_pk, action="update",
+    rows = {
+        _key(obj): PendingIndexUpdate(
+            backend_name=backend_name, app_label=obj._meta.app_label,
+            model_name=obj._meta.model_name, object_pk=str(obj.pk), action="update",
         )
-        for app_label, model_name, object_pk in keys
-    ]  # fmt: skip
+        for obj in objects
+    }  # fmt: skip
     PendingIndexUpdate.objects.bulk_create(
-        rows,
+        rows.values(),
         update_conflicts=True,
         unique_fields=["backend_name", "app_label", "model_name", "object_pk"],
         update_fields=["action", "updated_at", "attempts"],
     )
-    noted = {}
-    for app_label, model_name in {key[:2] for key in keys}:
-        recorded = PendingIndexUpdate.objects.filter(
-            backend_name=backend_name, app_label=app_label, model_name=model_name,
-            object_pk__in=[pk for a, m, pk in keys if (a, m) == (app_label, model_name)],
-        ).values_list("object_pk", "pk", "updated_at")  # fmt: skip
-        for object_pk, pk, updated_at in recorded:
-            noted[(app_label, model_name, object_pk)] = (pk, updated_at)
-    return noted
+    return {key: (row.pk, row.updated_at) for key, row in rows.items()}
 
 
 def forget_pending(noted: dict, objects: list) -> None:
