@@ -25,6 +25,7 @@ import io
 import json
 import math
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -58,6 +59,7 @@ ENGINES = {
 }
 TARGETS = {
     "keyword nDCG@10": "≥ 0.62",
+    "keyword nDCG@10, derived": "",
     "phrase nDCG@10": "≥ 0.99",
     "known-item MRR@10": "≥ 0.99",
     "trap false hits": "≤ 2 %",
@@ -188,13 +190,14 @@ def ndcg(ranked: list[str], gains: dict[str, float], k: int = 10) -> float:
 
 def evaluate(ask, queries: list[dict], traps: list[dict]) -> dict[str, float]:
     """The corpus README's metrics for a search function ask(q, size, page) → (ids, ms)."""
-    scores: dict[str, list[float]] = {"keyword": [], "phrase": [], "known_item": []}
+    scores: dict[str, list[float]] = {"keyword": [], "derived": [], "phrase": [], "known_item": []}
     latencies: list[float] = []
     for query in queries:
         ranked, ms = ask(query["query"], 10)
-        latencies.append(ms)
-        if query["kind"] == "keyword":
-            scores["keyword"].append(ndcg(ranked, {d: 1.0 for d in query["relevant"]}))
+        if query["kind"] != "derived":  # latency over the judged queries, as before
+            latencies.append(ms)
+        if query["kind"] in ("keyword", "derived"):
+            scores[query["kind"]].append(ndcg(ranked, {d: 1.0 for d in query["relevant"]}))
         elif query["kind"] == "phrase":
             scores["phrase"].append(ndcg(ranked, {d: float(g) for d, g in query["grades"].items()}))
         else:
@@ -220,6 +223,7 @@ def evaluate(ask, queries: list[dict], traps: list[dict]) -> dict[str, float]:
 
     return {
         "keyword nDCG@10": mean(scores["keyword"]),
+        "keyword nDCG@10, derived": mean(scores["derived"]),
         "phrase nDCG@10": mean(scores["phrase"]),
         "known-item MRR@10": mean(scores["known_item"]),
         "trap false hits": 100 * mean(false_shares),
@@ -293,6 +297,39 @@ def plain_jieba_bm25(corpus: Path, queries: list[dict], traps: list[dict]) -> di
     return {**evaluate(ask, queries, traps), "indexing articles/s": math.nan}
 
 
+def derived_keyword_queries(corpus: Path, taken: set[str]) -> list[dict]:
+    """More keyword queries, made from the corpus' own annotations by the recipe its README
+    gives for the judged ones (without their preference for education and politics): each
+    annotated keyword of 2 to 8 Han characters on 3 to 80 documents, at least 2 of which
+    contain it, in at most max(30, 5 × annotated) documents in all; relevant = the documents
+    annotated with it. The 100 judged keyword queries are too few to tell apart rankings
+    that differ by 0.01 (one query moves the mean by up to 0.01); the dev corpus gives 391
+    more. Query strings already used (judged queries, trap words) are left out. None when
+    the corpus carries no keywords (as the held-out evaluation imports it)."""
+    import collections
+
+    annotated: dict[str, list[str]] = collections.defaultdict(list)
+    texts: list[str] = []
+    ids: list[str] = []
+    for line in corpus.open(encoding="utf-8"):
+        doc = json.loads(line)
+        ids.append(doc["id"])
+        texts.append(f"{doc['title']}\n{doc.get('body') or ''}")
+        for keyword in doc.get("keywords") or []:
+            annotated[keyword].append(len(ids) - 1)
+    han = re.compile(r"[\u4e00-\u9fff]{2,8}")
+    queries = []
+    for keyword, docs in annotated.items():
+        if keyword in taken or not han.fullmatch(keyword) or not 3 <= len(docs) <= 80:
+            continue
+        if sum(keyword in texts[d] for d in docs) < 2:
+            continue
+        if sum(keyword in text for text in texts) > max(30, 5 * len(docs)):
+            continue  # too generic, as the README drops them
+        queries.append({"query": keyword, "relevant": [ids[d] for d in docs], "kind": "derived"})
+    return queries
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "dev-corpus")
@@ -306,6 +343,8 @@ def main() -> None:
     docs, import_seconds = open_benchmark_database(args.corpus, args.postgres)
     queries = [json.loads(line) for line in (args.corpus / "queries.jsonl").open(encoding="utf-8")]
     traps = [json.loads(line) for line in (args.corpus / "traps.jsonl").open(encoding="utf-8")]
+    taken = {q["query"] for q in queries} | {t["query"] for t in traps}
+    queries += derived_keyword_queries(args.corpus / "corpus.jsonl", taken)
     if args.queries:  # a quick run: every kind of query still measured
         kinds = sorted({query["kind"] for query in queries})
         queries = [
@@ -330,9 +369,11 @@ def main() -> None:
 
     from django.db import connection
 
+    derived = sum(query["kind"] == "derived" for query in queries)
     print(f"\ndatabase: {connection.vendor}; corpus: {docs} documents (imported without keywords"
           + (f", import took {import_seconds:.0f} s" if import_seconds else ", cached import")
-          + f"); {len(queries)} queries, {len(traps)} traps; API called in-process")  # fmt: skip
+          + f"); {len(queries) - derived} judged queries and {derived} derived keyword queries, "
+          f"{len(traps)} traps; API called in-process")  # fmt: skip
     header = ["metric", *engines, "target"]
 
     def cell(value: float, metric: str) -> str:
