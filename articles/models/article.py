@@ -233,17 +233,19 @@ class ArticlePage(Page):
         return earlier.first(), later.first()
 
     def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator
-
         from articles import feeds
         from articles.comments import approved_comments
         from articles.forms import CommentForm
+        from articles.pagination import listing_page
 
         context = super().get_context(request, *args, **kwargs)
         context["breadcrumb"] = list(self.breadcrumb())
-        pages = Paginator(approved_comments(self), settings.PORTAL_COMMENTS_PAGE_SIZE)
-        context["comment_count"] = pages.count  # the count the pages are made from
-        context["comments"] = pages.get_page(request.GET.get("cpage"))
+        # ?cpage=0 or below is the first page (the newest comments), as ?page= is on listings.
+        comments = listing_page(
+            approved_comments(self), request.GET.get("cpage"), settings.PORTAL_COMMENTS_PAGE_SIZE
+        )
+        context["comment_count"] = comments.paginator.count  # the count the pages are made from
+        context["comments"] = comments
         context.setdefault("comment_form", CommentForm())
         context["previous_article"], context["next_article"] = self.neighbours()
         site = Site.find_for_request(request)

@@ -276,6 +276,10 @@ def test_all_comments_are_paginated(client, article, settings):
     assert [c.get_text() for c in page.select(".comment-content")] == ["评论0"]
     assert "第 3 / 3 页" in page.select_one(".comments .pagination").get_text()
     assert client.get(article.url, {"cpage": "x"}, HTTP_HOST="national.test").status_code == 200
+    # 0 or below is the first page, the newest comments (Django's get_page gave the last)
+    for number in ("0", "-1"):
+        page = page_of(client.get(article.url, {"cpage": number}, HTTP_HOST="national.test"))
+        assert [c.get_text() for c in page.select(".comment-content")] == ["评论4", "评论3"]
 
 
 @pytest.mark.parametrize("group", ["编辑", "审核员"])
