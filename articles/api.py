@@ -2,10 +2,10 @@
 
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
 from wagtail.models import Page, Site
 
 from home.pages import public
+from portal.methods import safe_methods_only
 
 from . import feeds
 from .models import ArticlePage
@@ -26,21 +26,21 @@ def _json(body) -> JsonResponse:
 
 
 @csrf_exempt  # read-only: a POST is a 405, not the CSRF failure page
-@require_safe
+@safe_methods_only(json=True)
 def recommended(request):
     site = _site(request)
     return _json({"results": feeds.recommended(site) if site else []})
 
 
 @csrf_exempt
-@require_safe
+@safe_methods_only(json=True)
 def hot(request):
     site = _site(request)
     return _json({"results": feeds.hot(site) if site else []})
 
 
 @csrf_exempt
-@require_safe
+@safe_methods_only(json=True)
 def related(request, article_id: int):
     site = _site(request)
     article = ArticlePage.objects.live().public().filter(pk=article_id).first()
@@ -50,7 +50,7 @@ def related(request, article_id: int):
 
 
 @csrf_exempt
-@require_safe
+@safe_methods_only(json=True)
 def account(request, slug: str):
     site = _site(request)
     feed = feeds.account_feed(slug, site) if site else None
@@ -60,7 +60,7 @@ def account(request, slug: str):
 
 
 @csrf_exempt
-@require_safe
+@safe_methods_only(json=True)
 def slots(request, page_id: int):
     site = _site(request)
     page = public(Page.objects.live()).filter(pk=page_id).first()

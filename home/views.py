@@ -1,8 +1,9 @@
 from django.http import HttpResponse
-from django.views.decorators.http import require_safe
+
+from portal.methods import safe_methods_only
 
 
-@require_safe
+@safe_methods_only(json=False)
 def robots_txt(request):
     """robots.txt of the request's site, pointing at its sitemap."""
     lines = [

@@ -2,10 +2,10 @@ from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.timezone import localtime
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
 from portal.client_ip import client_key
+from portal.methods import safe_methods_only
 
 from .query_parser import clean_query
 from .querylog import hot_searches, promotions_for, query_log
@@ -23,7 +23,7 @@ from .suggest import MAX_SUGGEST_QUERY, did_you_mean_for, suggest
 JSON_OPTIONS = {"ensure_ascii": False}
 
 
-@require_safe
+@safe_methods_only(json=False)
 def search(request):
     """The reader's search page: this site by default, the whole portal on request."""
     site = Site.find_for_request(request)
@@ -70,7 +70,7 @@ def _absolute_url(page, request) -> str | None:
 
 
 @csrf_exempt  # a POST is a 405 for API clients, not the CSRF failure page
-@require_safe
+@safe_methods_only(json=True)
 def search_api(request):
     """GET /search/api/?q=&page=&size=&site=&section=&account=&from=&to=&sort="""
     try:
@@ -108,7 +108,7 @@ def search_api(request):
 
 
 @csrf_exempt
-@require_safe
+@safe_methods_only(json=True)
 def suggest_api(request):
     """GET /search/suggest/?q=djyl → {"suggestions": ["党建引领", …]}"""
     query = clean_query(request.GET.get("q", ""))[:MAX_SUGGEST_QUERY]

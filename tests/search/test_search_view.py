@@ -1,5 +1,7 @@
 """The search page never fails on odd input (Chinese-aware ranking comes with the search issue)."""
 
+import json
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -232,3 +234,12 @@ def test_a_post_to_the_apis_is_a_405_not_the_csrf_page(portal):
     for url in ["/search/api/?q=党建", "/search/suggest/?q=dj", "/api/feeds/hot/"]:
         response = client.post(url, {}, HTTP_HOST="national.test")
         assert response.status_code == 405, url
+        # JSON with a message in Chinese (Django's 405 had an empty text/html body)
+        assert response["Content-Type"] == "application/json", url
+        assert "不接受 POST 请求" in json.loads(response.content)["error"], url
+        assert response["Allow"] == "GET, HEAD"
+    reader = Client()  # with a CSRF token (without, a PUT gets the 页面已过期 page first)
+    for method in (reader.put, reader.delete, reader.options):
+        response = method("/robots.txt", HTTP_HOST="national.test")
+        assert response.status_code == 405
+        assert "此地址不支持这种请求方式" in response.content.decode()

@@ -1,0 +1,46 @@
+"""Reader-facing views that answer only GET and HEAD.
+
+Django's `require_safe` answers any other method with a 405 whose body is empty: a JSON
+client (`curl -X POST /search/api/`) got no JSON and a reader no page. Here the 405 says, in
+Chinese, which methods the address takes: as JSON for the APIs, as the portal's error page
+for the others. Django's own warning line ("Method Not Allowed") is still logged.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger("django.request")
+SAFE = ("GET", "HEAD")
+
+
+def safe_methods_only(json: bool = False):
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method in SAFE:
+                return view(request, *args, **kwargs)
+            logger.warning(
+                "Method Not Allowed (%s): %s", request.method, request.path,
+                extra={"status_code": 405, "request": request},
+            )  # fmt: skip
+            message = _("此地址不接受 %(method)s 请求，请用 GET 访问。") % {
+                "method": request.method[:20]
+            }
+            if json:
+                response = JsonResponse(
+                    {"error": message}, status=405, json_dumps_params={"ensure_ascii": False}
+                )
+            else:
+                response = render(request, "405.html", {"message": message}, status=405)
+            response["Allow"] = ", ".join(SAFE)
+            return response
+
+        return wrapped
+
+    return decorator
