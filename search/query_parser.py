@@ -32,12 +32,13 @@ def _latin(word: str) -> bool:
     return word.isascii() and any(ch.isalpha() for ch in word)
 
 
-def clean_query(raw: str) -> str:
+def clean_query(raw: str, cap: bool = True) -> str:
     """Trim, drop control characters, cap the length: what we search for and log."""
     # Any space separates words, the ideographic space (U+3000) Chinese input methods type
     # included; other control characters go.
     text = "".join(ch if ch.isprintable() else " " if ch.isspace() else "" for ch in raw)
-    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+    text = " ".join(text.split())
+    return text[:MAX_QUERY_LENGTH] if cap else text
 
 
 def parse_query(text: str) -> SearchQuery | None:

@@ -23,7 +23,7 @@ from home.models import PortalSiteSettings
 from home.pages import public, site_root_of
 from portal.converters import MAX_ID
 
-from .query_parser import clean_query, loosen, parse_query, positive_text
+from .query_parser import MAX_QUERY_LENGTH, clean_query, loosen, parse_query, positive_text
 from .text import get_segmenter, normalize, runs, segment_query
 
 MAX_PAGE_SIZE = 50
@@ -51,6 +51,7 @@ class SearchParams:
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"  # or "newest"
+    shortened: bool = False  # q was longer than MAX_QUERY_LENGTH: its start is searched
 
 
 @dataclass
@@ -125,7 +126,18 @@ def _text(value: str | None, name: str) -> str:
     value = (value or "").strip()
     if any(not ch.isprintable() for ch in value):
         raise SearchInputError(_("%(name)s含有无效字符") % {"name": _label(name)})
+    _decodable(value, _label(name))
     return value
+
+
+def _decodable(value: str, name: str) -> None:
+    """Bytes that are not UTF-8 (?q=%ff%fe) reach a view as U+FFFD (Django decodes with
+    errors="replace"): searched and echoed back as ��, they were neither what was typed nor
+    told apart from it. A clear message instead, as the comment form gives."""
+    if "\ufffd" in value:
+        raise SearchInputError(
+            _("%(name)s含有无法识别的字符（编码有误），请重新输入") % {"name": name}
+        )
 
 
 def _date(value: str | None, name: str) -> date | None:
@@ -154,7 +166,9 @@ def parse_params(data) -> SearchParams:
         raise SearchInputError(
             _("%(name)s只能是 relevance（相关度）或 newest（最新）") % {"name": _label("sort")}
         )
-    q = clean_query(data.get("q") or "")
+    typed = clean_query(data.get("q") or "", cap=False)
+    _decodable(typed, _("搜索词"))
+    q = typed[:MAX_QUERY_LENGTH]
     if len(set(runs(q))) > MAX_QUERY_RUNS:
         # Each group is a clause of the engine's query; SQLite's FTS5 parser and PostgreSQL's
         # query builder overflow somewhere past a hundred.
@@ -175,6 +189,7 @@ def parse_params(data) -> SearchParams:
         date_from=_date(data.get("from"), "from"),
         date_to=_date(data.get("to"), "to"),
         sort=sort,
+        shortened=len(typed) > len(q),
     )
     if params.page * params.size > MAX_RESULT_WINDOW:
         raise SearchInputError(
@@ -188,7 +203,8 @@ def parse_params(data) -> SearchParams:
 def form_params(data) -> SearchParams:
     """A request parse_params refused, as the search form shows it again: the query and
     every other parameter that is valid on its own (a bad 截止日期 keeps 全部站点, 按时间 …)."""
-    kept = SearchParams(q=clean_query(data.get("q") or "")[:200])
+    q = clean_query(data.get("q") or "")
+    kept = SearchParams(q="" if "\ufffd" in q else q)  # not UTF-8: nothing worth showing again
     defaults = SearchParams()
     for name in LABELS:
         if not data.get(name):
@@ -550,8 +566,12 @@ def search_articles(params: SearchParams, request_site: Site | None) -> SearchOu
     pages = _page_of(results, params, outcome)
     # An unreachable engine: the OpenSearch backend answered from the database backend
     # (search.backends.opensearch); readers are told.
+    warnings = []
+    if params.shortened:  # the API's clients and pasted links: the box takes 200 at most
+        warnings.append(_("搜索词过长，只按前 %(n)s 个字符搜索。") % {"n": MAX_QUERY_LENGTH})
     if results.from_fallback:
-        outcome.warning = _("搜索引擎暂时不可用，以下结果来自备用检索，可能不够完整。")
+        warnings.append(_("搜索引擎暂时不可用，以下结果来自备用检索，可能不够完整。"))
+    outcome.warning = "".join(warnings)
     parents = _parents(pages)
     site_roots = Site.get_site_root_paths()  # cached by Wagtail: no query
     for page in pages:

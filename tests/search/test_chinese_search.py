@@ -315,6 +315,10 @@ def test_the_api_highlights_the_title_when_only_the_title_holds_the_words(client
         ({"site": "\x00"}, "站点（site）含有无效字符"),
         ({"account": "a\x00"}, "育人号（account）含有无效字符"),
         ({"q": " ".join(f"词{n}" for n in range(21))}, "搜索词语太多：最多 20 组"),
+        # Bytes that are not UTF-8 arrive as U+FFFD: they were searched and echoed as ��.
+        ({"q": "党建\ufffd"}, "搜索词含有无法识别的字符（编码有误）"),
+        ({"site": "\ufffd"}, "站点（site）含有无法识别的字符"),
+        ({"section": "\ufffd"}, "栏目（section）含有无法识别的字符"),
     ],
 )
 def test_bad_parameters_get_a_clear_chinese_message(client, portal, params, message):
@@ -326,6 +330,30 @@ def test_bad_parameters_get_a_clear_chinese_message(client, portal, params, mess
     shown = BeautifulSoup(page.content, "html.parser").select_one(".search-error").get_text()
     assert page.status_code == 200 and shown == for_readers(body["error"])
     assert not re.search(r"（(page|size|site|section|account|from|to|sort)）", shown), shown
+
+
+def test_bytes_that_are_not_utf8_get_a_message_not_a_search_for_them(client, portal):
+    for url in ["/search/api/?q=%ff%fe", "/search/api/?q=%E5%85%9A%ff"]:
+        response = client.get(url, HTTP_HOST="national.test")
+        assert response.status_code == 400
+        assert "编码有误" in json.loads(response.content)["error"]
+    page = client.get("/search/?q=%ff%fe&site=all", HTTP_HOST="national.test")
+    soup = BeautifulSoup(page.content, "html.parser")
+    assert "编码有误" in soup.select_one(".search-error").get_text()
+    assert "\ufffd" not in page.content.decode()
+    assert soup.select_one("select[name=site] option[selected]")["value"] == "all"  # kept
+
+
+def test_a_query_longer_than_the_box_takes_is_searched_by_its_start_and_says_so(client, portal):
+    ArticlePageFactory(parent=portal.national_section, title="红船精神学习心得", body=[])
+    status, body = api(client, q="红船精神" + "。" * 300)  # 304 characters: a pasted link
+    assert status == 200 and body["total"] == 1
+    assert "搜索词过长，只按前 200 个字符搜索" in body["notice"]
+    status, body = api(client, q="红船精神")
+    assert "notice" not in body
+    page = client.get("/search/", {"q": "红船精神" + "。" * 300}, HTTP_HOST="national.test")
+    warning = BeautifulSoup(page.content, "html.parser").select_one(".search-warning")
+    assert "搜索词过长" in warning.get_text()
 
 
 def test_pages_stop_at_the_result_window(client, portal, monkeypatch):
