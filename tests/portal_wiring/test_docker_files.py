@@ -135,3 +135,67 @@ def test_the_images_collectstatic_step_loads_the_production_settings(tmp_path):
     done = manage(tmp_path, "collectstatic", "--no-input", "--dry-run", "-v", "0",
                   STATIC_ROOT=str(tmp_path / "static"), **environment)  # fmt: skip
     assert done.returncode == 0, done.stderr
+
+
+WSGI_ECHO = """
+def app(environ, start_response):
+    body = str(len(environ.get("QUERY_STRING", ""))).encode()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+"""
+
+
+def test_the_images_web_server_takes_a_search_of_2000_chinese_characters(tmp_path):
+    """A query of 2,000 Chinese characters (the issue's bad input) is an 18 KB request line:
+    gunicorn's default limit (4,094 bytes) answered one of 450 characters with an English 414
+    before the portal could say anything. The image's gunicorn flags, run here for real (with
+    an app that echoes the query's length in place of the portal); nginx.conf's buffers let the
+    same line through to it, and answer a longer one with a page in Chinese."""
+    import json
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    dockerfile = (DOCKER / "Dockerfile").read_text()
+    cmd = json.loads(
+        re.search(r"^CMD (\[.*?\])", dockerfile, re.S | re.M).group(1).replace("\\\n", "")
+    )
+    assert cmd[:2] == ["gunicorn", "portal.wsgi"]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    args = cmd[2:]
+    args[args.index("--bind") + 1] = f"127.0.0.1:{port}"
+    args[args.index("--workers") + 1] = "1"
+    (tmp_path / "echo.py").write_text(WSGI_ECHO)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "echo:app", "--chdir", str(tmp_path), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        query = urllib.parse.quote("思政" * 1000)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/search/?q={query}") as r:
+                    assert r.status == 200 and r.read() == str(len("q=" + query)).encode()
+                break
+            except urllib.error.URLError as exc:  # a 414 (an HTTPError) is raised
+                if not isinstance(exc.reason, ConnectionError):
+                    raise
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(10)
+    conf = (DOCKER / "nginx.conf").read_text()
+    count, size = re.search(r"large_client_header_buffers (\d+) (\d+)k;", conf).groups()
+    assert int(size) * 1024 > len(f"GET /search/?q={query} HTTP/1.1")
+    page = re.search(r"error_page 414 (\S+);", conf).group(1)
+    locations = dict(re.findall(r"location ([^{]+?) \{(.*?)\}", conf, re.S))
+    assert "internal;" in locations[f"= {page}"] and "网址过长" in locations[f"= {page}"]
