@@ -6,10 +6,13 @@ nothing pointed crawlers to them. The index lists a page for each `limit` URLs.
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.db.models import Max
 from django.views.decorators.cache import cache_page
 from wagtail.contrib.sitemaps import views as wagtail_views
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
+from wagtail.models import Site
 
 from home.pages import public
 
@@ -37,7 +40,26 @@ SITEMAPS = {"pages": PortalSitemap}
 
 @cache_page(CACHE_SECONDS)
 def index(request):
-    return wagtail_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
+    """The index of the site's sitemap pages, at the site's own address (设置 → 站点), as the
+    pages list their URLs: Django wrote the address the request came by, so at
+    http://127.0.0.1:8000/sitemap.xml it pointed to pages there listing http://localhost/…,
+    another host (a sitemap may list only URLs of its own host)."""
+    response = wagtail_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
+    root = site_root_url(request)
+    here = f"{request.scheme}://{request.get_host()}"
+    if root and root != here:
+        response.context_data["sitemaps"] = [
+            dataclasses.replace(item, location=root + item.location.removeprefix(here))
+            for item in response.context_data["sitemaps"]
+        ]
+    return response
+
+
+def site_root_url(request) -> str | None:
+    """The request's site's address (http://school.test, https://x.edu.cn:8443), from its
+    Site record; None for a request no site answers."""
+    site = Site.find_for_request(request)
+    return site.root_url if site is not None else None
 
 
 @cache_page(CACHE_SECONDS)

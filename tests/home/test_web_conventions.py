@@ -104,6 +104,22 @@ def test_sitemap_and_robots_per_site(client, portal):
     assert "Sitemap: http://school.test/sitemap.xml" in robots and "Disallow: /admin/" in robots
 
 
+def test_the_sitemap_and_robots_give_the_sites_own_address_whatever_host_was_asked(client, portal):
+    """A host no Site has (an alias the proxy lets through, 127.0.0.1) is answered by the
+    default site, whose pages the sitemap lists at its own address: the index and robots.txt
+    pointed to the host asked instead, a host other than its URLs' (a sitemap may list only
+    URLs of its own host)."""
+    ArticlePageFactory(parent=portal.national_section, title="全国文章", slug="national-article")
+    assert portal.national.is_default_site and portal.national.root_url == "http://national.test"
+    robots = client.get("/robots.txt", HTTP_HOST="127.0.0.1:8765").content.decode()
+    assert "Sitemap: http://national.test/sitemap.xml" in robots
+    index = client.get("/sitemap.xml", HTTP_HOST="127.0.0.1:8765").content.decode()
+    assert re.findall(r"<loc>([^<]+)</loc>", index) == ["http://national.test/sitemap-pages.xml"]
+    pages = client.get("/sitemap-pages.xml", HTTP_HOST="127.0.0.1:8765").content.decode()
+    urls = re.findall(r"<loc>([^<]+)</loc>", pages)
+    assert urls and all(url.startswith("http://national.test/") for url in urls)
+
+
 def test_the_sitemap_index_lists_every_page_of_urls(client, portal, monkeypatch):
     """One sitemap stops at 50,000 URLs: Django cut the rest and nothing pointed to them."""
     from home.sitemaps import PortalSitemap
