@@ -202,6 +202,23 @@ def test_a_reader_let_in_by_the_password_can_comment(client, portal):
     assert list(Comment.objects.values_list("content", flat=True)) == ["输了密码的评论"]
 
 
+def test_a_nul_character_in_the_password_gets_a_message_that_says_so(client, portal):
+    """Django's zh_Hans catalogue says 不允许是用空字符串。 ("no empty strings", with a typo)
+    for a NUL character; the portal's catalogue corrects it."""
+    from django.urls import reverse
+
+    locked = ArticlePageFactory(parent=portal.national_section, title="凭密码阅读")
+    restriction = PageViewRestriction.objects.create(
+        page=locked, restriction_type="password", password="jx2026"
+    )
+    unlock = reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, locked.pk])
+    page = client.post(
+        unlock, {"password": "jx\x002026", "return_url": locked.url}, HTTP_HOST="national.test"
+    )
+    text = page.content.decode()
+    assert page.status_code == 200 and "不能包含空字符" in text and "空字符串" not in text
+
+
 def test_refused_attempts_do_not_use_up_the_rate_limit(client, article, settings):
     """Five refused attempts (empty, only punctuation, too long) in a minute, then a real
     comment: it was refused as 评论过于频繁 though nothing had been posted."""
