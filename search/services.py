@@ -543,7 +543,8 @@ def search_articles(params: SearchParams, request_site: Site | None) -> SearchOu
     started = time.perf_counter()
     outcome = SearchOutcome(params=params)
     query = parse_query(params.q)
-    if query is None:
+    # Marks only (!!!, *, 。。。, 😀): nothing the index holds, as nothing is left of -, "".
+    if query is None or not any(ch.isalnum() for ch in positive_text(query)):
         outcome.notice = (
             _("请输入要搜索的词语。") if not params.q else _("请至少输入一个要查找的词语。")
         )

@@ -20,6 +20,19 @@ def test_odd_queries_render_a_normal_page(client, portal, query):
     assert "搜索" in response.content.decode()
 
 
+@pytest.mark.parametrize("query", ["-", '"', "!!!", "*", "\\", "😀", "。。。", "《》", "-党建 ！"])
+def test_a_query_of_marks_only_asks_for_a_word_as_an_empty_one_does(client, portal, query):
+    """-, " were told 请至少输入一个要查找的词语; !!!, *, 😀 were searched for and told to check
+    their spelling (没有找到与“!!!”相关的文章): the index holds no marks to find."""
+    response = client.get("/search/api/", {"q": query}, HTTP_HOST="national.test")
+    body = json.loads(response.content)
+    assert response.status_code == 200 and body["total"] == 0
+    assert body["notice"] == "请至少输入一个要查找的词语。"
+    page = client.get("/search/", {"q": query}, HTTP_HOST="national.test")
+    soup = BeautifulSoup(page.content, "html.parser")
+    assert soup.select_one(".search-notice").get_text() == "请至少输入一个要查找的词语。"
+
+
 def test_results_come_only_from_the_requests_site(client, portal):
     ArticlePageFactory(parent=portal.national_section, title="Wagtail national")
     ArticlePageFactory(parent=portal.institution_section, title="Wagtail school")
