@@ -110,7 +110,12 @@ def _int(value: str | None, name: str, default: int, lo: int, hi: int | None = N
         # Digits only: int() also reads "1_0" as 10 and "１０" as 10.
         if not re.fullmatch(r"[+-]?[0-9]+", value.strip()):
             raise ValueError(value)
-        number = int(value)
+        # Past 4,300 digits int() refuses to read it (a ValueError: 应为整数); it is a
+        # number, out of range (leading zeros aside: 000…01 is 1).
+        text = value.strip()
+        sign = text[0] if text[0] in "+-" else ""
+        digits = text.lstrip("+-").lstrip("0") or "0"
+        number = int(sign + (digits if len(digits) <= 30 else "1" + "0" * 30))
     except (TypeError, ValueError, AttributeError):
         raise SearchInputError(_("%(name)s应为整数") % {"name": _label(name)}) from None
     if number < lo or (hi is not None and number > hi):
@@ -161,7 +166,7 @@ def _date(value: str | None, name: str) -> date | None:
 
 def parse_params(data) -> SearchParams:
     """Validate request parameters (a QueryDict or dict); raise SearchInputError."""
-    sort = (data.get("sort") or "relevance").strip()
+    sort = (data.get("sort") or "relevance").strip().lower()  # NEWEST too, as site=ALL
     if sort not in ("relevance", "newest"):
         raise SearchInputError(
             _("%(name)s只能是 relevance（相关度）或 newest（最新）") % {"name": _label("sort")}

@@ -302,6 +302,9 @@ def test_the_api_highlights_the_title_when_only_the_title_holds_the_words(client
         ({"section": "/"}, "未知栏目"),  # a path of no 栏目 (was a 500)
         ({"section": " / / "}, "未知栏目"),
         ({"page": "1_0"}, "应为整数"),  # int() read it as page 10
+        ({"page": "9" * 5000}, "页码（page）超出范围"),  # int() refuses 4,300 digits and more
+        ({"size": "-" + "9" * 5000}, "每页条数（size）超出范围"),
+        ({"page": "0" * 5000 + "2", "size": "5000"}, "每页条数（size）超出范围"),  # page 2
         ({"from": "2022-01-01garbage"}, "不是有效日期"),  # the rest was ignored
         ({"to": "2022-01-01T05:00"}, "不是有效日期"),
         ({"account": "nobody"}, "未知育人号"),
@@ -330,6 +333,12 @@ def test_bad_parameters_get_a_clear_chinese_message(client, portal, params, mess
     shown = BeautifulSoup(page.content, "html.parser").select_one(".search-error").get_text()
     assert page.status_code == 200 and shown == for_readers(body["error"])
     assert not re.search(r"（(page|size|site|section|account|from|to|sort)）", shown), shown
+
+
+def test_sort_is_read_whatever_its_case_as_site_is(client, portal):
+    for sort in ("NEWEST", "Relevance"):
+        status, body = api(client, q="党建", sort=sort, site="ALL")
+        assert status == 200, body
 
 
 def test_bytes_that_are_not_utf8_get_a_message_not_a_search_for_them(client, portal):
