@@ -6,11 +6,17 @@ from .models.comments import COMMENT_MAX_LENGTH, NICKNAME_MAX_LENGTH
 
 class _Text(forms.CharField):
     """Text whose limits the comment service checks and explains (in 字, with the count):
-    no max_length here, and NUL characters are dropped rather than refused with Django's
-    generic message."""
+    no max_length here, and control characters (NUL, ESC …; spaces and line breaks stay)
+    are dropped rather than refused with Django's generic message, or sent back raw in the
+    form of a refused comment."""
+
+    def __init__(self, **kwargs):
+        # Kept as typed (the service trims it): a refused text is shown again as it was.
+        super().__init__(strip=False, **kwargs)
 
     def to_python(self, value):
-        return super().to_python(value).replace("\x00", "")
+        text = super().to_python(value)
+        return "".join(ch for ch in text if ch.isprintable() or ch.isspace())
 
 
 class CommentForm(forms.Form):

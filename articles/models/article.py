@@ -307,6 +307,10 @@ class ArticlePage(Page):
                 )
             except CommentRefused as refused:
                 form.add_error(None, str(refused))
+                # Shown again as the form read it (control characters dropped), not raw.
+                form.data = form.data.copy()
+                for name in ("content", "nickname"):
+                    form.data[name] = form.cleaned_data.get(name, "")
                 # The field the reason is about, for screen readers: invalid, described by it.
                 field = "nickname" if str(refused).startswith("昵称") else "content"
                 form.fields[field].widget.attrs.update(

@@ -140,6 +140,11 @@ def test_long_nicknames_and_nul_characters_get_a_message_or_are_dropped(client, 
     assert page.select_one("textarea[name=content]")["maxlength"] == "500"
     post(client, article, "写得\x00好", nickname="读\x00者")
     assert Comment.objects.get().content == "写得好"
+    # Control characters only: refused as empty, and not sent back raw in the form.
+    response = post(client, article, "\x01\x02\x1b", nickname="读\x7f者")
+    assert "评论内容不能为空" in page_of(response).select_one(".form-errors").get_text()
+    html = response.content.decode()
+    assert not any(ch in html for ch in "\x01\x02\x1b\x7f") and 'value="读者"' in html
     # Bytes that are not UTF-8 (a broken form encoding): refused, not stored as ��.
     response = client.post(
         article.url,
