@@ -19,28 +19,51 @@ logger = logging.getLogger("django.request")
 SAFE = ("GET", "HEAD")
 
 
+# What readers' pages take: GET and HEAD, POST for their forms (comments, the password of a
+# restricted page), OPTIONS. Wagtail served a page for PUT, DELETE, PATCH and TRACE as for GET.
+READER_METHODS = (*SAFE, "POST", "OPTIONS")
+# The admin's own views decide for themselves.
+ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+
+
+def not_allowed(request, allowed: tuple[str, ...], json: bool = False):
+    """The 405: which methods the address takes, in Chinese, as JSON or as a page."""
+    logger.warning(
+        "Method Not Allowed (%s): %s", request.method, request.path,
+        extra={"status_code": 405, "request": request},
+    )  # fmt: skip
+    message = _("此地址不接受 %(method)s 请求，请用 GET 访问。") % {"method": request.method[:20]}
+    if json:
+        response = JsonResponse(
+            {"error": message}, status=405, json_dumps_params={"ensure_ascii": False}
+        )
+    else:
+        response = render(request, "405.html", {"message": message}, status=405)
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
 def safe_methods_only(json: bool = False):
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method in SAFE:
                 return view(request, *args, **kwargs)
-            logger.warning(
-                "Method Not Allowed (%s): %s", request.method, request.path,
-                extra={"status_code": 405, "request": request},
-            )  # fmt: skip
-            message = _("此地址不接受 %(method)s 请求，请用 GET 访问。") % {
-                "method": request.method[:20]
-            }
-            if json:
-                response = JsonResponse(
-                    {"error": message}, status=405, json_dumps_params={"ensure_ascii": False}
-                )
-            else:
-                response = render(request, "405.html", {"message": message}, status=405)
-            response["Allow"] = ", ".join(SAFE)
-            return response
+            return not_allowed(request, SAFE, json=json)
 
         return wrapped
 
     return decorator
+
+
+class ReaderMethodsMiddleware:
+    """Outside the admin, PUT, DELETE, PATCH, TRACE … get the 405 page (before the CSRF
+    check, which answered a PUT without a token with 页面已过期)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in READER_METHODS and not request.path.startswith(ADMIN_PREFIXES):
+            return not_allowed(request, READER_METHODS)
+        return self.get_response(request)

@@ -251,8 +251,25 @@ def test_a_post_to_the_apis_is_a_405_not_the_csrf_page(portal):
         assert response["Content-Type"] == "application/json", url
         assert "不接受 POST 请求" in json.loads(response.content)["error"], url
         assert response["Allow"] == "GET, HEAD"
-    reader = Client()  # with a CSRF token (without, a PUT gets the 页面已过期 page first)
-    for method in (reader.put, reader.delete, reader.options):
+    for method in (client.put, client.delete, client.options):
         response = method("/robots.txt", HTTP_HOST="national.test")
         assert response.status_code == 405
         assert "此地址不支持这种请求方式" in response.content.decode()
+
+
+def test_readers_pages_refuse_put_delete_and_trace_and_the_admin_is_left_alone(portal, admin_user):
+    """Wagtail served an article for PUT, DELETE, PATCH and TRACE as for GET."""
+    from django.test import Client
+
+    article = ArticlePageFactory(parent=portal.national_section, title="方法测试", body=[])
+    client = Client(enforce_csrf_checks=True)
+    for method in ("PUT", "DELETE", "PATCH", "TRACE"):
+        response = client.generic(method, article.url, HTTP_HOST="national.test")
+        assert response.status_code == 405, method
+        assert "此地址不接受" in response.content.decode()
+        assert response["Allow"] == "GET, HEAD, POST, OPTIONS"
+    assert client.get(article.url, HTTP_HOST="national.test").status_code == 200
+    assert client.options(article.url, HTTP_HOST="national.test").status_code == 200
+    client.force_login(admin_user)
+    response = client.generic("PUT", "/admin/pages/", HTTP_HOST="national.test")
+    assert response.status_code != 405 or "此地址不接受" not in response.content.decode()
