@@ -5,10 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
-from .text import normalize
+from .text import LONGEST_WORD, normalize
 
 WORD_SEPARATORS = re.compile(r"[\s,，、;；]+")
-WORD_MAX_LENGTH = 40
+WORD_MAX_LENGTH = LONGEST_WORD  # search.text's segmenter looks for no longer word
 
 
 def _is_one_word(text: str) -> bool:

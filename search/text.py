@@ -49,6 +49,8 @@ _UNIT = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+")
 # jieba's dictionary words rarer than this are cut inconsistently (教师资格, frequency 4, is
 # 教师 / 资格证 inside 教师资格证): they are matched as characters too, like unknown words.
 RELIABLE_WORD_FREQ = 10
+# The longest word the editors' dictionary takes (search.models.WORD_MAX_LENGTH).
+LONGEST_WORD = 40
 
 
 def _is_han(unit: str) -> bool:
@@ -226,7 +228,10 @@ class Segmenter:
         清华大学 did not find the first. 北京大学生 ⊅ 北京大学: the rest, 生, is no word.
         """
         found = []
-        for size in range(4, len(token) - 1):
+        # No dictionary word is longer than the editors' longest (WORD_MAX_LENGTH; jieba's own
+        # stop near 20): every size up to the token's length made a run of one repeated
+        # character (汉 × 200,000, kept by jieba as one token) take minutes to save.
+        for size in range(4, min(len(token) - 1, LONGEST_WORD + 1)):
             for part, rest in (
                 (token[:size], token[size:]),
                 (token[-size:], token[:-size]),

@@ -4,6 +4,7 @@ import pytest
 
 from search.models import DictionaryWord, SynonymGroup
 from search.text import (
+    LONGEST_WORD,
     PAIR_MARK,
     Segmenter,
     character_pairs,
@@ -34,6 +35,33 @@ def test_a_query_word_does_not_match_across_word_boundaries(query, text):
 def test_index_tokens_contain_a_long_word_and_its_parts():
     tokens = Segmenter().cut_for_index("北京大学生电影节")
     assert {"大学生", "电影节", "电影"} <= set(tokens)
+
+
+def test_a_long_run_of_one_character_is_looked_up_a_bounded_number_of_times():
+    """jieba keeps 汉 × 200,000 as one token; every length of its edges was looked up in the
+    dictionary (a save took 232 s, holding the database's write lock). Only lengths a word
+    can have (LONGEST_WORD) are, however long the run: counted at jieba's dictionary."""
+    segmenter = Segmenter()
+
+    class Counting:
+        def __init__(self, jieba):
+            self.jieba, self.lookups = jieba, 0
+
+        def has_word(self, word):
+            self.lookups += 1
+            return self.jieba.has_word(word)
+
+        def __getattr__(self, name):
+            return getattr(self.jieba, name)
+
+    counting = segmenter._jieba = Counting(segmenter._jieba)
+    tokens = segmenter.cut_for_index("汉" * 20_000)
+    assert tokens[0] == "汉" * 20_000
+    assert counting.lookups <= 2 * LONGEST_WORD + 10
+    # Long words are still found at the edges of longer ones.
+    assert {"清华大学", "华南理工", "理工大学"} <= set(
+        Segmenter().cut_for_index("清华大学电子工程系 华南理工大学")
+    )
 
 
 def test_punctuation_and_spaces_are_not_tokens():
