@@ -1099,6 +1099,27 @@ def test_imported_images_pass_the_admins_upload_checks(tmp_path, portal, setting
     assert not any("Error" in w for w in warnings), warnings
 
 
+def test_a_truncated_image_is_a_warning_and_the_article_is_imported(tmp_path, portal):
+    """Pillow's error on a cut-off file (UnidentifiedImageError, "Truncated File Read")
+    failed the whole line with an English message."""
+    import io
+
+    for name, fmt in (("cut.png", "PNG"), ("cut.jpg", "JPEG")):
+        data = io.BytesIO()
+        PILImage.new("RGB", (300, 200), "red").save(data, format=fmt)
+        (tmp_path / name).write_bytes(data.getvalue()[: 40 if fmt == "PNG" else 200])
+    body = '<p><img src="cut.png" alt="图一">文字</p><p><img src="cut.jpg" alt="图二">文字</p>'
+    report = import_file(
+        write_jsonl(tmp_path / "t.jsonl", {"id": "t-1", "title": "图坏了", "body": body})
+    )
+    warnings = report.outcomes[0].warnings
+    assert report.count("created") == 1, report.outcomes
+    for name in ("cut.png", "cut.jpg"):
+        assert any(name in w and "有效的图片" in w for w in warnings), warnings
+    assert not any("Error" in w for w in warnings), warnings
+    assert not get_image_model().objects.exists()
+
+
 def test_an_import_into_a_database_not_migrated_says_so_once(tmp_path, portal, monkeypatch):
     from django.db.migrations.executor import MigrationExecutor
 

@@ -55,3 +55,32 @@ def test_every_admin_page_names_itself_in_the_browser_tab(admin_client):
     assert len(titles) > 30  # Wagtail's listings and reports, the portal's
     untitled = [path for path, title in titles.items() if title.startswith("-")]
     assert not untitled
+
+
+@pytest.mark.django_db
+def test_a_truncated_image_upload_is_refused_in_chinese_not_a_500(admin_client):
+    """Wagtail reads the size in pixels catching only decompression bombs: Pillow's error
+    on a cut-off PNG was a 500 in both upload forms."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    data = io.BytesIO()
+    PILImage.new("RGB", (300, 200), "red").save(data, format="PNG")
+    cut = data.getvalue()[:40]
+    response = admin_client.post(
+        "/admin/images/add/",
+        {"title": "坏图", "file": SimpleUploadedFile("cut.png", cut, "image/png")},
+    )
+    assert response.status_code == 200 and "请上传一张有效的图片" in response.content.decode()
+    response = admin_client.post(
+        "/admin/images/multiple/add/",
+        {"files[]": SimpleUploadedFile("cut.png", cut, "image/png")},
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
+    answer = response.json()
+    assert response.status_code == 200 and answer["success"] is False
+    assert "请上传一张有效的图片" in answer["error_message"]
+    assert not get_image_model().objects.exists()
