@@ -74,11 +74,18 @@ def post_comment(
 
 
 @transaction.atomic
-def moderate(comment_ids, status: str, user=None) -> int:
-    """Approve or reject comments (the admin's bulk actions); returns how many changed."""
+def moderate(comment_ids, status: str, user=None, restamp: bool = False) -> int:
+    """Approve or reject comments (the admin's bulk actions); returns how many changed.
+
+    A comment already in that status is left as it is: approving an approved comment again
+    recorded the second moderator and time over the first. `restamp`: record who and when
+    on comments whose status was just saved (a comment's own edit form)."""
     if status not in (Comment.APPROVED, Comment.REJECTED):
         raise ValueError(status)
-    return Comment.objects.filter(pk__in=list(comment_ids)).update(
+    comments = Comment.objects.filter(pk__in=list(comment_ids))
+    if not restamp:
+        comments = comments.exclude(status=status, needs_review=False)
+    return comments.update(
         status=status, needs_review=False, moderated_by=user, moderated_at=timezone.now()
     )
 

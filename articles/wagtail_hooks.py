@@ -91,7 +91,7 @@ class _CommentEditView(_scoped(snippet_views.EditView)):
             Comment.APPROVED,
             Comment.REJECTED,
         ):
-            moderate([comment.pk], comment.status, self.request.user)
+            moderate([comment.pk], comment.status, self.request.user, restamp=True)
             comment.refresh_from_db()
         return comment
 
@@ -203,15 +203,44 @@ class _ModerateComments(SnippetBulkAction):
         )
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "action_title": self.display_name}
+        context = super().get_context_data(**kwargs)
+        # The statuses the confirmation shows, sent back with it (see prepare_action).
+        shown = ",".join(f"{item['item'].pk}:{item['item'].status}" for item in context["items"])
+        return {**context, "action_title": self.display_name, "shown_statuses": shown}
+
+    def prepare_action(self, objects, objects_without_access):
+        """A confirmation opened before another moderator decided on one of its comments
+        overrode that decision without a word (a rejected comment went public). Refused,
+        with the reason, when a comment's status is no longer the one it showed."""
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        shown = dict(
+            pair.split(":", 1)
+            for pair in self.request.POST.get("shown", "").split(",")
+            if ":" in pair
+        )
+        changed = [c for c in objects if str(c.pk) in shown and shown[str(c.pk)] != c.status]
+        if changed:
+            messages.error(
+                self.request,
+                f"有 {len(changed)} 条评论在你确认前已被他人审核，本次未作改动；"
+                "请刷新列表后再操作。",
+            )
+            return redirect(self.next_url)
+        return None
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
         user = user or kwargs["self"].request.user
-        return moderate([c.pk for c in objects], cls.status, user=user), 0
+        return moderate([c.pk for c in objects], cls.status, user=user), len(objects)
 
     def get_success_message(self, num_parent_objects, num_child_objects):
-        return f"已{self.display_name} {num_parent_objects} 条评论。"
+        unchanged = num_child_objects - num_parent_objects
+        message = f"已{self.display_name} {num_parent_objects} 条评论。"
+        if unchanged:
+            message += f"另有 {unchanged} 条原已是“{self.display_name}”，未改动。"
+        return message
 
 
 @hooks.register("register_bulk_action")

@@ -1,5 +1,6 @@
 """Readers' comments: posting, moderation, 敏感词, abuse and bad input."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -348,6 +349,31 @@ def test_editors_bulk_approve_in_the_admin_queue(client, article):
         Comment.PENDING,
     ]
     assert Comment.objects.filter(moderated_by=editor).count() == 2
+    # Approving them again changes nothing: the first approval's who and when stay.
+    first = list(Comment.objects.filter(moderated_by=editor).values_list("moderated_at", flat=True))
+    other = get_user_model().objects.create_superuser(username="mod2", password="x")
+    client.force_login(other)
+    assert client.post(f"{url}?{ids}").status_code == 302
+    queue = client.get("/admin/snippets/articles/comment/").content.decode()
+    assert "另有 2 条原已是“通过”，未改动" in queue
+    assert (
+        list(Comment.objects.filter(moderated_by=editor).values_list("moderated_at", flat=True))
+        == first
+    )
+    # A confirmation opened before another moderator rejected the comment is refused.
+    third = comments[2]
+    url_reject = "/admin/bulk/articles/comment/reject/"
+    page = client.get(f"{url}?id={third.pk}")
+    shown = re.search(r'name="shown" value="([^"]*)"', page.content.decode()).group(1)
+    assert shown == f"{third.pk}:{Comment.PENDING}"
+    client.force_login(editor)
+    client.post(f"{url_reject}?id={third.pk}", {"shown": f"{third.pk}:{Comment.PENDING}"})
+    client.force_login(other)
+    assert client.post(f"{url}?id={third.pk}", {"shown": shown}).status_code == 302
+    queue = client.get("/admin/snippets/articles/comment/").content.decode()
+    assert "已被他人审核，本次未作改动" in queue
+    third.refresh_from_db()
+    assert third.status == Comment.REJECTED and third.moderated_by == editor
     # Ids typed by hand select nothing (were 500s).
     for bad in ["abc", "1.5", "", str(2**64)]:
         assert client.get(f"{url}?id={bad}").status_code == 404, bad
