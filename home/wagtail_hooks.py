@@ -90,3 +90,55 @@ def _label_the_promotions_link_text_in_chinese() -> None:
 
 
 _label_the_promotions_link_text_in_chinese()
+
+
+def _sites_within(pages) -> list:
+    """The sites whose root page is one of `pages` or below one of them."""
+    from django.db.models import Q
+    from wagtail.models import Page, Site
+
+    pages = [page for page in pages if isinstance(page, Page)]
+    if not pages:
+        return []
+    within = Q()
+    for page in pages:
+        within |= Q(root_page__path__startswith=page.path)
+    return list(Site.objects.filter(within).order_by("hostname"))
+
+
+def _refused_because_of(request, sites, back: str):
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    names = "、".join(site.site_name or site.hostname for site in sites)
+    messages.error(
+        request,
+        f"不能删除：所选页面是站点“{names}”的首页（或含有其首页），删除它会连同站点及其站点设置"
+        "一并删除。请先在 设置 → 站点 中删除该站点，或把它的根页面改为别的页面。",
+    )
+    return redirect(back)
+
+
+@hooks.register("before_delete_page")
+def keep_site_roots(request, page):
+    """Deleting a school's 首页 deleted its Site (a cascade) and 站点设置, left its 育人号
+    without a site, and its hostname then served the national portal: refused, saying why."""
+    from django.urls import reverse
+
+    sites = _sites_within([page])
+    if sites:
+        parent = page.get_parent()
+        return _refused_because_of(
+            request, sites, reverse("wagtailadmin_explore", args=[parent.pk])
+        )
+    return None
+
+
+@hooks.register("before_bulk_action")
+def keep_site_roots_in_bulk(request, action_type, objects, action_class_instance):
+    if action_type != "delete":
+        return None
+    sites = _sites_within(objects)
+    if sites:
+        return _refused_because_of(request, sites, action_class_instance.next_url)
+    return None

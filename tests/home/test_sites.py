@@ -150,3 +150,24 @@ def test_what_readers_may_not_see_is_read_by_index_not_by_a_scan_of_every_page(p
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             plan = [row[-1] for row in cursor.fetchall()]
         assert not any(step.startswith("SCAN wagtailcore_page") for step in plan), plan
+
+
+def test_a_sites_home_page_cannot_be_deleted_while_the_site_points_at_it(admin_client, portal):
+    """Deleting a school's 首页 deleted its Site and 站点设置 with it (a cascade), and its
+    hostname then served the national portal."""
+    from wagtail.models import Page, Site
+
+    root = portal.institution.root_page
+    for request in (admin_client.get, admin_client.post):
+        response = request(f"/admin/pages/{root.pk}/delete/")
+        assert response.status_code == 302
+    bulk = admin_client.post(f"/admin/bulk/wagtailcore/page/delete/?id={root.pk}")
+    assert bulk.status_code == 302
+    assert Site.objects.filter(pk=portal.institution.pk, root_page=root).exists()
+    assert Page.objects.filter(pk=portal.institution_section.pk).exists()
+    listing = admin_client.get(response["Location"]).content.decode()
+    assert "不能删除：所选页面是站点" in listing
+    # A page that holds no site's root is deleted as before.
+    section = portal.institution_section
+    assert admin_client.post(f"/admin/pages/{section.pk}/delete/").status_code == 302
+    assert not Page.objects.filter(pk=section.pk).exists()
