@@ -80,7 +80,10 @@ STRING_FIELDS = ("id", "title", "body", "summary", "source", "editor", "publishe
                  "section", "site", "account")  # fmt: skip
 LIST_FIELDS = ("authors", "keywords")
 KNOWN_FIELDS = frozenset(STRING_FIELDS + LIST_FIELDS)
-TYPE_NAMES = {str: "字符串", list: "列表", int: "整数", float: "数字", bool: "布尔值", dict: "对象"}
+TYPE_NAMES = {
+    str: "字符串", list: "列表", int: "整数", float: "数字", bool: "布尔值", dict: "对象",
+    type(None): "null（空值）",  # was named NoneType
+}  # fmt: skip
 
 # Lengths the models store, read from their fields so a migration cannot leave them behind. A
 # longer value is refused with its limit: cutting it would lose data without a word.

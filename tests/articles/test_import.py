@@ -140,8 +140,9 @@ def test_bad_lines_are_reported_and_the_rest_imported(tmp_path, portal, capsys):
         {"id": "ok-1", "title": "重复的 id"},
         {"id": "bad-site", "title": "站点错误", "site": "nowhere.test"},
         {"title": "没有 id"},
+        "null",
     )
-    with pytest.raises(CommandError, match="8 行导入失败"):
+    with pytest.raises(CommandError, match="9 行导入失败"):
         call_command("import_articles", path)
     err = capsys.readouterr().err
     expected = {
@@ -153,6 +154,7 @@ def test_bad_lines_are_reported_and_the_rest_imported(tmp_path, portal, capsys):
         8: "与第 1 行重复",
         9: "未知站点：nowhere.test",
         10: "缺少必填字段 id",
+        11: "每行应为一个 JSON 对象，实际是null（空值）",  # not NoneType
     }
     reported = {
         int(line.split(".jsonl:")[1].split(":")[0]): line for line in err.splitlines() if line
