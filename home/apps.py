@@ -1,4 +1,5 @@
 import functools
+import re
 import unicodedata
 
 from django.apps import AppConfig
@@ -47,6 +48,20 @@ class HomeConfig(AppConfig):
         if not getattr(check, "refuses_broken_images", False):
             WagtailImageField.check_image_pixel_size = broken_images_refused(check)
 
+        # 设置 → 站点 took http://a.com, c.com/x or d.com:8080 as a hostname, port 0 or 99999,
+        # and an article as a site's root: the feeds then gave http://a.com:0/… addresses.
+        # Model validators, so Wagtail's own site form (a ModelForm) refuses them.
+        from wagtail.models import Site
+
+        fields = {name: Site._meta.get_field(name) for name in ("hostname", "port", "root_page")}
+        for name, validator in (
+            ("hostname", validate_site_hostname),
+            ("port", validate_site_port),
+            ("root_page", validate_site_root),
+        ):
+            if validator not in fields[name].validators:
+                fields[name].validators.append(validator)
+
 
 def broken_images_refused(check):
     @functools.wraps(check)
@@ -62,3 +77,35 @@ def broken_images_refused(check):
 
     checked.refuses_broken_images = True
     return checked
+
+
+LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"  # one part of a hostname, between dots
+HOSTNAME = re.compile(rf"{LABEL}(\.{LABEL})*", re.IGNORECASE)
+
+
+def validate_site_hostname(value: str) -> None:
+    """A hostname as browsers send it: letters, digits, hyphens and dots (a Chinese domain
+    in its xn-- form), without a scheme, a path or a port."""
+    if not HOSTNAME.fullmatch(value or ""):
+        raise ValidationError(
+            "主机名只能由字母、数字、连字符和点组成（如 www.example.edu.cn；中文域名请填写其 "
+            "xn-- 形式），不含 http://、路径或端口：端口请填在“端口”一栏。",
+            code="invalid_hostname",
+        )
+
+
+def validate_site_port(value: int) -> None:
+    if not 1 <= (value or 0) <= 65535:
+        raise ValidationError("端口应为 1–65535 之间的整数（网站通常是 80，HTTPS 是 443）。")
+
+
+def validate_site_root(value) -> None:
+    """A site's root is a 首页, not an article or a 栏目 (Wagtail's welcome page, before the
+    first import makes the site a portal site, is still taken)."""
+    from wagtail.models import Page
+
+    from articles.models import ArticlePage, SectionPage
+
+    page = Page.objects.filter(pk=value).first()
+    if page is not None and issubclass(page.specific_class or Page, ArticlePage | SectionPage):
+        raise ValidationError("站点的根页面应为首页，不能是文章或栏目。")

@@ -171,3 +171,43 @@ def test_a_sites_home_page_cannot_be_deleted_while_the_site_points_at_it(admin_c
     section = portal.institution_section
     assert admin_client.post(f"/admin/pages/{section.pk}/delete/").status_code == 302
     assert not Page.objects.filter(pk=section.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("hostname", "http://a.test", "主机名只能由字母"),
+        ("hostname", "c.test/x", "主机名只能由字母"),
+        ("hostname", "d.test:8080", "端口请填在“端口”一栏"),
+        ("hostname", "思政.中国", "xn-- 形式"),
+        ("port", "0", "端口应为 1–65535"),
+        ("port", "99999", "端口应为 1–65535"),
+        ("root_page", "article", "不能是文章或栏目"),
+        ("root_page", "section", "不能是文章或栏目"),
+    ],
+)
+def test_the_site_form_refuses_what_would_break_the_sites_addresses(
+    admin_client, portal, field, value, message
+):
+    """Wagtail's form took them all: after http://a.com with port 0, the feeds gave
+    http://a.com:0/… addresses."""
+    from wagtail.models import Site
+
+    article = ArticlePageFactory(parent=portal.national_section, title="文章")
+    data = {"hostname": "new.test", "port": "80", "site_name": "新站",
+            "root_page": str(portal.national.root_page.pk)}  # fmt: skip
+    choices = {"article": str(article.pk), "section": str(portal.national_section.pk)}
+    data[field] = choices.get(value, value)
+    before = Site.objects.count()
+    response = admin_client.post("/admin/sites/new/", data)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert Site.objects.count() == before
+    # The same form with proper values is taken.
+    data = {
+        **data,
+        "hostname": "new.test",
+        "port": "8443",
+        "root_page": str(portal.national.root_page.pk),
+    }
+    assert admin_client.post("/admin/sites/new/", data).status_code == 302
+    assert Site.objects.filter(hostname="new.test", port=8443).exists()
