@@ -1,6 +1,7 @@
 """The Wagtail page editor's form for every page type of the portal."""
 
 import functools
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,9 +25,20 @@ def reserved_slugs() -> frozenset[str]:
     return frozenset(s for s in segments if s and not s.startswith(("^", "<")))
 
 
+# Characters an editor cannot see or mean in a title, 来源, 作者 …: control characters (BEL,
+# ESC, DEL; tabs and line breaks stay) and the bidirectional overrides (U+202A–U+202E,
+# U+2066–U+2069) that reorder what readers see.
+INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 class PortalPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned_data = super().clean()
+        # Stored as typed, they reached the published page raw (the feeds dropped them), and
+        # a search promotion or a title holding one never matched what readers type.
+        for name, value in list(cleaned_data.items()):
+            if isinstance(value, str) and INVISIBLE.search(value):
+                cleaned_data[name] = INVISIBLE.sub("", value)
         # 定时发布 / 定时下线 within 1900–2099: a typo such as year 0001 is before year 1 in
         # UTC; saving it inserted the page and then failed (a 500), leaving a row that broke
         # its whole section on PostgreSQL.

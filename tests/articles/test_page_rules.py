@@ -140,6 +140,24 @@ class PageEditorBadInputTests(PageEditorTestCase):
         self.assertFalse(Page.objects.filter(slug="typo-display").exists())
         self.assertPageIsRenderable(self.section)
 
+    def test_invisible_characters_are_dropped_from_what_the_editor_typed(self):
+        """BEL, ESC, DEL and a right-to-left override typed into a title, 来源 or 责任编辑
+        were stored and served raw on the published page."""
+        data = {
+            **article_form_data("标题\x07含\x1b控制\u202e字符", "ctrl-chars"),
+            "source": "党委\x7f宣传部",
+            "editor": "王\x08编辑",
+            "action-publish": "action-publish",
+        }
+        self.assertEqual(self._add(self.section, ArticlePage, data).status_code, 302)
+        article = ArticlePage.objects.get(slug="ctrl-chars")
+        self.assertEqual(
+            (article.title, article.source, article.editor),
+            ("标题含控制字符", "党委宣传部", "王编辑"),
+        )
+        html = self.client.get(article.url, HTTP_HOST="bad.test").content.decode()
+        self.assertFalse(any(ch in html for ch in "\x07\x1b\x7f\x08\u202e"))
+
     def test_a_top_level_section_cannot_take_a_path_the_site_serves_itself(self):
         for slug in ("search", "admin", "api", "feeds"):
             data = nested_form_data({"title": "保留地址", "slug": slug, "intro": ""})
