@@ -1,4 +1,5 @@
-"""Reader-facing views that answer only GET and HEAD.
+"""Requests the portal cannot take, answered in Chinese: a method an address does not take
+(405), and a form over the size or field limits (400, `bad_request`).
 
 Django's `require_safe` answers any other method with a 405 whose body is empty: a JSON
 client (`curl -X POST /search/api/`) got no JSON and a reader no page. Here the 405 says, in
@@ -67,3 +68,26 @@ class ReaderMethodsMiddleware:
         if request.method not in READER_METHODS and not request.path.startswith(ADMIN_PREFIXES):
             return not_allowed(request, READER_METHODS)
         return self.get_response(request)
+
+
+def bad_request(request, exception):
+    """Django's 400 page, saying which limit a form went over: an article too long to save
+    (over DATA_UPLOAD_MAX_MEMORY_SIZE) or with too many blocks (DATA_UPLOAD_MAX_NUMBER_FIELDS)
+    got only 请求的格式或大小不正确. Rendered without the request, as Django's own is: its
+    data is what could not be read."""
+    from django.conf import settings
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+    from django.http import HttpResponseBadRequest
+    from django.template import loader
+
+    reason = ""
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20
+        reason = _(
+            "提交的内容超过 %(mb).1f MB 的上限（例如正文过长）：请缩短，或分成几篇后再提交。"
+        ) % {"mb": limit}
+    elif isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        reason = _(
+            "提交的内容项超过 %(n)s 个的上限（例如正文的段落、图片等内容块过多）：请精简后再提交。"
+        ) % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}
+    return HttpResponseBadRequest(loader.get_template("400.html").render({"reason": reason}))

@@ -86,3 +86,6 @@ urlpatterns += media_patterns()
 
 # Wagtail serves everything else from the page tree of the request's site.
 urlpatterns += [path("", include(wagtail_urls))]
+
+# The 400 page says which limit a form went over (portal.methods.bad_request).
+handler400 = "portal.methods.bad_request"

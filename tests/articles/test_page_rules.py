@@ -158,6 +158,18 @@ class PageEditorBadInputTests(PageEditorTestCase):
         html = self.client.get(article.url, HTTP_HOST="bad.test").content.decode()
         self.assertFalse(any(ch in html for ch in "\x07\x1b\x7f\x08\u202e"))
 
+    def test_an_article_over_the_size_or_field_limits_is_told_which(self):
+        """Both got only 请求的格式或大小不正确 (Django's 400 page has no reason)."""
+        big = {**article_form_data("太长", "too-long"), "summary": "长" * 1_000_000}  # 3 MB
+        response = self._add(self.section, ArticlePage, big)
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "超过 2.5 MB 的上限（例如正文过长）", status_code=400)
+        many = {**article_form_data("太多", "too-many")}
+        many.update({f"x-{n}": "1" for n in range(10_001)})
+        response = self._add(self.section, ArticlePage, many)
+        self.assertContains(response, "超过 10000 个的上限", status_code=400)
+        self.assertFalse(Page.objects.filter(slug__in=["too-long", "too-many"]).exists())
+
     def test_a_top_level_section_cannot_take_a_path_the_site_serves_itself(self):
         for slug in ("search", "admin", "api", "feeds"):
             data = nested_form_data({"title": "保留地址", "slug": slug, "intro": ""})
