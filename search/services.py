@@ -570,11 +570,11 @@ def search_articles(params: SearchParams, request_site: Site | None) -> SearchOu
     articles = _scope(params, outcome)
     results = _run(articles, query, looser, params)
     pages = _page_of(results, params, outcome)
-    # An unreachable engine: the OpenSearch backend answered from the database backend
-    # (search.backends.opensearch); readers are told.
     warnings = []
     if params.shortened:  # the API's clients and pasted links: the box takes 200 at most
         warnings.append(_("搜索词过长，只按前 %(n)s 个字符搜索。") % {"n": MAX_QUERY_LENGTH})
+    # An unreachable engine: the OpenSearch backend answered from the database backend
+    # (search.backends.opensearch); readers are told.
     if results.from_fallback:
         warnings.append(_("搜索引擎暂时不可用，以下结果来自备用检索，可能不够完整。"))
     outcome.warning = "".join(warnings)
