@@ -34,8 +34,7 @@ INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066
 class PortalPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned_data = super().clean()
-        # Stored as typed, they reached the published page raw (the feeds dropped them), and
-        # a search promotion or a title holding one never matched what readers type.
+        # Stored as typed, they reached the published page raw (the feeds dropped them).
         for name, value in list(cleaned_data.items()):
             if isinstance(value, str) and INVISIBLE.search(value):
                 cleaned_data[name] = INVISIBLE.sub("", value)
