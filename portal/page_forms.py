@@ -9,7 +9,7 @@ from django.urls import get_resolver
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import Site
 
-from portal.validators import plausible_time
+from portal.validators import CONTROL_CHARACTERS, plausible_time
 
 
 @functools.cache  # the URLconf is fixed once the process has started
@@ -28,7 +28,7 @@ def reserved_slugs() -> frozenset[str]:
 # Characters an editor cannot see or mean in a title, 来源, 作者 …: control characters (BEL,
 # ESC, DEL; tabs and line breaks stay) and the bidirectional overrides (U+202A–U+202E,
 # U+2066–U+2069) that reorder what readers see.
-INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+INVISIBLE = re.compile(f"[{CONTROL_CHARACTERS}\x80-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class PortalPageForm(WagtailAdminPageForm):

@@ -5,6 +5,11 @@ from datetime import UTC, datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# Control characters a text never keeps: C0 other than tab, LF and CR, and DEL (a regex
+# character-class body). The importer (with surrogates and U+FFFE/U+FFFF) and the page editor
+# (with C1 and the bidirectional overrides) each build their set from it.
+CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
