@@ -1039,10 +1039,16 @@ BOM = "\ufeff".encode()
 
 
 def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """The file's non-blank lines, numbered as an editor shows them. A line ends at LF, CRLF
+    or a CR alone (old Mac files: read as one line, they failed whole as bad JSON). JSON
+    never holds a raw CR, nor does UTF-8 or GBK inside a character, so a CR ends a line."""
+    lineno = 0
     with path.open("rb") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if line.removeprefix(BOM).strip():
-                yield lineno, line
+        for physical in fh:
+            for line in physical.removesuffix(b"\n").removesuffix(b"\r").split(b"\r"):
+                lineno += 1
+                if line.removeprefix(BOM).strip():
+                    yield lineno, line
 
 
 def decode_line(raw: bytes) -> str:
@@ -1051,7 +1057,16 @@ def decode_line(raw: bytes) -> str:
         # (cat a.jsonl b.jsonl): either way it is not part of the JSON.
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise LineError("不是 UTF-8 编码的文本") from None
+        pass
+    try:
+        chinese = re.search(r"[\u4e00-\u9fff]", raw.decode("gb18030"))
+    except UnicodeDecodeError:
+        chinese = None
+    if chinese:  # Excel and Windows Notepad in China save GBK by default
+        raise LineError(
+            "不是 UTF-8 编码的文本：看来是 GBK（GB18030）编码，请将文件另存为 UTF-8 编码后再导入"
+        )
+    raise LineError("不是 UTF-8 编码的文本")
 
 
 # While the search engine is unreachable, every save of a page logs the failed index update with

@@ -38,6 +38,11 @@ class SensitiveWord(models.Model):
         key = normalize_for_matching(self.word)
         if not key:
             raise ValidationError({"word": _("敏感词须包含文字，不能只有空格或标点。")})
+        if len(key) == 1 and key.isascii():
+            # Matching ignores spaces and punctuation (so f a l u n is falun): one letter or
+            # digit would be found in nearly every comment that has Latin text or a number.
+            message = _("单个字母或数字会出现在大量正常评论中，不能作为敏感词，请填写完整的词。")
+            raise ValidationError({"word": message})
         # Matching ignores script, width, case and punctuation, so 坏词 and 壞詞 are one word:
         # a second entry would only duplicate (or contradict the tier of) the first.
         others = SensitiveWord.objects.exclude(pk=self.pk).values_list("word", flat=True)

@@ -418,6 +418,25 @@ def test_a_sensitive_word_differing_only_in_script_width_or_case_is_refused():
         SensitiveWord(word="abc").full_clean()
 
 
+def test_a_single_latin_letter_or_digit_is_refused_as_a_sensitive_word(admin_client):
+    """Spaces and punctuation are ignored in matching, so "x" would hold every comment with an
+    x in it (the admin review's finding). A single Han character is a word and stays allowed."""
+    from django.core.exceptions import ValidationError
+
+    for word in ["x", "Ｘ", " 8 ", "х"]:  # the last is Cyrillic, read as Latin x
+        with pytest.raises(ValidationError) as refused:
+            SensitiveWord(word=word).full_clean()
+        assert "单个字母或数字" in refused.value.message_dict["word"][0], word
+    SensitiveWord(word="赌").full_clean()
+    SensitiveWord(word="sb").full_clean()
+    response = admin_client.post(
+        "/admin/snippets/articles/sensitiveword/add/", {"word": "x", "tier": "block", "note": ""}
+    )
+    assert response.status_code == 200
+    assert "单个字母或数字" in response.content.decode()
+    assert not SensitiveWord.objects.exists()
+
+
 def test_one_comment_moderated_on_its_form_is_recorded_and_the_queue_has_no_add(
     admin_client, article
 ):

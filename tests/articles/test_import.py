@@ -1205,6 +1205,36 @@ def test_a_byte_order_mark_opening_a_later_line_is_not_an_error(tmp_path, portal
     assert ArticlePage.objects.get(external_id="bom-2").title == "第二个文件"
 
 
+def test_lines_ending_in_a_carriage_return_alone_are_lines(tmp_path, portal, capsys):
+    """A file saved with old Mac line endings (CR only) was read as one line: the whole file
+    failed as one bad JSON line. CRLF and LF files are read as before, numbered alike."""
+    records = [{"id": f"cr-{n}", "title": f"第{n}篇"} for n in range(3)]
+    lines = [json.dumps(r, ensure_ascii=False).encode() for r in records]
+    path = tmp_path / "mac.jsonl"
+    path.write_bytes(b"\r".join([lines[0], lines[1], b"", b'{"id": "cr-bad"', lines[2]]) + b"\r")
+    with pytest.raises(CommandError, match="1 行导入失败"):
+        call_command("import_articles", str(path))
+    assert "mac.jsonl:4:" in capsys.readouterr().err  # the blank third line is counted
+    assert set(ArticlePage.objects.values_list("external_id", flat=True)) == {
+        "cr-0", "cr-1", "cr-2"
+    }  # fmt: skip
+    windows = tmp_path / "windows.jsonl"
+    windows.write_bytes(b"\r\n".join(lines) + b"\r\n")
+    assert [o.lineno for o in import_file(windows).outcomes] == [1, 2, 3]
+
+
+def test_a_gbk_file_is_told_to_be_saved_as_utf8(tmp_path, portal, capsys):
+    path = tmp_path / "gbk.jsonl"
+    path.write_bytes(json.dumps({"id": "gbk-1", "title": "思想政治工作"}, ensure_ascii=False)
+                     .encode("gbk") + b"\n" + b'{"id": "x", "title": "\xff\xfe"}\n')  # fmt: skip
+    with pytest.raises(CommandError, match="2 行导入失败"):
+        call_command("import_articles", str(path))
+    err = capsys.readouterr().err.splitlines()
+    assert "GBK" in err[0] and "另存为 UTF-8" in err[0], err
+    assert "不是 UTF-8 编码的文本" in err[1] and "GBK" not in err[1], err  # not Chinese in GBK
+    assert not ArticlePage.objects.filter(external_id="gbk-1").exists()
+
+
 def test_slow_lines_commit_and_report_without_waiting_for_a_full_batch(
     tmp_path, portal, monkeypatch
 ):
