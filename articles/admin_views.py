@@ -21,6 +21,7 @@ from wagtail.models import Page, Revision, Site
 from home.pages import site_root_of
 
 from . import scheduling
+from .importer import MAX_UTC_OFFSET
 
 # How far ahead a publication or expiry may be scheduled (a year 9999 time with a negative
 # UTC offset cannot even be stored).
@@ -37,6 +38,10 @@ def _parse_local(value: str) -> datetime:
         ) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    elif abs(when.utcoffset()) > MAX_UTC_OFFSET:  # as the importer refuses them: a typo
+        raise scheduling.ScheduleError(
+            "时区偏移超出 ±14:00，请检查后重新填写（不写偏移即为北京时间）。"
+        )
     if when - timezone.now() > MAX_AHEAD:
         raise scheduling.ScheduleError("定时时间不能晚于十年之后。")
     # In UTC: PostgreSQL refuses offsets past ±15:59 (-23:59 was a 500).

@@ -579,7 +579,7 @@ class ArticleImporter:
         if account is None:
             slug = slugify(name, allow_unicode=True)[:90] or "account"
             base, n = slug, 1
-            while PublishingAccount.objects.filter(slug=slug).exists():
+            while PublishingAccount.objects.filter(slug__iexact=slug).exists():
                 n += 1
                 slug = f"{base}-{n}"
             account = PublishingAccount.objects.create(

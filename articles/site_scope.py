@@ -13,14 +13,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Page, Site
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 
 from home.pages import public
 from home.permissions import sites_of
-from portal.page_forms import PortalPageForm
+from portal.page_forms import PortalModelForm, PortalPageForm
 
 
 class SiteScopedPolicy(ModelPermissionPolicy):
@@ -136,7 +135,7 @@ def may_select_all(user, model, parent_id: int | None) -> bool:
     return not isinstance(policy_registry.get_by_type(model), SiteScopedPolicy)
 
 
-class AccountForm(WagtailAdminModelForm):
+class AccountForm(PortalModelForm):
     """所属站点 offers the sites the editor edits (and is required of those not editing all)."""
 
     def __init__(self, *args, **kwargs):
@@ -151,7 +150,7 @@ def _outside(sites, page) -> bool:
     return sites is not None and not any(page.path.startswith(s.root_page.path) for s in sites)
 
 
-class SlotForm(WagtailAdminModelForm):
+class SlotForm(PortalModelForm):
     """显示在 must be a page of the editor's sites: the chooser lists every site's pages, and
     a slot put on another site's home page left the editor's list and led that site."""
 

@@ -8,7 +8,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.models.audit_log import BaseLogEntry, ModelLogEntryManager
 
-from portal.page_forms import PortalPageForm
+from portal.page_forms import PortalModelForm, PortalPageForm
 from portal.validators import plausible_time
 
 from .blocks import FooterLinkBlock
@@ -45,6 +45,8 @@ class HomePage(Page):
 @register_setting(icon="site")
 class PortalSiteSettings(BaseSiteSetting):
     """Per-site look and text: every template reads these, never `if site == ...`."""
+
+    base_form_class = PortalModelForm  # its text without invisible characters
 
     @classmethod
     def get_permission_policy(cls):

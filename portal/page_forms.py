@@ -1,4 +1,5 @@
-"""The Wagtail page editor's form for every page type of the portal."""
+"""The Wagtail page editor's form for every page type of the portal, and the base of the
+snippets' and settings' forms."""
 
 import functools
 import re
@@ -6,7 +7,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import get_resolver
-from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.models import Site
 
 from portal.validators import CONTROL_CHARACTERS, plausible_time
@@ -31,13 +32,27 @@ def reserved_slugs() -> frozenset[str]:
 INVISIBLE = re.compile(f"[{CONTROL_CHARACTERS}\x80-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+def drop_invisible(cleaned_data: dict) -> None:
+    # Stored as typed, they reached the published page raw (the feeds dropped them).
+    for name, value in list(cleaned_data.items()):
+        if isinstance(value, str) and INVISIBLE.search(value):
+            cleaned_data[name] = INVISIBLE.sub("", value)
+
+
+class PortalModelForm(WagtailAdminModelForm):
+    """Snippets' and settings' form (育人号, 推荐位, 站点设置 …): their text is shown to readers
+    too (an account's name, a site's 标语), so it loses the invisible characters as pages do."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        drop_invisible(cleaned_data)
+        return cleaned_data
+
+
 class PortalPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned_data = super().clean()
-        # Stored as typed, they reached the published page raw (the feeds dropped them).
-        for name, value in list(cleaned_data.items()):
-            if isinstance(value, str) and INVISIBLE.search(value):
-                cleaned_data[name] = INVISIBLE.sub("", value)
+        drop_invisible(cleaned_data)
         # 定时发布 / 定时下线 within 1900–2099: a typo such as year 0001 is before year 1 in
         # UTC; saving it inserted the page and then failed (a 500), leaving a row that broke
         # its whole section on PostgreSQL.

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -83,6 +84,22 @@ class PublishingAccount(index.Indexed, models.Model):  # a snippet: articles/wag
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # Two accounts at /yurenhao/JXVTC/ and /yurenhao/jxvtc/ read as one address; the
+        # database's unique slug tells them apart.
+        same = (
+            PublishingAccount.objects.exclude(pk=self.pk).filter(slug__iexact=self.slug).first()
+            if self.slug
+            else None
+        )
+        if same is not None:
+            raise ValidationError(
+                {
+                    "slug": _("网址标识与育人号「%(name)s」的“%(slug)s”只差大小写，请换一个。")
+                    % {"name": same.name, "slug": same.slug}
+                }
+            )
 
     @property
     def owning_site_id(self) -> int | None:  # its history: home.models.SiteLogEntry

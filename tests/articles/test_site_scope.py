@@ -567,3 +567,44 @@ def test_a_university_editor_searches_the_account_chooser(client, portal):
         status, text = _chooser(client, "articles/publishingaccount", view)
         assert status == 200, view
         assert "本校育人号" in text and "别校育人号" not in text, view
+
+
+def test_snippets_and_site_settings_lose_invisible_characters(admin_client, portal):
+    """A 育人号's name and a site's 标语 are shown to readers: BEL, ESC, DEL or a right-to-left
+    override typed into them was stored and served raw (pages already dropped them)."""
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    from home.models import PortalSiteSettings
+
+    added = admin_client.post(
+        "/admin/snippets/articles/publishingaccount/add/",
+        {"name": "思政\x07育人\u202e号", "slug": "ctrl", "institution": "某\x1b学院",
+         "site": portal.national.pk, "recommend_boost": 0},
+    )  # fmt: skip
+    assert added.status_code == 302
+    account = PublishingAccount.objects.get(slug="ctrl")
+    assert (account.name, account.institution) == ("思政育人号", "某学院")
+    url = f"/admin/settings/home/portalsitesettings/{portal.national.pk}/"
+    data = nested_form_data(
+        {"site_name": "全国\x7f站", "slogan": "立德\x08树人", "footer_text": "页脚",
+         "footer_links": streamfield([]), "icp_number": "", "police_number": "",
+         "comments_premoderated": "on", "mourning_starts_at": "", "mourning_ends_at": ""}
+    )  # fmt: skip
+    assert admin_client.post(url, data).status_code == 302
+    saved = PortalSiteSettings.for_site(portal.national)
+    saved.refresh_from_db()
+    assert (saved.site_name, saved.slogan) == ("全国站", "立德树人")
+    home = admin_client.get("/", HTTP_HOST=portal.national.hostname).content.decode()
+    assert "立德树人" in home and "\x08" not in home
+
+
+def test_an_account_address_differing_only_in_case_is_refused(admin_client, portal):
+    """/yurenhao/JXVTC/ and /yurenhao/jxvtc/ were two accounts."""
+    PublishingAccountFactory(name="嘉兴职院", slug="jxvtc", site=portal.institution)
+    response = admin_client.post(
+        "/admin/snippets/articles/publishingaccount/add/",
+        {"name": "另一个号", "slug": "JXVTC", "site": portal.national.pk, "recommend_boost": 0},
+    )
+    assert response.status_code == 200
+    assert "只差大小写" in response.content.decode() and "嘉兴职院" in response.content.decode()
+    assert PublishingAccount.objects.count() == 1
