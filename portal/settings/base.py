@@ -177,7 +177,7 @@ STATIC_URL = "/static/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "/media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "portal.storage.PortalFileStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -199,6 +199,7 @@ WAGTAILDOCS_EXTENSIONS = [
     "csv", "doc", "docx", "key", "mp3", "mp4", "odt", "pdf", "ppt", "pptx", "rtf", "txt",
     "webm", "xls", "xlsx", "zip",
 ]  # fmt: skip
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.document_forms.DocumentForm"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024  # videos are attachments too
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Password- and login-restricted pages (and documents) in the site's own look and words, not

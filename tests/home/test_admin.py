@@ -84,3 +84,39 @@ def test_a_truncated_image_upload_is_refused_in_chinese_not_a_500(admin_client):
     assert response.status_code == 200 and answer["success"] is False
     assert "请上传一张有效的图片" in answer["error_message"]
     assert not get_image_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_document_upload_says_only_what_is_wrong_and_keeps_a_name(admin_client, client):
+    """An empty file.pdf got 所提交的是空文件 and 文件扩展“”是不被允许 (the model's check of a
+    file the form never took); 😀.docx was stored as `.docx`, a hidden file readers downloaded
+    under that name."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.documents import get_document_model
+
+    def add(name: str, content: bytes):
+        return admin_client.post(
+            "/admin/documents/add/",
+            {"title": "附件", "file": SimpleUploadedFile(name, content), "collection": 1},
+        )
+
+    page = add("empty.pdf", b"").content.decode()
+    assert "所提交的是空文件" in page and "文件扩展" not in page
+    answer = admin_client.post(
+        "/admin/documents/multiple/add/",
+        {"files[]": SimpleUploadedFile("empty.pdf", b"")},
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    ).json()
+    assert answer["success"] is False
+    assert "空文件" in answer["error_message"] and "文件扩展" not in answer["error_message"]
+    assert "文件扩展“exe”是不被允许" in add("tool.exe", b"MZ").content.decode()  # still said
+    assert not get_document_model().objects.exists()
+    assert add("😀.docx", b"PK\x03\x04").status_code == 302
+    document = get_document_model().objects.get()
+    assert document.filename == "附件.docx"
+    assert add("通知.docx", b"PK\x03\x04").status_code == 302  # Chinese names stay as they are
+    assert get_document_model().objects.filter(file="documents/通知.docx").exists()
+    download = client.get(document.url)
+    assert download.status_code == 200
+    download.close()
+    assert "UTF-8''%E9%99%84%E4%BB%B6.docx" in download["Content-Disposition"]  # 附件.docx
