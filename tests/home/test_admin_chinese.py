@@ -515,3 +515,14 @@ def test_admin_pages_load_nothing_from_gravatar(admin_client, admin_user, portal
         response = admin_client.get(path)
         assert response.status_code == 200
         assert "gravatar.com" not in response.content.decode(), path
+
+
+def test_moving_a_section_with_its_articles_is_confirmed_without_a_typo(admin_client, portal):
+    """Wagtail's zh_Hans catalogue says 此页面极其子页面 (极其: "extremely") for 及其."""
+    from tests.factories import ArticlePageFactory, SectionPageFactory
+
+    ArticlePageFactory(parent=portal.national_section)
+    other = SectionPageFactory(parent=portal.national.root_page, title="理论研究")
+    url = f"/admin/pages/{portal.national_section.pk}/move/{other.pk}/confirm/"
+    page = admin_client.get(url).content.decode()
+    assert "确认将此页面及其子页面移到'理论研究'？" in page and "极其" not in page
