@@ -31,6 +31,18 @@ urlpatterns = [
         "admin/pages/workflow/preview/<int:page_id>/<int:task_id>/",
         admin_guards.workflow_preview,
     ),
+    # Before Wagtail's own: a review step someone else has already taken is said so.
+    path(
+        "admin/pages/workflow/action/<int:page_id>/<slug:action_name>/<int:task_state_id>/",
+        admin_guards.workflow_action,
+        {"view": "workflow_action"},
+    ),
+    path(
+        "admin/pages/workflow/collect_action_data/<int:page_id>/<slug:action_name>/"
+        "<int:task_state_id>/",
+        admin_guards.workflow_action,
+        {"view": "collect_workflow_action_data"},
+    ),
     # Before Wagtail's own: report filters name only the people of the user's own sites.
     path("admin/reports/site-history/", admin_guards.site_history),
     path("admin/reports/site-history/results/", admin_guards.site_history_results),

@@ -13,7 +13,7 @@ from wagtail.models import Revision, WorkflowState
 
 from articles.models import ArticlePage
 from articles.workflow import STAGES, ensure_review_workflow
-from tests.factories import ArticlePageFactory, edit_as
+from tests.factories import ArticlePageFactory, edit_as, site_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -336,3 +336,45 @@ def test_setup_review_keeps_a_workflow_a_site_chose(portal):
         f"用于 {Site.objects.count() - 1} 个站点" in said
         and "另有 1 个站点保留自己的工作流" in said
     )
+
+
+def test_a_step_another_reviewer_has_taken_is_said_so_not_no_permission(client, reviewers, portal):
+    """Two 初审编辑 had the page open; the second to click 通过 got Wagtail's 403 没有权限."""
+    from django.contrib.messages import get_messages
+
+    article = ArticlePageFactory(parent=portal.national_section, live=False)
+    state = submit(article, reviewers["author"])
+    first_step = state.current_task_state
+    second = get_user_model().objects.create_user(
+        username="reviewer-初审-2", password="x", last_name="赵", first_name="二审"
+    )
+    second.groups.add(Group.objects.get(name="初审编辑"))
+    state = act(state, reviewers["初审"], "approve")
+    client.force_login(second)
+    for url, headers in [
+        (f"/admin/pages/workflow/action/{article.pk}/approve/{first_step.pk}/", {}),
+        (f"/admin/pages/workflow/collect_action_data/{article.pk}/approve/{first_step.pk}/",
+         {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}),
+    ]:  # fmt: skip
+        response = client.post(url, {"comment": "同意"}, **headers)
+        edit = f"/admin/pages/{article.pk}/edit/"
+        if headers:
+            assert response.json() == {"step": "success", "redirect": edit}
+        else:
+            assert response.status_code == 302 and response["Location"] == edit
+        told = [str(m) for m in get_messages(response.wsgi_request)]
+        assert any("已由张初审" in m and "处理（通过）" in m for m in told), told
+    state.refresh_from_db()
+    assert state.current_task_state.task.name == "复审"  # nothing was approved twice
+    assert state.current_task_state.status == "in_progress"
+    # A step still waiting is Wagtail's as before: the second 初审编辑 may not act on 复审.
+    current = state.current_task_state
+    response = client.post(f"/admin/pages/workflow/action/{article.pk}/approve/{current.pk}/")
+    assert response.status_code in (302, 403) and "/edit/" not in response.get("Location", "")
+    current.refresh_from_db()
+    assert current.status == "in_progress"
+    # Another site's editor learns nothing of the page or who reviewed it: the admin's 404.
+    client.force_login(site_editor(portal.institution, ("add_page", "change_page")))
+    url = f"/admin/pages/workflow/action/{article.pk}/approve/{first_step.pk}/"
+    response = client.post(url)
+    assert response.status_code == 404 and "张初审" not in response.content.decode()
