@@ -48,6 +48,21 @@ class HomeConfig(AppConfig):
         if not getattr(check, "refuses_broken_images", False):
             WagtailImageField.check_image_pixel_size = broken_images_refused(check)
 
+        # A chooser's id that no object can have (a hand-built POST's `abc`, for a 育人号 or a
+        # body image) raised ValueError where Wagtail expects only DoesNotExist: a 500 on
+        # saving and on every later opening of the draft. It is no object, as a deleted one.
+        from wagtail.admin.widgets.chooser import BaseChooser
+        from wagtail.blocks.field_block import ChooserBlock
+
+        for cls, name in (
+            (BaseChooser, "get_instance"),
+            (ChooserBlock, "to_python"),
+            (ChooserBlock, "value_from_form"),
+        ):
+            method = getattr(cls, name)
+            if not getattr(method, "bad_ids_are_none", False):
+                setattr(cls, name, bad_ids_are_none(method))
+
         # 设置 → 站点 took http://a.com, c.com/x or d.com:8080 as a hostname, port 0 or 99999,
         # and an article as a site's root: the feeds then gave http://a.com:0/… addresses.
         # Model validators, so Wagtail's own site form (a ModelForm) refuses them.
@@ -61,6 +76,18 @@ class HomeConfig(AppConfig):
         ):
             if validator not in fields[name].validators:
                 fields[name].validators.append(validator)
+
+
+def bad_ids_are_none(method):
+    @functools.wraps(method)
+    def looked_up(self, value):
+        try:
+            return method(self, value)
+        except (ValueError, TypeError, OverflowError):  # int("abc"), an id past 2^63
+            return None
+
+    looked_up.bad_ids_are_none = True
+    return looked_up
 
 
 def broken_images_refused(check):

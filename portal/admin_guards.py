@@ -11,8 +11,6 @@ snippet choosers, and the 站点历史 / 工作流 reports' filters (routed here
 URLs, so guarded as Wagtail guards its own). A review step already taken is said so.
 """
 
-import re
-
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
@@ -25,13 +23,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views import chooser as snippet_chooser
 
-from portal.converters import MAX_ID
-
-_ID = re.compile(r"[0-9]{1,10}")
-
-
-def _is_id(value: str) -> bool:
-    return bool(_ID.fullmatch(value)) and int(value) <= MAX_ID
+from portal.converters import is_id
 
 
 @never_cache
@@ -45,11 +37,11 @@ def bulk_action(request, app_label, model_name, action):
 
 def _bulk_action(request, app_label, model_name, action):
     ids = request.GET.getlist("id")
-    if any(i != "all" and not _is_id(i) for i in ids):
+    if any(i != "all" and not is_id(i) for i in ids):
         raise Http404
     parent = request.GET.get("childOf")
     if parent is not None and "all" in ids:
-        if not _is_id(parent):
+        if not is_id(parent):
             raise Http404
         if (app_label, model_name) == ("wagtailcore", "page") and not Page.objects.filter(
             pk=int(parent)
@@ -211,14 +203,14 @@ class _PermittedList(PermittedObjects):
 
 class _PermittedChosen(PermittedObjects):
     def get_object(self, pk):
-        if not _is_id(str(pk)):  # a hand-typed id: nothing, not a ValueError's 500
+        if not is_id(str(pk)):  # a hand-typed id: nothing, not a ValueError's 500
             raise ObjectDoesNotExist
         return self.permitted(self.model_class.objects.all()).get(pk=pk)
 
 
 class _PermittedChosenMultiple(PermittedObjects):
     def get_objects(self, pks):
-        return self.permitted(super().get_objects([pk for pk in pks if _is_id(pk)]))
+        return self.permitted(super().get_objects([pk for pk in pks if is_id(pk)]))
 
 
 def permitted_chooser(rule: type = PermittedObjects) -> type:

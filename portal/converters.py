@@ -1,8 +1,16 @@
 """URL path converters."""
 
+import re
+
 # The largest primary key the databases can hold for a page (PostgreSQL `integer`): a larger
 # number in a URL or a parameter is no page, not a database error.
 MAX_ID = 2**31 - 1
+_ID = re.compile(r"[0-9]{1,10}")
+
+
+def is_id(value: str) -> bool:
+    """Whether a string typed or sent for an id can be one (digits, at most MAX_ID)."""
+    return bool(_ID.fullmatch(value)) and int(value) <= MAX_ID
 
 
 class IdConverter:

@@ -195,6 +195,10 @@ WAGTAILADMIN_BASE_URL = env.url_value(
     "https://www.example.edu.cn",
 )
 WAGTAIL_I18N_ENABLED = False
+# Wagtail's Draftail, robust to ids and values its own editor never sends (portal/rich_text.py).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "portal.rich_text.PortalDraftailRichTextArea"},
+}
 WAGTAILDOCS_EXTENSIONS = [
     "csv", "doc", "docx", "key", "mp3", "mp4", "odt", "pdf", "ppt", "pptx", "rtf", "txt",
     "webm", "xls", "xlsx", "zip",

@@ -158,6 +158,60 @@ class PageEditorBadInputTests(PageEditorTestCase):
         html = self.client.get(article.url, HTTP_HOST="bad.test").content.decode()
         self.assertFalse(any(ch in html for ch in "\x07\x1b\x7f\x08\u202e"))
 
+    def test_hand_built_references_and_values_are_no_500(self):
+        """The editor's own widgets never send these, a hand-built POST did: a link to page
+        `abc` (stored in the draft, whose edit page was then a 500 for good), a 段落 that is
+        not Draftail's JSON, and chooser ids `abc` for a body image and the 育人号."""
+        import json
+
+        def paragraph_linking(entity: dict) -> str:
+            block = {"key": "k1", "type": "unstyled", "depth": 0, "text": "链接文字",
+                     "inlineStyleRanges": [], "data": {},
+                     "entityRanges": [{"offset": 0, "length": 4, "key": 0}]}  # fmt: skip
+            link = {"type": "LINK", "mutability": "MUTABLE", "data": entity}
+            return json.dumps({"blocks": [block], "entityMap": {"0": link}})
+
+        sent = {
+            "bad-link": paragraph_linking({"id": "abc", "url": "/x/"}),
+            "huge-link": paragraph_linking({"id": "9" * 20, "url": "/x/"}),
+            "not-json": "不是 JSON 的段落\n第二行<b>",
+        }
+        for slug, value in sent.items():
+            data = {**article_form_data("手工提交", slug), "body-1-value": value}
+            self.assertEqual(self._add(self.section, ArticlePage, data).status_code, 302, slug)
+        stored = {
+            slug: ArticlePage.objects.get(slug=slug).get_latest_revision_as_object().body[1]
+            for slug in sent
+        }
+        self.assertIn("<a>链接文字</a>", stored["bad-link"].render_as_block())
+        self.assertNotIn("abc", stored["bad-link"].value.source)  # the text kept, not the id
+        self.assertNotIn("9" * 20, stored["huge-link"].value.source)
+        self.assertEqual(
+            stored["not-json"].value.source, "<p>不是 JSON 的段落</p><p>第二行&lt;b&gt;</p>"
+        )
+        # A draft that already holds such a link (saved before this check) opens again.
+        article = ArticlePage.objects.get(slug="bad-link")
+        revision = article.get_latest_revision()
+        body = json.loads(revision.content["body"])
+        body[1]["value"] = '<p><a linktype="page" id="abc">旧链接</a></p>'
+        revision.content["body"] = json.dumps(body)
+        revision.save()
+        edit = self.client.get(f"/admin/pages/{article.pk}/edit/")
+        self.assertEqual(edit.status_code, 200)
+        # Chooser ids no object can have: no object, as for a deleted one.
+        image = {"body-1-type": "image", "body-1-value-image": "abc",
+                 "body-1-value-caption": "图注", "body-1-value-alt_text": "图"}  # fmt: skip
+        data = {**article_form_data("手工图片", "bad-image"), **image}
+        del data["body-1-value"]
+        published = self._add(self.section, ArticlePage, {**data, "action-publish": "1"})
+        self.assertEqual(published.status_code, 200)  # the form again: 图片 is required
+        self.assertFalse(ArticlePage.objects.filter(slug="bad-image").exists())
+        data = {**article_form_data("手工育人号", "bad-account"), "account": "abc"}
+        refused = self._add(self.section, ArticlePage, data)
+        self.assertEqual(refused.status_code, 200)
+        self.assertContains(refused, "选择一个有效的选项")
+        self.assertFalse(ArticlePage.objects.filter(slug="bad-account").exists())
+
     def test_an_article_over_the_size_or_field_limits_is_told_which(self):
         """Both got only 请求的格式或大小不正确 (Django's 400 page has no reason)."""
         big = {**article_form_data("太长", "too-long"), "summary": "长" * 1_000_000}  # 3 MB
