@@ -25,6 +25,8 @@ SAFE = ("GET", "HEAD")
 READER_METHODS = (*SAFE, "POST", "OPTIONS")
 # The admin's own views decide for themselves.
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+# The JSON APIs (search, suggestions, feeds): their errors are JSON too.
+JSON_PREFIXES = ("/search/api/", "/search/suggest/", "/api/")
 
 
 def not_allowed(request, allowed: tuple[str, ...], json: bool = False):
@@ -76,7 +78,12 @@ def bad_request(request, exception):
     got only 请求的格式或大小不正确. Rendered without the request, as Django's own is: its
     data is what could not be read."""
     from django.conf import settings
-    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+    from django.core.exceptions import (
+        DisallowedHost,
+        RequestDataTooBig,
+        TooManyFieldsSent,
+        TooManyFilesSent,
+    )
     from django.http import HttpResponseBadRequest
     from django.template import loader
 
@@ -90,4 +97,14 @@ def bad_request(request, exception):
         reason = _(
             "提交的内容项超过 %(n)s 个的上限（例如正文的段落、图片等内容块过多）：请精简后再提交。"
         ) % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}
+    if request.path.startswith(JSON_PREFIXES):
+        # A JSON client gets JSON, as from the APIs' own errors: a Host the site does not
+        # serve (DisallowedHost, raised before any view) got the HTML page.
+        if isinstance(exception, DisallowedHost):
+            reason = _("请求的主机名（Host）不是本站的地址。")
+        return JsonResponse(
+            {"error": reason or _("请求的格式或大小不正确。")},
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
     return HttpResponseBadRequest(loader.get_template("400.html").render({"reason": reason}))

@@ -257,6 +257,20 @@ def test_a_post_to_the_apis_is_a_405_not_the_csrf_page(portal):
         assert "此地址不支持这种请求方式" in response.content.decode()
 
 
+def test_a_host_the_site_does_not_serve_gets_json_from_the_apis(portal, client, settings):
+    """Django refuses a Host outside ALLOWED_HOSTS before any view runs: a JSON client got
+    the HTML 400 page. Readers' pages keep the page."""
+    settings.ALLOWED_HOSTS = ["national.test"]
+    for url in ["/search/api/?q=党建", "/search/suggest/?q=dj", "/api/feeds/hot/"]:
+        response = client.get(url, HTTP_HOST="evil.example")
+        assert response.status_code == 400, url
+        assert response["Content-Type"] == "application/json", url
+        assert "主机名" in json.loads(response.content)["error"], url
+    page = client.get("/search/?q=党建", HTTP_HOST="evil.example")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+    assert client.get("/search/api/?q=党建", HTTP_HOST="national.test").status_code == 200
+
+
 def test_readers_pages_refuse_put_delete_and_trace_and_the_admin_is_left_alone(portal, admin_user):
     """Wagtail served an article for PUT, DELETE, PATCH and TRACE as for GET."""
     from django.test import Client
