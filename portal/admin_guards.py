@@ -84,14 +84,10 @@ def workflow_preview(request, page_id: int, task_id: int):
     return view(request, page_id=page_id, task_id=task_id)
 
 
-# What became of a review task someone else has finished, as its page's history words it.
-TASK_OUTCOMES = {"approved": "通过", "rejected": "退回", "skipped": "跳过", "cancelled": "取消"}
-
-
 @never_cache
 @require_admin_access
 def workflow_action(request, page_id: int, action_name: str, task_state_id: int, view: str):
-    """A review action (通过 / 退回, with or without a comment) on a task that is no longer
+    """A review action (批准 / 请求修改, with or without a comment) on a task that is no longer
     waiting: a second reviewer of the same stage, the page open since before the first one
     acted, got Wagtail's 403 "没有权限". They are told who did what when, and sent back to the
     page (the modal's JSON for the dialog's requests, as Wagtail answers them)."""
@@ -121,12 +117,12 @@ def workflow_action(request, page_id: int, action_name: str, task_state_id: int,
             request, page_id=page_id, action_name=action_name, task_state_id=task_state_id
         )
     when = (
-        " 于 " + timezone.localtime(state.finished_at).strftime("%Y-%m-%d %H:%M:%S")
+        "于 " + timezone.localtime(state.finished_at).strftime("%Y-%m-%d %H:%M:%S") + " "
         if state.finished_at
         else ""
     )
     who = display_name(state.finished_by) or "系统"
-    outcome = TASK_OUTCOMES.get(state.status, state.get_status_display())
+    outcome = state.get_status_display()  # 已批准, 已拒绝 …, as the admin's review pages say
     messages.warning(
         request, f"审核步骤“{state.task.name}”已由{who}{when}处理（{outcome}），无需再操作。"
     )

@@ -339,7 +339,7 @@ def test_setup_review_keeps_a_workflow_a_site_chose(portal):
 
 
 def test_a_step_another_reviewer_has_taken_is_said_so_not_no_permission(client, reviewers, portal):
-    """Two 初审编辑 had the page open; the second to click 通过 got Wagtail's 403 没有权限."""
+    """Two 初审编辑 had the page open; the second to click 批准 got Wagtail's 403 没有权限."""
     from django.contrib.messages import get_messages
 
     article = ArticlePageFactory(parent=portal.national_section, live=False)
@@ -363,7 +363,7 @@ def test_a_step_another_reviewer_has_taken_is_said_so_not_no_permission(client, 
         else:
             assert response.status_code == 302 and response["Location"] == edit
         told = [str(m) for m in get_messages(response.wsgi_request)]
-        assert any("已由张初审" in m and "处理（通过）" in m for m in told), told
+        assert any("已由张初审于 " in m and " 处理（已批准）" in m for m in told), told
     state.refresh_from_db()
     assert state.current_task_state.task.name == "复审"  # nothing was approved twice
     assert state.current_task_state.status == "in_progress"
