@@ -147,11 +147,17 @@ class PortalEnv(environ.Env):
             config = self.db_url_config(url)
         except ValueError:
             config = {}
-        if config.get("ENGINE") not in DATABASE_ENGINES or not config.get("NAME"):
+        # PostgreSQL may name everything in a service file instead (postgres:///?service=portal,
+        # ~/.pg_service.conf or PGSERVICEFILE), as Django supports.
+        service = config.get("ENGINE") == "django.db.backends.postgresql" and (
+            config.get("OPTIONS", {}).get("service")
+        )
+        if config.get("ENGINE") not in DATABASE_ENGINES or not (config.get("NAME") or service):
             refuse(
                 var,
                 value,
-                "应为 postgres://用户:密码@主机:端口/库名 或 sqlite:////绝对路径/portal.sqlite3",
+                "应为 postgres://用户:密码@主机:端口/库名、postgres:///?service=服务名"
+                " 或 sqlite:////绝对路径/portal.sqlite3",
             )
         return config
 

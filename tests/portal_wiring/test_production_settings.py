@@ -244,6 +244,19 @@ def test_a_value_that_cannot_be_meant_stops_the_start_naming_the_variable(tmp_pa
         assert repr(value.strip()) in last and "应" in last, last
 
 
+def test_a_postgresql_service_file_names_the_database(tmp_path):
+    """postgres:///?service=portal (host, database and user from pg_service.conf, as Django
+    supports) was refused as a URL without a database name."""
+    show = "from django.conf import settings as s; print(s.DATABASES['default'])"
+    done = manage(tmp_path, "shell", "-c", show, SECRET_KEY=secrets.token_urlsafe(50),
+                  DATABASE_URL="postgres:///?service=portal")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "'OPTIONS': {'service': 'portal'}" in done.stdout and "'NAME': ''" in done.stdout
+    done = manage(tmp_path, "check", SECRET_KEY=secrets.token_urlsafe(50),
+                  DATABASE_URL="postgres:///")  # fmt: skip
+    assert done.returncode != 0 and "service=服务名" in done.stderr.strip().splitlines()[-1]
+
+
 def test_celery_beat_logs_as_the_portal_does(tmp_path):
     """Beat never applied the portal's LOGGING: its lines had Celery's format (no +0800) and
     its lost-broker errors came with a traceback and a call stack every 10 s (538 lines in
