@@ -19,7 +19,7 @@ def without_bad_references(html: str) -> str:
     """The rich text with every reference to an id no page, document or image can have made
     harmless: a link keeps its text and loses its target, an embed goes. A hand-built POST
     stored <a linktype="page" id="abc"> in a draft, and every later opening of its edit page
-    was a 500 (Wagtail's converter looks the id up as a number), as was its preview."""
+    was a 500 (Wagtail's converter looks the id up as a number)."""
     if "type=" not in html:
         return html
 
@@ -35,7 +35,9 @@ def without_bad_references(html: str) -> str:
 
 class PortalDraftailRichTextArea(DraftailRichTextArea):
     def format_value(self, value):
-        return super().format_value(without_bad_references(value) if value else value)
+        if isinstance(value, str):
+            value = without_bad_references(value)
+        return super().format_value(value)
 
     def value_from_datadict(self, data, files, name):
         raw = widgets.HiddenInput.value_from_datadict(self, data, files, name)
