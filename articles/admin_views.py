@@ -19,9 +19,9 @@ from wagtail.admin.views.reports import audit_logging, page_types_usage, workflo
 from wagtail.models import Page, Revision, Site
 
 from home.pages import site_root_of
+from portal.validators import MAX_UTC_OFFSET
 
 from . import scheduling
-from .importer import MAX_UTC_OFFSET
 
 # How far ahead a publication or expiry may be scheduled (a year 9999 time with a negative
 # UTC offset cannot even be stored).

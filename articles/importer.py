@@ -23,7 +23,7 @@ import urllib.request
 import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import willow
@@ -43,7 +43,7 @@ from wagtail.utils.file import hash_filelike
 
 from home.models import HomePage
 from home.services import ensure_site, remove_wagtail_welcome_page
-from portal.validators import CONTROL_CHARACTERS, plausible_time
+from portal.validators import CONTROL_CHARACTERS, MAX_UTC_OFFSET, plausible_time
 from search.indexing import index_in_bulk, saves_not_indexed
 
 from .body_import import body_to_blocks
@@ -115,8 +115,6 @@ MAX_KEYWORDS = 100
 # held back for an invisible character. Only the id is refused: dropping characters there
 # could turn it into another article's id and overwrite that article.
 FORBIDDEN_CHARACTERS = re.compile(f"[{CONTROL_CHARACTERS}\ud800-\udfff\ufffe\uffff]")
-# Real UTC offsets run from -12:00 to +14:00; anything beyond is a typo, not a place.
-MAX_UTC_OFFSET = timedelta(hours=14)
 
 
 class LineError(ValueError):

@@ -5,7 +5,8 @@ import re
 # The largest primary key the databases can hold for a page (PostgreSQL `integer`): a larger
 # number in a URL or a parameter is no page, not a database error.
 MAX_ID = 2**31 - 1
-_ID = re.compile(r"[0-9]{1,10}")
+ID_DIGITS = "[0-9]{1,10}"  # MAX_ID has 10 digits
+_ID = re.compile(ID_DIGITS)
 
 
 def is_id(value: str) -> bool:
@@ -16,7 +17,7 @@ def is_id(value: str) -> bool:
 class IdConverter:
     """`<id:name>`: a database id; a number past MAX_ID matches no URL (a 404, not a 500)."""
 
-    regex = "[0-9]{1,10}"
+    regex = ID_DIGITS
 
     def to_python(self, value: str) -> int:
         number = int(value)

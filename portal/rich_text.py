@@ -6,13 +6,24 @@ import re
 from django.forms import widgets
 from django.utils.html import escape
 from wagtail.admin.rich_text import DraftailRichTextArea
-from wagtail.rich_text.rewriters import extract_attrs
+from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attrs
 
 from portal.converters import is_id
 
-# A link or embed naming its target by id (<a linktype="page" id="12">, <embed
-# embedtype="image" id="3"/>): the editor's choosers only ever write real ids.
-REFERENCE_TAG = re.compile(r"<(a|embed)\b[^>]*>")
+
+def _mend(replacement: str):
+    """A substitution for Wagtail's own tag patterns (those its rewriters resolve at render
+    time): a link or embed naming its target by an id no object can have becomes
+    `replacement`; any other tag is kept."""
+
+    def mend(match: re.Match) -> str:
+        attrs = extract_attrs(match.group(1))
+        typed = "linktype" in attrs or "embedtype" in attrs
+        if not typed or "id" not in attrs or is_id(attrs["id"]):
+            return match.group(0)
+        return replacement
+
+    return mend
 
 
 def without_bad_references(html: str) -> str:
@@ -22,15 +33,7 @@ def without_bad_references(html: str) -> str:
     was a 500 (Wagtail's converter looks the id up as a number)."""
     if "type=" not in html:
         return html
-
-    def mend(match: re.Match) -> str:
-        attrs = extract_attrs(match.group(0))
-        typed = "linktype" in attrs or "embedtype" in attrs
-        if not typed or "id" not in attrs or is_id(attrs["id"]):
-            return match.group(0)
-        return "<a>" if match.group(1) == "a" else ""
-
-    return REFERENCE_TAG.sub(mend, html)
+    return FIND_EMBED_TAG.sub(_mend(""), FIND_A_TAG.sub(_mend("<a>"), html))
 
 
 class PortalDraftailRichTextArea(DraftailRichTextArea):

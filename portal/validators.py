@@ -1,6 +1,6 @@
 """Validators shared by the apps' models."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 # (with C1 and the bidirectional overrides) each build their set from it.
 CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 
+# Real UTC offsets run from -12:00 to +14:00; anything beyond is a typo, not a place (the
+# importer's published_at and 定时发布 refuse it).
+MAX_UTC_OFFSET = timedelta(hours=14)
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
