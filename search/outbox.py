@@ -79,6 +79,10 @@ def replay_missed(backend, backend_name: str = "default", limit: int = 1000) -> 
     from .models import PendingIndexUpdate
 
     unavailable = getattr(backend, "engine_unavailable", lambda exc: False)
+    # Only an engine's backend knows a replay (it always asks the engine then). Rows are
+    # left for the database backend once SEARCH_URL is unset after an outage: replayed into
+    # it (a re-index of those objects) they drain; before, each run failed on every row.
+    replaying = {"_replaying": True} if hasattr(backend, "engine_unavailable") else {}
     done = 0
     pending = PendingIndexUpdate.objects.filter(backend_name=backend_name)
     for item in pending.order_by("attempts", "pk")[:limit]:
@@ -93,11 +97,11 @@ def replay_missed(backend, backend_name: str = "default", limit: int = 1000) -> 
             if obj is None:
                 # Deleted since: the engine may still hold it. A stand-in with the same
                 # key is all the backend needs to remove the document.
-                backend.delete(model(pk=item.object_pk), _replaying=True)
+                backend.delete(model(pk=item.object_pk), **replaying)
             elif item.action == "delete":
-                backend.delete(obj, _replaying=True)
+                backend.delete(obj, **replaying)
             else:
-                backend.add(obj, _replaying=True)
+                backend.add(obj, **replaying)
         except Exception as exc:
             PendingIndexUpdate.objects.filter(pk=item.pk).update(attempts=item.attempts + 1)
             if unavailable(exc):  # still down: keep it (and the rest) for the next run
