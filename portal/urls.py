@@ -71,6 +71,11 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-<name:section>.xml", sitemaps.section, name="sitemap_section"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    # Before Wagtail's own: a return_url that is no path on this site leads to the page.
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        home_views.authenticate_with_password,
+    ),
 ]
 
 

@@ -368,6 +368,29 @@ def test_restricted_pages_ask_in_the_sites_own_look(client, portal):
     assert "此内容仅限登录用户查看" in page.get_text()
 
 
+@pytest.mark.parametrize(
+    "return_url", ["abc", "https://evil.example/", "//evil.example/x", "", "javascript:alert(1)"]
+)
+def test_a_password_given_returns_to_the_page_whatever_return_url_was_sent(
+    client, portal, return_url
+):
+    """Wagtail redirects to the form's return_url: one that is no path (abc) was a 500
+    (NoReverseMatch), one to another host went to /accounts/profile/, a 404 here. The reader
+    who gave the right password is taken to the page it opens."""
+    from wagtail.models import PageViewRestriction
+
+    secret = ArticlePageFactory(parent=portal.national_section, title="内部通知")
+    PageViewRestriction.objects.create(page=secret, restriction_type="password", password="jx2022")
+    action = soup(client, secret.url).select_one(".access-form form")["action"]
+    given = client.post(action, {"password": "jx2022", "return_url": return_url},
+                        HTTP_HOST="national.test")  # fmt: skip
+    assert given.status_code == 302 and given["Location"] == secret.relative_url(portal.national)
+    assert client.get(given["Location"], HTTP_HOST="national.test").status_code == 200
+    back = client.post(action, {"password": "jx2022", "return_url": f"{secret.url}?p=2"},
+                       HTTP_HOST="national.test")  # fmt: skip
+    assert back["Location"] == f"{secret.url}?p=2"  # an address on this site is kept
+
+
 def test_the_menu_marks_where_the_reader_is_and_the_police_record_is_linked(client, portal):
     settings = PortalSiteSettings.for_site(portal.national)
     settings.police_number = "京公网安备11010802000000号"
