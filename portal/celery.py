@@ -12,6 +12,20 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+@app.on_configure.connect
+def settings_refused_in_one_line(sender=None, **kwargs):
+    """Celery reads the Django settings lazily, at its first look at its configuration (for
+    the worker, while parsing its options): a refused variable (SESSION_COOKIE_SECURE=ture)
+    was a 60-line traceback and exit status 1. Read here, as Celery loads its configuration,
+    it is the one line and status 3 that manage.py and gunicorn give."""
+    from django.conf import settings
+
+    from portal.settings.environment import refusal_in_one_line
+
+    with refusal_in_one_line():
+        settings.INSTALLED_APPS  # noqa: B018 (read for what loading the settings raises)
+
+
 @signals.setup_logging.connect
 def log_as_django_says(loglevel=None, **kwargs):
     """Worker and beat log through the portal's LOGGING: its format (with the +0800 offset,

@@ -384,11 +384,17 @@ CELERY_BEAT_SCHEDULE = {
 # broker runs workers; run at once in the embedded set-up.
 TASKS = {
     "default": {
-        "BACKEND": env(
+        "BACKEND": env.choice(
             "TASKS_BACKEND",
             default="portal.tasks_backend.CeleryBackend"
             if REDIS_URL
             else "django_tasks.backends.immediate.ImmediateBackend",
+            # Those the portal is set up for (the dummy keeps tasks unrun: tests only).
+            choices=[
+                "portal.tasks_backend.CeleryBackend",
+                "django_tasks.backends.immediate.ImmediateBackend",
+                "django_tasks.backends.dummy.DummyBackend",
+            ],
         )
     }
 }

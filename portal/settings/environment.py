@@ -116,6 +116,16 @@ class PortalEnv(environ.Env):
             refuse(var, value, f"应为不小于 {minimum} 的整数")
         return number
 
+    def choice(self, var, default, choices):
+        """One of a few names (a class's dotted path); another is refused here, not at the
+        first use of it (TASKS_BACKEND=foo.Bar was django-tasks' traceback at `check`)."""
+        value = self.raw(var)
+        if value is None:
+            return default
+        if value not in choices:
+            refuse(var, value, "应为 " + "、".join(choices) + " 之一")
+        return value
+
     def list(self, var, cast=None, default=environ.Env.NOTSET):
         value = self.raw(var)
         if value is None:

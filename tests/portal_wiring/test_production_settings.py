@@ -10,7 +10,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
-def manage(tmp_path, *args, **env):
+def manage(tmp_path, *args, program=("manage.py",), **env):
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -26,7 +26,7 @@ def manage(tmp_path, *args, **env):
         }
     )
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *program, *args],
         cwd=REPO,
         env=environment,
         capture_output=True,
@@ -213,6 +213,7 @@ def test_a_value_that_cannot_be_meant_stops_the_start_naming_the_variable(tmp_pa
         "EMAIL_URL": "smtp.example.edu.cn:587",
         "WAGTAILADMIN_BASE_URL": "www.example.edu.cn",
         "PORTAL_COMMENT_RATE": "5 per minute",
+        "TASKS_BACKEND": "foo.Bar",
     }
     # Accepted before but never working: a host with its port (Django drops the request's
     # port before comparing: every request a 400), an origin with a trailing / (every admin
@@ -242,6 +243,19 @@ def test_a_value_that_cannot_be_meant_stops_the_start_naming_the_variable(tmp_pa
         [last] = done.stderr.strip().splitlines()
         assert last.startswith(f"环境变量 {var}="), last
         assert repr(value.strip()) in last and "应" in last, last
+
+
+def test_celery_stops_on_a_refused_variable_with_its_one_line(tmp_path):
+    """The README says a refused variable stops Celery as it stops manage.py: the worker and
+    beat printed a 60-line traceback (Celery reads the settings while parsing its options)
+    and exited with status 1."""
+    for command in ["worker", "beat"]:
+        celery = ("-m", "celery", "-A", "portal")
+        done = manage(tmp_path, command, program=celery, SECRET_KEY=secrets.token_urlsafe(50),
+                      SESSION_COOKIE_SECURE="ture")  # fmt: skip
+        assert done.returncode == 3, done.stderr
+        [line] = done.stderr.strip().splitlines()
+        assert line.startswith("环境变量 SESSION_COOKIE_SECURE='ture' 无法使用：应为 true"), line
 
 
 def test_a_postgresql_service_file_names_the_database(tmp_path):
