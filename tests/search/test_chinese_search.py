@@ -625,6 +625,26 @@ def test_update_index_names_the_database_index(portal):
     assert "Rebuilding index wagtailsearch_indexentry" in out.getvalue()
 
 
+def test_update_index_with_the_engine_unreachable_says_so_and_rebuilds_the_database(
+    portal, settings
+):
+    """SEARCH_URL naming an engine that is not running: update_index ended in a 100-line
+    traceback of opensearch-py's, before the database backend (the readers' fallback) was
+    rebuilt at all."""
+    from django.core.management import CommandError
+
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "search.backends.opensearch", "URLS": ["http://127.0.0.1:9"]},
+        "database": {"BACKEND": "search.backends.database"},
+    }
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("update_index", stdout=out, stderr=err)
+    assert "搜索后端 default 的索引未更新：SEARCH_URL 所指的搜索引擎无法使用" in str(refused.value)
+    assert "default: 搜索引擎无法使用（ConnectionError）" in err.getvalue()
+    assert "database: indexed" in out.getvalue()
+
+
 def test_updates_an_engine_missed_are_replayed_into_the_database_once_it_is_the_backend(
     client, portal
 ):
