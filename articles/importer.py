@@ -1036,6 +1036,25 @@ def check_editor_can_save(record: ArticleRecord, stream_data: list[dict]) -> Non
 BOM = "\ufeff".encode()
 
 
+class FileRefused(Exception):
+    """A file no line of which can be read (UTF-16, say): one message for it, not one per line."""
+
+
+def check_encoding(path: Path) -> None:
+    """Windows Notepad's "Unicode" is UTF-16: its lines, split at the LF byte and decoded one
+    by one, failed each with a misleading "GBK" or "not UTF-8" message, or as junk JSON. A
+    file whose start reads as UTF-16 JSON (with its byte-order mark or without) is refused."""
+    with path.open("rb") as fh:
+        start = fh.read(4096)
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = start.decode(encoding, errors="replace").removeprefix("\ufeff").lstrip()
+        if text.startswith("{"):
+            raise FileRefused(
+                "文件是 UTF-16 编码（Windows 记事本所说的“Unicode”），未导入任何行："
+                "请将文件另存为 UTF-8 编码后再导入"
+            )
+
+
 def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     """The file's non-blank lines, numbered as an editor shows them. A line ends at LF, CRLF
     or a CR alone (old Mac files: read as one line, they failed whole as bad JSON). JSON
@@ -1117,8 +1136,9 @@ def import_file(
     restore_deleted: bool = False,
 ) -> ImportReport:
     """Import every line of a JSON Lines file; never stops at a bad line. Articles editors
-    deleted are skipped unless `restore_deleted`."""
+    deleted are skipped unless `restore_deleted`. FileRefused: no line of it can be read."""
     path = Path(path)
+    check_encoding(path)
     report = ImportReport()
     try:
         return _import_file(path, report, progress, restore_deleted)

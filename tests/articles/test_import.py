@@ -1235,6 +1235,32 @@ def test_a_gbk_file_is_told_to_be_saved_as_utf8(tmp_path, portal, capsys):
     assert not ArticlePage.objects.filter(external_id="gbk-1").exists()
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_is_told_so_in_one_message(tmp_path, portal, capsys, encoding):
+    """Windows Notepad's "Unicode": split at the LF byte, each line failed on its own with
+    "看来是 GBK" or as junk JSON, and the command closed with "其余各行已导入"."""
+    path = tmp_path / "notepad.jsonl"
+    lines = [{"id": f"u16-{n}", "title": "思想政治工作"} for n in range(3)]
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\r\n" for line in lines),
+                    encoding=encoding)  # fmt: skip
+    with pytest.raises(CommandError) as refused:
+        call_command("import_articles", str(path))
+    assert str(refused.value) == (
+        f"{path}：文件是 UTF-16 编码（Windows 记事本所说的“Unicode”），未导入任何行："
+        "请将文件另存为 UTF-8 编码后再导入"
+    )
+    assert capsys.readouterr().err == ""  # no line by line errors before it
+    path.write_text(path.read_text(encoding=encoding), encoding="utf-8")  # as advised
+    call_command("import_articles", str(path))
+    assert ArticlePage.objects.filter(external_id__startswith="u16-").count() == 3
+
+
+def test_when_no_line_was_imported_the_closing_line_does_not_say_the_rest_were(tmp_path, portal):
+    path = write_jsonl(tmp_path / "bad.jsonl", "{not json", "[]")
+    with pytest.raises(CommandError, match="共有 2 行导入失败（.*），没有一行导入成功"):
+        call_command("import_articles", path)
+
+
 def test_slow_lines_commit_and_report_without_waiting_for_a_full_batch(
     tmp_path, portal, monkeypatch
 ):

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importer import ImportInterrupted, LineOutcome, import_file
+from articles.importer import FileRefused, ImportInterrupted, LineOutcome, import_file
 
 
 def progress_interval(text: str) -> int:
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"数据库还有 {len(pending)} 个迁移未执行：请先运行 manage.py migrate，再导入"
             )
-        failed = 0
+        failed = imported = 0
         for path in files:
             if not path.is_file():
                 raise CommandError(f"找不到文件：{path}")
@@ -63,6 +63,8 @@ class Command(BaseCommand):
 
             try:
                 report = import_file(path, progress=progress, restore_deleted=restore_deleted)
+            except FileRefused as refused:
+                raise CommandError(f"{path}：{refused}") from None
             except ImportInterrupted as stop:
                 done = stop.report.outcomes
                 upto = "尚未导入任何行"
@@ -74,6 +76,7 @@ class Command(BaseCommand):
                     returncode=130,
                 ) from None
             failed += report.count("failed")
+            imported += len(report.outcomes) - report.count("failed")
             if report.index_error:
                 self.stdout.write(
                     self.style.WARNING(
@@ -88,4 +91,5 @@ class Command(BaseCommand):
                 f"失败 {report.count('failed')}"
             )
         if failed:
-            raise CommandError(f"共有 {failed} 行导入失败（见上方行号与原因），其余各行已导入。")
+            rest = "其余各行已导入" if imported else "没有一行导入成功"
+            raise CommandError(f"共有 {failed} 行导入失败（见上方行号与原因），{rest}。")
