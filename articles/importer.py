@@ -668,6 +668,9 @@ class ArticleImporter:
         IMPORT_PRIVATE_URLS). Import files come from institutions' exports: an <img> must not
         read the server's own files, probe the intranet, or hang the import on /dev/zero."""
         parsed = urllib.parse.urlparse(src)
+        if not parsed.scheme and parsed.netloc:  # //host/a.png, as pages give it: a web address
+            src = f"https:{src}"
+            parsed = urllib.parse.urlparse(src)
         if parsed.scheme in ("http", "https"):
             data = _download(src, WAGTAIL_IMAGE_LIMIT)
             if len(data) > WAGTAIL_IMAGE_LIMIT:

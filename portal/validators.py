@@ -1,7 +1,9 @@
 """Validators shared by the apps' models."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -13,15 +15,23 @@ CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 # Real UTC offsets run from -12:00 to +14:00; anything beyond is a typo, not a place (the
 # importer's published_at and 定时发布 refuse it).
 MAX_UTC_OFFSET = timedelta(hours=14)
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+# Beyond these (a day's margin each side) a time is not converted: 0001-01-01 in Beijing lies
+# before year 1 in UTC, and converting it would be an OverflowError (a 500).
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC) - timedelta(days=1)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC) + timedelta(days=1)
 
 
 def plausible_time(value: datetime) -> None:
-    """An editor's date between 1900 and 2099.
+    """An editor's date between 1900 and 2099, in Beijing time, as readers are shown it.
 
-    A typo such as 0001-01-01 00:00 in Beijing lies before year 1 in UTC: saving it would be an
-    OverflowError (a 500) instead of a message on the field.
+    Judged in UTC, 1900-01-01 00:00 in Beijing (an editor's, or an import's without offset)
+    was refused as before 1900, and 2100-01-01 00:00 in Beijing given as 2099-12-31T16:00Z
+    accepted. In the portal's time zone, not the admin user's own.
     """
-    if value is not None and not EARLIEST <= value < LATEST:
-        raise ValidationError(_("时间须在 1900 年至 2099 年之间"), code="out_of_range")
+    if value is None:
+        return
+    if EARLIEST <= value < LATEST:
+        shown = value.astimezone(ZoneInfo(settings.TIME_ZONE)) if value.tzinfo else value
+        if 1900 <= shown.year <= 2099:
+            return
+    raise ValidationError(_("时间须在 1900 年至 2099 年之间"), code="out_of_range")

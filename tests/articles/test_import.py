@@ -238,6 +238,7 @@ def test_images_come_only_from_the_files_folder_and_public_addresses(tmp_path, p
         "http://127.0.0.1:9/x.png": "不从内部地址下载图片",
         "http://[::1]/x.png": "不从内部地址下载图片",
         "http://10.1.2.3/x.png": "不从内部地址下载图片",
+        "//10.1.2.3/x.png": "不从内部地址下载图片",  # a web address (was read as a path)
     }
     body = "".join(f'<p><img src="{src}">文字</p>' for src in sources)
     line = {"id": "img-1", "title": "图片来源", "body": body}
@@ -245,7 +246,7 @@ def test_images_come_only_from_the_files_folder_and_public_addresses(tmp_path, p
     assert report.count("created") == 1  # the text is kept; the images are not
     warnings = report.outcomes[0].warnings
     for src, reason in sources.items():
-        assert any(src in w and reason in w for w in warnings), (src, warnings)
+        assert any(f"：{src}（" in w and reason in w for w in warnings), (src, warnings)
     assert get_image_model().objects.count() == 0
     os.mkfifo(folder / "pipe.png")  # inside the folder, but opening it would wait forever
     (folder / "dev").symlink_to("/dev")  # a link leading out of it
@@ -623,14 +624,21 @@ def test_publication_times_out_of_range_are_refused_and_others_kept_in_utc(tmp_p
         {"id": "w-2", "title": "万年历", "published_at": "9999-12-31T23:59:59-12:00"},
         {"id": "w-3", "title": "时区有误", "published_at": "2022-02-24T09:17:32-23:59"},
         {"id": "w-4", "title": "最早的时区", "published_at": "2022-02-24T09:17:32+14:00"},
+        # The years are judged in Beijing time, as readers see them: in UTC the first was
+        # refused (1899-12-31T15:54Z), the second taken (2099-12-31T16:00Z).
+        {"id": "w-5", "title": "1900 年元旦", "published_at": "1900-01-01"},
+        {"id": "w-6", "title": "2100 年元旦", "published_at": "2100-01-01T06:00:00+14:00"},
+        {"id": "w-7", "title": "2099 年除夕", "published_at": "2099-12-31T23:59:59+08:00"},
     )
-    with pytest.raises(CommandError, match="3 行导入失败"):
+    with pytest.raises(CommandError, match="4 行导入失败"):
         call_command("import_articles", path)
     err = capfd.readouterr().err
     reported = reasons(err)
     assert reported[1].startswith("发布时间须在 1900 年至 2099 年之间")
     assert reported[2].startswith("发布时间须在 1900 年至 2099 年之间")
     assert reported[3].startswith("published_at 的时区偏移超出 ±14:00")
+    assert reported[6].startswith("发布时间须在 1900 年至 2099 年之间")
+    assert set(reported) == {1, 2, 3, 6}
     assert "Traceback" not in err
     page = ArticlePage.objects.get(external_id="w-4")
     assert page.display_time == datetime(2022, 2, 23, 19, 17, 32, tzinfo=ZoneInfo("UTC"))
