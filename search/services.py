@@ -308,11 +308,14 @@ def _scope(params: SearchParams, outcome: SearchOutcome):
         articles = articles.descendant_of(section)
         outcome.section = section
     if params.account:
-        account = PublishingAccount.objects.filter(slug=params.account).first()
-        if account is None and re.fullmatch(r"[0-9]{1,10}", params.account):
-            account = PublishingAccount.objects.filter(pk=int(params.account)).first()
+        # Typed as a reader or a link may give it: JXVTC or full-width ｊｘｖｔｃ is jxvtc.
+        wanted = unicodedata.normalize("NFKC", params.account).strip()
+        account = PublishingAccount.objects.filter(slug__iexact=wanted).order_by("pk").first()
+        if account is None and re.fullmatch(r"[0-9]{1,10}", wanted):
+            account = PublishingAccount.objects.filter(pk=int(wanted)).first()
         if account is None:  # its name, as the API's results and the import format give it
-            account = PublishingAccount.objects.filter(name=params.account).order_by("pk").first()
+            names = {params.account, wanted}
+            account = PublishingAccount.objects.filter(name__in=names).order_by("pk").first()
         if account is None:
             raise SearchInputError(_("未知育人号：%(a)s") % {"a": params.account})
         articles = articles.filter(account=account)

@@ -103,6 +103,8 @@ def test_filters_and_sorting(client, portal):
     assert titles(client, "党建", site="school.test") == ["党建工作 院校"]
     assert titles(client, "党建", section=sub.pk) == ["党建工作 新"]
     assert titles(client, "党建", account="jx") == ["党建工作 新"]
+    assert titles(client, "党建", account="JX") == titles(client, "党建", account="ｊｘ")
+    assert titles(client, "党建", account=" ＪＸ ") == ["党建工作 新"]  # as typed, or linked
     assert titles(client, "党建", **{"from": "2022-01-01"}) == ["党建工作 新"]
     assert titles(client, "党建", to="2021-12-31") == ["党建工作 旧"]
     assert titles(client, "党建", sort="newest") == ["党建工作 新", "党建工作 旧"]
