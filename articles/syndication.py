@@ -92,6 +92,11 @@ class _ArticleFeed(Feed):
         # None, not "": an empty <author><name/></author> is invalid Atom.
         return " ".join(item.author_names) or item.source or None
 
+    def feed_url(self, obj: Source) -> str:
+        # The self link at the site's own address, as the entries' and the sitemap's are,
+        # not the host the request came by (127.0.0.1, an alias): one feed, one address.
+        return obj.site.root_url + obj.request.path
+
     @staticmethod
     def _site_articles(source: Source):
         return ArticlePage.objects.live().public().descendant_of(source.site.root_page)
@@ -142,8 +147,9 @@ class AccountFeed(_ArticleFeed):
 
         directory = AccountIndexPage.of_site(obj.site)
         if directory is None:
-            return obj.request.build_absolute_uri("/")
-        return obj.request.build_absolute_uri(directory.url_for_account(obj.obj, obj.request))
+            return obj.site.root_url + "/"
+        page = directory.reverse_subpage("account_detail", kwargs={"slug": obj.obj.slug})
+        return directory.get_full_url(obj.request) + page
 
     def description(self, obj: Source) -> str:
         return obj.obj.intro or f"{obj.obj.name}发布的文章"

@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from articles.models import PublishingAccount
 from home.models import PortalSiteSettings
 from home.text import excerpt
 from tests.factories import ArticlePageFactory, PublishingAccountFactory
@@ -320,6 +321,28 @@ def test_atom_entries_are_valid_and_each_account_feed_is_its_own(client, portal)
     assert client.get(ids["jx"].replace("http://national.test", ""),
                       HTTP_HOST="national.test").status_code == 200  # fmt: skip
 
+
+
+def test_feeds_give_the_sites_own_address_whatever_host_was_asked(client, portal):
+    """Reached by a host no Site has (127.0.0.1, an alias), a feed's entries had the site's
+    address but its id, alternate and self links the host asked: two feeds, or one feed
+    that changes id, for a feed reader that met both."""
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    PublishingAccountFactory(slug="jx", name="嘉职育人号")
+    section = portal.national_section
+    ArticlePageFactory(parent=section, title="栏目文章", account=PublishingAccount.objects.get())
+    for url in ["/feeds/account/jx/atom/", f"/feeds/section/{section.pk}/atom/"]:
+        feed = ElementTree.fromstring(client.get(url, HTTP_HOST="127.0.0.1:8765").content)
+        links = [feed.findtext("a:id", namespaces=ns)] + [
+            link.get("href") for link in feed.iter("{http://www.w3.org/2005/Atom}link")
+        ]
+        assert f"http://national.test{url}" in links, links
+        assert all(link.startswith("http://national.test/") for link in links), links
+    rss = client.get(f"/feeds/section/{section.pk}/rss/", HTTP_HOST="127.0.0.1:8765").content
+    channel = ElementTree.fromstring(rss).find("channel")
+    self_link = channel.find("{http://www.w3.org/2005/Atom}link").get("href")
+    assert self_link == f"http://national.test/feeds/section/{section.pk}/rss/"
+    assert channel.findtext("link").startswith("http://national.test/")
 
 def test_feeds_speak_beijing_time_and_rss_language_codes(client, portal):
     ArticlePageFactory(parent=portal.national_section, title="北京时间的文章")
