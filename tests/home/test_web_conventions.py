@@ -322,7 +322,6 @@ def test_atom_entries_are_valid_and_each_account_feed_is_its_own(client, portal)
                       HTTP_HOST="national.test").status_code == 200  # fmt: skip
 
 
-
 def test_feeds_give_the_sites_own_address_whatever_host_was_asked(client, portal):
     """Reached by a host no Site has (127.0.0.1, an alias), a feed's entries had the site's
     address but its id, alternate and self links the host asked: two feeds, or one feed
@@ -343,6 +342,7 @@ def test_feeds_give_the_sites_own_address_whatever_host_was_asked(client, portal
     self_link = channel.find("{http://www.w3.org/2005/Atom}link").get("href")
     assert self_link == f"http://national.test/feeds/section/{section.pk}/rss/"
     assert channel.findtext("link").startswith("http://national.test/")
+
 
 def test_feeds_speak_beijing_time_and_rss_language_codes(client, portal):
     ArticlePageFactory(parent=portal.national_section, title="北京时间的文章")
