@@ -624,7 +624,9 @@ class ArticleImporter:
             raise LineError(
                 f"文章《{page.title}》正在审核中（三审）：本行未导入，审核结束或撤回后再导入"
             )
-        if page.scheduled_revision is not None:
+        scheduled = page.scheduled_revision
+        if scheduled is not None and scheduled.user_id is not None:
+            # (A go-live an import set, for a line dated ahead, is the next line's to change.)
             raise LineError(
                 f"文章《{page.title}》有已安排定时发布的修改：本行未导入，"
                 "请在定时发布后或取消定时后再导入"
@@ -736,6 +738,8 @@ class ArticleImporter:
             )
         if existing is not None:
             self._check_editors_work(existing)
+        # An earlier line dated ahead left this article waiting for its time: not withdrawn.
+        waiting = existing is not None and existing.scheduled_revision is not None
         home = self.home_for(site)
         current = existing.get_parent().specific if existing is not None else None
         if moved_by is not None:
@@ -813,6 +817,10 @@ class ArticleImporter:
         page.import_digest = record.digest
         page.authors = [ArticleAuthor(name=name) for name in record.authors]
         page.tags.set(record.keywords)
+        # A line dated ahead goes live at its time (定时发布), as an editor schedules one:
+        # live at once, it headed every list until that day with a time still to come.
+        ahead = record.published_at is not None and record.published_at > timezone.now()
+        page.go_live_at = record.published_at if ahead else None
         # One reference-index update per article instead of one per save (three saves).
         with disable_reference_index_auto_update():
             if offline is not None:
@@ -826,9 +834,10 @@ class ArticleImporter:
                     "栏目重新上线后，请编辑在后台发布"
                 )
             elif existing is None:
+                page.live = not ahead  # never live, nor indexed as such, before its time
                 section.add_child(instance=page)
                 page.save_revision().publish()
-            elif not existing.live:
+            elif not existing.live and not waiting:
                 # Withdrawn (撤稿) by an editor: the new text waits as a draft, offline.
                 page.save_revision()
                 ArticlePage.objects.filter(pk=page.pk).update(import_digest=record.digest)
@@ -844,6 +853,13 @@ class ArticleImporter:
                         f"文章《{existing.title}》在上次导入后由 {edited_by.get_username()} "
                         "修改并发布过：本行的内容已替换这些修改（旧版本留在修订历史中）"
                     )
+        if ahead and offline is None and (existing is None or existing.live or waiting):
+            when = timezone.localtime(record.published_at).strftime("%Y-%m-%d %H:%M:%S")
+            warnings.append(
+                f"文章《{record.title}》的发布时间 {when} 尚未到：已定时于该时刻发布"
+                + ("，现在读者看到的仍是上一版" if existing is not None and existing.live else "")
+                + "；如日期有误，请改正后重新导入，或在后台「定时发布」中取消"
+            )
         ReferenceIndex.create_or_update_for_object(page)
         self.imported_ids.append(page.pk)  # indexed with the rest of its batch
         return status, warnings

@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -1338,3 +1339,72 @@ def test_an_interrupted_import_says_what_was_imported_and_can_be_run_again(
     assert stored == processed
     call_command("import_articles", path)
     assert ArticlePage.objects.filter(external_id__startswith="i-").count() == 150
+
+
+def _beijing(moment: datetime) -> str:
+    return moment.astimezone(ZoneInfo("Asia/Shanghai")).isoformat(timespec="seconds")
+
+
+def test_a_line_dated_ahead_is_scheduled_for_its_time_not_live_at_once(tmp_path, portal, client):
+    from articles import scheduling
+
+    soon = datetime.now(ZoneInfo("UTC")).replace(microsecond=0) + timedelta(seconds=2)
+    line = {"id": "f-1", "title": "明日之文", "section": "要闻", "body": "正文",
+            "published_at": _beijing(soon)}  # fmt: skip
+    report = import_file(write_jsonl(tmp_path / "f.jsonl", line))
+    assert report.count("created") == 1
+    when = soon.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S")
+    warnings = report.outcomes[0].warnings
+    assert any(f"发布时间 {when} 尚未到：已定时于该时刻发布" in w for w in warnings)
+    page = ArticlePage.objects.get(external_id="f-1")
+    assert not page.live
+    assert page.scheduled_revision.approved_go_live_at == soon
+    home = client.get("/", HTTP_HOST="national.test")
+    assert "明日之文" not in home.content.decode()
+    assert (
+        client.get("/search/api/", {"q": "明日之文"}, HTTP_HOST="national.test").json()["total"]
+        == 0
+    )
+
+    # Its time comes: the sweep (or its ETA task) publishes it.
+    while datetime.now(ZoneInfo("UTC")) <= soon:
+        time.sleep(0.2)
+    scheduling.sweep()
+    page.refresh_from_db()
+    assert page.live and page.display_time == soon
+    assert "明日之文" in client.get("/", HTTP_HOST="national.test").content.decode()
+
+
+def test_a_scheduled_line_imported_again_is_rescheduled_or_published(tmp_path, portal):
+    later = datetime(2030, 5, 1, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    line = {"id": "f-2", "title": "二〇三〇年", "section": "要闻", "body": "正文",
+            "published_at": later.isoformat()}  # fmt: skip
+    page = import_one(tmp_path, line)
+    assert not page.live and page.scheduled_revision.approved_go_live_at == later
+    # Another date ahead: the import's own schedule is moved (not refused as an editor's).
+    again = import_file(write_jsonl(tmp_path / "a.jsonl", {**line, "published_at": "2031-01-01"}))
+    assert again.count("updated") == 1, again.outcomes[0].message
+    page = ArticlePage.objects.get(pk=page.pk)  # scheduled_revision is cached
+    assert not page.live
+    assert page.scheduled_revision.approved_go_live_at == datetime(
+        2031, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai")
+    )
+    # The date corrected to one past: live now, the schedule gone.
+    fixed = import_file(write_jsonl(tmp_path / "b.jsonl", {**line, "published_at": "2022-02-24"}))
+    assert fixed.count("updated") == 1
+    assert not any("已撤稿" in w for w in fixed.outcomes[0].warnings)
+    page = ArticlePage.objects.get(pk=page.pk)  # scheduled_revision is cached
+    assert page.live and page.scheduled_revision is None and page.go_live_at is None
+
+
+def test_a_live_article_given_a_date_ahead_keeps_its_version_until_then(tmp_path, portal):
+    line = {"id": "f-3", "title": "现行版本", "section": "要闻", "body": "正文",
+            "published_at": "2022-02-24T09:17:32+08:00"}  # fmt: skip
+    page = import_one(tmp_path, line)
+    report = import_file(
+        write_jsonl(tmp_path / "c.jsonl", {**line, "title": "新版本", "published_at": "2030-01-01"})
+    )
+    assert any("现在读者看到的仍是上一版" in w for w in report.outcomes[0].warnings)
+    page = ArticlePage.objects.get(pk=page.pk)
+    assert page.live and page.title == "现行版本"
+    assert page.scheduled_revision.as_object().title == "新版本"
