@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from wagtail.models import Page
 
 from .models import ArticlePage, Comment
 from .models.comments import COMMENT_MAX_LENGTH, NICKNAME_MAX_LENGTH
@@ -61,16 +62,41 @@ def post_comment(
     if site is not None:
         premoderated = PortalSiteSettings.for_site(site).comments_premoderated
     held = premoderated or bool(findings.review)
-    comment = Comment.objects.create(
-        article=article,
-        nickname=nickname,
-        content=content,
-        status=Comment.PENDING if held else Comment.APPROVED,
-        needs_review=not held,
-        flagged_words="、".join(findings.review)[:200],
-        ip_address=ip,
-    )
+    with transaction.atomic():
+        # The article's row locked (PostgreSQL), so a double click's two requests cannot
+        # both find no earlier copy and both be stored.
+        Page.objects.select_for_update().filter(pk=article.pk).exists()
+        _refuse_repeat(article, content, nickname, ip)
+        comment = Comment.objects.create(
+            article=article,
+            nickname=nickname,
+            content=content,
+            status=Comment.PENDING if held else Comment.APPROVED,
+            needs_review=not held,
+            flagged_words="、".join(findings.review)[:200],
+            ip_address=ip,
+        )
     return Posted(comment=comment, visible=not held)
+
+
+def _refuse_repeat(article: ArticlePage, content: str, nickname: str, ip: str | None) -> None:
+    """The same text on the same article from the same reader (address; nickname when the
+    address is unknown) is taken once: a double click, a reload re-sending the form, or a
+    flood within the rate limit. Another reader's identical 支持！ is theirs to post; a
+    comment editors rejected may be sent again (it is reviewed again)."""
+    earlier = Comment.objects.filter(article=article, content=content).exclude(
+        status=Comment.REJECTED
+    )
+    earlier = (
+        earlier.filter(ip_address=ip)
+        if ip
+        else earlier.filter(ip_address__isnull=True, nickname=nickname)
+    )
+    status = earlier.order_by("-created_at").values_list("status", flat=True).first()
+    if status == Comment.PENDING:
+        raise CommentRefused("这条评论已经提交过，正在等待审核，请勿重复提交。")
+    if status is not None:
+        raise CommentRefused("您已发表过相同的评论，请勿重复提交。")
 
 
 @transaction.atomic

@@ -460,3 +460,28 @@ def test_one_comment_moderated_on_its_form_is_recorded_and_the_queue_has_no_add(
     from wagtail.permissions import policy_registry
 
     assert not policy_registry.get_by_type(Comment).users_with_any_permission(["add"]).exists()
+
+
+def test_the_same_comment_sent_again_is_taken_once(client, article, portal):
+    first = post(client, article, "写得很好！", nickname="读者丙")
+    assert first.status_code == 302
+    again = post(client, article, "  写得很好！\n", nickname="读者丙")  # a double click
+    assert again.status_code == 200
+    assert "已经提交过，正在等待审核" in page_of(again).select_one(".form-errors").get_text()
+    assert Comment.objects.count() == 1
+    # Once shown, sending it again says so; another reader's identical words are theirs.
+    moderate(list(Comment.objects.values_list("pk", flat=True)), Comment.APPROVED)
+    shown = post(client, article, "写得很好！", nickname="读者丙")
+    assert "您已发表过相同的评论" in page_of(shown).select_one(".form-errors").get_text()
+    other = client.post(
+        article.url,
+        {"content": "写得很好！", "nickname": ""},
+        HTTP_HOST="national.test",
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert other.status_code == 302
+    # A comment editors rejected may be sent again, to be reviewed again.
+    rejected = Comment.objects.create(article=article, content="再想想", ip_address="127.0.0.1")
+    moderate([rejected.pk], Comment.REJECTED)
+    assert post(client, article, "再想想").status_code == 302
+    assert Comment.objects.count() == 4
