@@ -38,6 +38,10 @@ logger = logging.getLogger(__name__)
 SUGGEST_TTL = 600.0
 TITLES_PER_SITE = 20000
 MAX_PHRASE_LENGTH = 8
+# jieba's tags (their first letter) of words not offered, alone or in a phrase: pronoun,
+# number, adverb, preposition, conjunction, particle, measure word, interjection,
+# onomatopoeia, idiom, set phrase (and "ad", an adjective used as an adverb).
+NOT_OFFERED = frozenset({"r", "m", "d", "p", "c", "u", "q", "y", "e", "o", "i", "l"})
 ASCII_QUERY = re.compile(r"^[a-z]+$")
 HAN = re.compile(r"[\u3400-\u9fff]")
 HAN_WORD = re.compile(r"[\u3400-\u9fff]{2,8}")
@@ -114,20 +118,35 @@ def build_index(site: Site | None) -> SuggestionIndex:
         # with no number or Latin word between (科比24分湖人 offered 科比分湖, and 雄鸡后尘
         # 意大利 offered 后尘意大利, once the 24 and the space were dropped).
         for run in runs(title):
-            words = [w if HAN.search(w) else "" for w in segmenter.cut(run)]
+            tagged = [(w, pos) if HAN.search(w) else ("", "") for w, pos in segmenter.tag(run)]
+            words = [w for w, _ in tagged]
+            content = [pos[:1] not in NOT_OFFERED and pos != "ad" for _, pos in tagged]
             for i, word in enumerate(words):
                 if len(word) < 2:
                     continue
-                seen.add(word)
-                # Two-word phrases of real words only: 党建 + 引领, not 教育 + 的 or 人工智能 + 中.
+                if content[i]:
+                    seen.add(word)  # not 基于, 进一步 (jy → 教育, 就业)
+                # Two-word phrases of real words only: 党建 + 引领, not 教育 + 的 or 人工智能 + 中,
+                # nor a word with a pronoun, number, adverb or idiom (高考一样, 学生千元,
+                # 考研到底, 大学生千万别).
                 following = words[i + 1] if i + 1 < len(words) else ""
-                if len(following) >= 2 and len(word) + len(following) <= MAX_PHRASE_LENGTH:
+                if (
+                    len(following) >= 2
+                    and len(word) + len(following) <= MAX_PHRASE_LENGTH
+                    and content[i]
+                    and content[i + 1]
+                ):
                     phrase = word + following
                     seen.add(phrase)
                     if phrase not in forms:
                         (i1, f1), (i2, f2) = pinyin_forms(word), pinyin_forms(following)
                         forms[phrase] = (i1 + i2, f1 + f2)
         weights.update(seen)  # document frequency
+    # A word jieba only guessed (its HMM joins characters it does not know) is offered once
+    # two titles hold it: alone it was mostly a fragment (湖人画 of 湖人画风…, 过多易).
+    for text, n in list(weights.items()):
+        if n == 1 and text not in forms and not segmenter.knows(text):
+            del weights[text]
     # The editors' 关键词 of those articles: what they say an article is about (红船精神).
     tags = Tag.objects.filter(
         articles_articlepagetag_items__content_object__in=recent.values("pk")

@@ -190,6 +190,10 @@ class Segmenter:
         """Precise segmentation: what a query is made of."""
         return [tok for tok in self._jieba.cut(normalize(text)) if _is_word(tok)]
 
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        """Precise segmentation with jieba's part-of-speech tags: [(党建, j), (引领, v)]."""
+        return [(tok, pos) for tok, pos in self._jieba.tag(normalize(text), True) if _is_word(tok)]
+
     def cut_for_index(self, text: str) -> list[str]:
         """Precise words, plus the dictionary words at the edges of long words.
 
@@ -270,6 +274,10 @@ class Segmenter:
         if len(token) >= 3 and not self._jieba.has_word(token):
             guessed = [token[:-1], token[1:]]
         return list(dict.fromkeys([p for p in self._edge_parts(token) if len(p) >= 2] + guessed))
+
+    def knows(self, word: str) -> bool:
+        """Whether the word is in jieba's dictionary or the editors' (not just guessed)."""
+        return self._jieba.has_word(normalize(word))
 
     def _word_freq(self, word: str) -> int:
         return self._jieba.suggest_freq(word) if self._jieba.has_word(word) else 0

@@ -174,6 +174,20 @@ def test_suggested_phrases_join_two_real_words_not_a_word_and_a_particle(client,
     assert "党建引领" in suggestions(client, "djyl")  # 党建 + 引领
 
 
+def test_words_of_no_content_and_guessed_fragments_are_not_offered(client, portal):
+    """What the dev corpus' titles offered: 高考一样, 考研到底, 学生千元 (a word with a pronoun,
+    an adverb, a number), 基于 for jy, and 过多易, a string jieba's HMM joined in one title."""
+    for title in ("高考一样难", "考研到底难不难", "学生千元补贴", "基于数据的研究",
+                  "中考科目过多易加重负担"):  # fmt: skip
+        ArticlePageFactory(parent=portal.national_section, title=title, body=[])
+    offered = [s for q in ("高考", "考研", "学生", "jy", "过多") for s in suggestions(client, q)]
+    assert not {"高考一样", "考研到底", "学生千元", "基于", "过多易"} & set(offered), offered
+    # The content words of those titles still are.
+    assert "学生补贴" not in offered  # (not side by side)
+    assert "考研" in suggestions(client, "ky") and "补贴" in suggestions(client, "bt")
+    assert "研究" in suggestions(client, "yj")
+
+
 def test_suggested_phrases_are_two_words_side_by_side_in_a_title(client, portal):
     """The words were joined after the numbers, Latin words, spaces and marks between them
     were dropped: 科比24分湖人 offered 科比分湖, 雄鸡后尘 意大利 offered 后尘意大利."""
