@@ -196,10 +196,6 @@ def parse_params(data) -> SearchParams:
         sort=sort,
         shortened=len(typed) > len(q),
     )
-    if params.page * params.size > MAX_RESULT_WINDOW:
-        raise SearchInputError(
-            _("最多只能查看前 %(n)s 条结果，请缩小搜索范围") % {"n": MAX_RESULT_WINDOW}
-        )
     if params.date_from and params.date_to and params.date_from > params.date_to:
         raise SearchInputError(_("起始日期不能晚于截止日期"))
     return params
@@ -483,6 +479,14 @@ class TieredResults:
         self.from_fallback |= any(getattr(r, "from_fallback", False) for r in (results, window))
         return items, count
 
+    def count(self) -> None:
+        """Set exact_count and looser_count without fetching a page."""
+        self.exact_count = self.exact.count()
+        self.from_fallback |= getattr(self.exact, "from_fallback", False)
+        if self.looser is not None and not (self.looser_only_without_exact and self.exact_count):
+            self.looser_count = self.looser.count()
+            self.from_fallback |= getattr(self.looser, "from_fallback", False)
+
     def page(self, start: int, stop: int) -> list:
         """The results from start to stop; sets exact_count and looser_count."""
         if start == 0 and self.looser is not None and not self.looser_only_without_exact:
@@ -523,7 +527,18 @@ def _hostname_of(page: ArticlePage, site_roots) -> str | None:
 
 def _page_of(results: TieredResults, params: SearchParams, outcome: SearchOutcome) -> list:
     start = (params.page - 1) * params.size
-    pages = results.page(start, start + params.size)
+    if start + params.size > MAX_RESULT_WINDOW:
+        # Past the window no page is fetched (an engine refuses it). Only results beyond it
+        # are refused: a page past the last one, however far, is 第 N 页没有结果 as any
+        # other (page 1001 of 29 results spoke of the 10,000-result cap).
+        results.count()
+        if results.total > start:
+            raise SearchInputError(
+                _("最多只能查看前 %(n)s 条结果，请缩小搜索范围") % {"n": MAX_RESULT_WINDOW}
+            )
+        pages = []
+    else:
+        pages = results.page(start, start + params.size)
     outcome.total = results.total
     outcome.exact_total = results.exact_count
     # No page is offered past the first MAX_RESULT_WINDOW results (it would be refused).

@@ -311,7 +311,6 @@ def test_the_api_highlights_the_title_when_only_the_title_holds_the_words(client
         ({"from": "2022-01-01garbage"}, "不是有效日期"),  # the rest was ignored
         ({"to": "2022-01-01T05:00"}, "不是有效日期"),
         ({"account": "nobody"}, "未知育人号"),
-        ({"page": "201", "size": "50"}, "最多只能查看前 10000 条结果"),
         # Values the database cannot take (were 500s: integer overflow, superscript digits,
         # a date before year 1 in UTC).
         ({"section": str(2**63)}, "超出范围"),
@@ -379,6 +378,24 @@ def test_pages_stop_at_the_result_window(client, portal, monkeypatch):
     assert "第 2 / 2 页" in html and 'rel="next"' not in html
     status, body = api(client, q="红船", size=1, page=3)
     assert status == 400 and "最多只能查看前 2 条结果" in body["error"]
+
+
+def test_a_page_past_the_last_says_so_however_far_it_is(client, portal, monkeypatch):
+    """Page 1001 of 3 results spoke of the 10,000-result cap, page 4 of 第 4 页没有结果."""
+    import search.services
+
+    monkeypatch.setattr(search.services, "MAX_RESULT_WINDOW", 20)
+    for n in range(3):
+        ArticlePageFactory(parent=portal.national_section, title=f"红船精神第{n}讲", body=[])
+    for page in (4, 21, 10_000):
+        html = client.get(
+            "/search/", {"q": "红船", "size": 1, "page": page}, HTTP_HOST="national.test"
+        ).content.decode()
+        assert f"第 {page} 页没有结果：共 3 页" in html and "最多只能查看" not in html
+        status, body = api(client, q="红船", size=1, page=page)
+        assert status == 200 and body["total"] == 3 and body["results"] == [], body
+    status, body = api(client, q="红船", size=1, page=10_001)
+    assert status == 400 and "页码（page）超出范围（1–10000）" in body["error"]
 
 
 def test_search_page_shows_count_time_and_marks(client, seed):

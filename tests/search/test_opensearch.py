@@ -172,6 +172,32 @@ def test_same_rules_as_the_database_backend(client, opensearch, portal):
     assert "思政课程改革" in response.content.decode()
 
 
+def test_pages_past_the_last_and_past_the_window_on_the_engine(
+    client, opensearch, portal, monkeypatch
+):
+    """A page past the last result is an empty page however far it is (page 201 of 50 was
+    refused, speaking of the 10,000-result cap); a page past the window with results there
+    is refused; the engine is asked past its window in neither case."""
+    import search.services
+
+    for n in range(3):
+        ArticlePageFactory(parent=portal.national_section, title=f"红船精神第{n}讲", body=[])
+    refresh(opensearch)
+
+    def ask(page, size):
+        response = client.get(
+            "/search/api/", {"q": "红船", "page": page, "size": size}, HTTP_HOST="national.test"
+        )
+        return response.status_code, json.loads(response.content)
+
+    for page, size in ((4, 1), (201, 50), (10_000, 1)):
+        status, body = ask(page, size)
+        assert status == 200 and body["total"] == 3 and body["results"] == [], body
+    monkeypatch.setattr(search.services, "MAX_RESULT_WINDOW", 2)
+    status, body = ask(3, 1)
+    assert status == 400 and "最多只能查看前 2 条结果" in body["error"]
+
+
 def test_equal_scores_come_newest_first_as_on_the_database_backend(
     client, opensearch, portal, settings
 ):
