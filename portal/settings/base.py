@@ -174,6 +174,8 @@ STATICFILES_FINDERS = [
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 STATIC_URL = "/static/"
+# Files browsers ask for at the root of every site (favicon.ico), served by WhiteNoise.
+WHITENOISE_ROOT = PROJECT_DIR / "public"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "/media/"
 STORAGES = {

@@ -1,5 +1,6 @@
 """RSS/Atom, sitemap.xml, robots.txt, canonical and share metadata, print, 哀悼."""
 
+import io
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -141,6 +142,18 @@ def test_the_sitemap_index_lists_every_page_of_urls(client, portal, monkeypatch)
     assert {f"school-{n}" for n in range(4)} <= {
         url.rstrip("/").rsplit("/", 1)[-1] for url in listed
     }
+
+
+def test_every_site_has_a_favicon(client, portal):
+    """Browsers ask every site for /favicon.ico: it was a 404 on each page's first visit."""
+    from PIL import Image
+
+    for host in ("national.test", "school.test"):
+        response = client.get("/favicon.ico", HTTP_HOST=host)
+        assert response.status_code == 200, host
+        body = b"".join(response.streaming_content)
+        icon = Image.open(io.BytesIO(body))
+        assert icon.format == "ICO" and (32, 32) in icon.info["sizes"]
 
 
 def test_canonical_and_share_metadata(client, portal):
