@@ -1,6 +1,8 @@
 """Reader pages meet WCAG 2.1 AA (the basis of GB/T 37668) with landmarks and heading order,
 checked by axe-core in Chromium."""
 
+import itertools
+
 import pytest
 from django.core.management import call_command
 from selenium.webdriver.common.by import By
@@ -142,3 +144,39 @@ def test_header_menu_and_footer_span_the_window_on_every_page(browser, live_site
         if min(header, menu, footer) < window:
             problems[name] = f"header {header}, menu {menu}, footer {footer} in {window} px"
     assert problems == {}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_hot_search_ranks_never_run_into_the_word_before(browser, axe_script, live_site, portal):
+    """On a 320 px screen the list's markers sat in the 1.25rem gap between items: 10. ran
+    into the word before it. Each rank is now a box beside its own words."""
+    from django.core.cache import cache
+
+    from search.querylog import query_log
+
+    words = ["党建", "思政课", "红船精神", "立德树人", "三全育人",
+             "劳动教育", "乡村振兴", "职业教育", "青年学生", "志愿服务", "校园文化"]  # fmt: skip
+    for n, word in enumerate(words):
+        ArticlePageFactory(parent=portal.national_section, title=f"{word}的报道")
+        for _ in range(len(words) - n):
+            query_log.record(word, portal.national)
+    query_log.flush()
+    cache.clear()  # the 热搜 list cached before these searches
+    browser.set_window_size(320, 800)
+    browser.get(live_site + "/search/?q=" + words[0])
+    boxes = browser.execute_script(
+        "return [...document.querySelectorAll('.hot-searches li')].map(li => {"
+        " const r = li.querySelector('.hot-rank'), a = li.querySelector('a');"
+        " const box = e => { const b = e.getBoundingClientRect();"
+        "  return {left: b.left, right: b.right, top: b.top, bottom: b.bottom}; };"
+        " return {rank: r && r.textContent, r: r && box(r), a: box(a)}; });"
+    )
+    assert [b["rank"] for b in boxes] == [str(n) for n in range(1, 11)]
+    for before, after in itertools.pairwise(boxes):
+        same_line = (
+            after["r"]["top"] < before["a"]["bottom"] and before["a"]["top"] < after["r"]["bottom"]
+        )
+        if same_line:
+            assert after["r"]["left"] >= before["a"]["right"] + 8, (before, after)
+        assert after["r"]["right"] <= after["a"]["left"], after  # the rank before its words
+    assert axe_violations(browser, axe_script) == []  # the ranks' colours included
