@@ -38,10 +38,14 @@ logger = logging.getLogger(__name__)
 SUGGEST_TTL = 600.0
 TITLES_PER_SITE = 20000
 MAX_PHRASE_LENGTH = 8
-# jieba's tags (their first letter) of words not offered, alone or in a phrase: pronoun,
-# number, adverb, preposition, conjunction, particle, measure word, interjection,
-# onomatopoeia, idiom, set phrase (and "ad", an adjective used as an adverb).
-NOT_OFFERED = frozenset({"r", "m", "d", "p", "c", "u", "q", "y", "e", "o", "i", "l"})
+# jieba's tags (their first letter; and "ad", an adjective used as an adverb) of words not
+# offered alone: pronoun, number, adverb, preposition, conjunction, particle, measure word,
+# interjection, onomatopoeia (基于, 进一步, 两个). Nor in a two-word phrase, where a number
+# may stand (两个维护, 一带一路, 四个意识) but no idiom or set phrase: 与时俱进 is offered
+# alone, 大学生千万别 not at all.
+FUNCTION_TAGS = frozenset({"r", "d", "p", "c", "u", "q", "y", "e", "o"})
+NOT_ALONE = FUNCTION_TAGS | {"m"}
+NOT_IN_PHRASES = FUNCTION_TAGS | {"i", "l"}
 ASCII_QUERY = re.compile(r"^[a-z]+$")
 HAN = re.compile(r"[\u3400-\u9fff]")
 HAN_WORD = re.compile(r"[\u3400-\u9fff]{2,8}")
@@ -120,21 +124,22 @@ def build_index(site: Site | None) -> SuggestionIndex:
         for run in runs(title):
             tagged = [(w, pos) if HAN.search(w) else ("", "") for w, pos in segmenter.tag(run)]
             words = [w for w, _ in tagged]
-            content = [pos[:1] not in NOT_OFFERED and pos != "ad" for _, pos in tagged]
+            alone = [pos[:1] not in NOT_ALONE and pos != "ad" for _, pos in tagged]
+            joined = [pos[:1] not in NOT_IN_PHRASES and pos != "ad" for _, pos in tagged]
             for i, word in enumerate(words):
                 if len(word) < 2:
                     continue
-                if content[i]:
+                if alone[i]:
                     seen.add(word)  # not 基于, 进一步 (jy → 教育, 就业)
                 # Two-word phrases of real words only: 党建 + 引领, not 教育 + 的 or 人工智能 + 中,
-                # nor a word with a pronoun, number, adverb or idiom (高考一样, 学生千元,
-                # 考研到底, 大学生千万别).
+                # nor a word with a pronoun, an adverb or an idiom (高考一样, 考研到底,
+                # 大学生千万别).
                 following = words[i + 1] if i + 1 < len(words) else ""
                 if (
                     len(following) >= 2
                     and len(word) + len(following) <= MAX_PHRASE_LENGTH
-                    and content[i]
-                    and content[i + 1]
+                    and joined[i]
+                    and joined[i + 1]
                 ):
                     phrase = word + following
                     seen.add(phrase)
