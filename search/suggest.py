@@ -39,13 +39,12 @@ SUGGEST_TTL = 600.0
 TITLES_PER_SITE = 20000
 MAX_PHRASE_LENGTH = 8
 # jieba's tags (their first letter; and "ad", an adjective used as an adverb) of words not
-# offered alone: pronoun, number, adverb, preposition, conjunction, particle, measure word,
-# interjection, onomatopoeia (基于, 进一步, 两个). Nor in a two-word phrase, where a number
-# may stand (两个维护, 一带一路, 四个意识) but no idiom or set phrase: 与时俱进 is offered
-# alone, 大学生千万别 not at all.
-FUNCTION_TAGS = frozenset({"r", "d", "p", "c", "u", "q", "y", "e", "o"})
-NOT_ALONE = FUNCTION_TAGS | {"m"}
-NOT_IN_PHRASES = FUNCTION_TAGS | {"i", "l"}
+# offered alone: preposition, conjunction, particle, interjection, onomatopoeia, adverb
+# (基于, 进一步). Nor in a two-word phrase, where no pronoun, measure word or idiom stands
+# either (高考一样, 大学生千万别). Numbers and set phrases are offered (两会, 十四五规划,
+# 义务教育), as is anything in the editors' dictionary, whatever jieba tags it.
+FUNCTION_TAGS = frozenset({"p", "c", "u", "y", "e", "o", "d"})
+NOT_IN_PHRASES = FUNCTION_TAGS | {"r", "q", "i"}
 ASCII_QUERY = re.compile(r"^[a-z]+$")
 HAN = re.compile(r"[\u3400-\u9fff]")
 HAN_WORD = re.compile(r"[\u3400-\u9fff]{2,8}")
@@ -124,8 +123,15 @@ def build_index(site: Site | None) -> SuggestionIndex:
         for run in runs(title):
             tagged = [(w, pos) if HAN.search(w) else ("", "") for w, pos in segmenter.tag(run)]
             words = [w for w, _ in tagged]
-            alone = [pos[:1] not in NOT_ALONE and pos != "ad" for _, pos in tagged]
-            joined = [pos[:1] not in NOT_IN_PHRASES and pos != "ad" for _, pos in tagged]
+            editors = [segmenter.is_editor_word(w) for w, _ in tagged]
+            alone = [
+                e or (pos[:1] not in FUNCTION_TAGS and pos != "ad")
+                for e, (_, pos) in zip(editors, tagged, strict=True)
+            ]
+            joined = [
+                e or (pos[:1] not in NOT_IN_PHRASES and pos != "ad")
+                for e, (_, pos) in zip(editors, tagged, strict=True)
+            ]
             for i, word in enumerate(words):
                 if len(word) < 2:
                     continue
@@ -133,7 +139,7 @@ def build_index(site: Site | None) -> SuggestionIndex:
                     seen.add(word)  # not 基于, 进一步 (jy → 教育, 就业)
                 # Two-word phrases of real words only: 党建 + 引领, not 教育 + 的 or 人工智能 + 中,
                 # nor a word with a pronoun, an adverb or an idiom (高考一样, 考研到底,
-                # 大学生千万别).
+                # 大学生千万别; 本科 招生 too: jieba tags 本科 a pronoun).
                 following = words[i + 1] if i + 1 < len(words) else ""
                 if (
                     len(following) >= 2

@@ -275,6 +275,9 @@ class Segmenter:
             guessed = [token[:-1], token[1:]]
         return list(dict.fromkeys([p for p in self._edge_parts(token) if len(p) >= 2] + guessed))
 
+    def is_editor_word(self, word: str) -> bool:
+        return normalize(word) in self._editor_words
+
     def knows(self, word: str) -> bool:
         """Whether the word is in jieba's dictionary or the editors' (not just guessed)."""
         return self._jieba.has_word(normalize(word))
