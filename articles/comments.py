@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,8 @@ from wagtail.models import Page
 from .models import ArticlePage, Comment
 from .models.comments import COMMENT_MAX_LENGTH, NICKNAME_MAX_LENGTH
 from .sensitive import find_sensitive, normalize_for_matching
+
+REPEAT_WINDOW = timedelta(minutes=10)
 
 
 class CommentRefused(ValueError):
@@ -80,23 +83,23 @@ def post_comment(
 
 
 def _refuse_repeat(article: ArticlePage, content: str, nickname: str, ip: str | None) -> None:
-    """The same text on the same article from the same reader (address; nickname when the
-    address is unknown) is taken once: a double click, a reload re-sending the form, or a
-    flood within the rate limit. Another reader's identical 支持！ is theirs to post; a
+    """The same text under the same nickname from the same address on the same article,
+    within REPEAT_WINDOW, is taken once: a double click, a reload re-sending the form, a
+    flood within the rate limit. A campus or a carrier shares one address among many
+    readers: another nickname, or the same words later on (支持！), is another comment. A
     comment editors rejected may be sent again (it is reviewed again)."""
-    earlier = Comment.objects.filter(article=article, content=content).exclude(
-        status=Comment.REJECTED
-    )
-    earlier = (
-        earlier.filter(ip_address=ip)
-        if ip
-        else earlier.filter(ip_address__isnull=True, nickname=nickname)
-    )
+    earlier = Comment.objects.filter(
+        article=article,
+        content=content,
+        nickname=nickname,
+        created_at__gte=timezone.now() - REPEAT_WINDOW,
+    ).exclude(status=Comment.REJECTED)
+    earlier = earlier.filter(ip_address=ip) if ip else earlier.filter(ip_address__isnull=True)
     status = earlier.order_by("-created_at").values_list("status", flat=True).first()
     if status == Comment.PENDING:
-        raise CommentRefused("这条评论已经提交过，正在等待审核，请勿重复提交。")
+        raise CommentRefused("这条评论刚刚已经提交过，正在等待审核，请勿重复提交。")
     if status is not None:
-        raise CommentRefused("您已发表过相同的评论，请勿重复提交。")
+        raise CommentRefused("这条评论刚刚已经发表过，请勿重复提交。")
 
 
 @transaction.atomic

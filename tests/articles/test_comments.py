@@ -1,13 +1,14 @@
 """Readers' comments: posting, moderation, 敏感词, abuse and bad input."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from articles.comments import moderate
@@ -469,19 +470,24 @@ def test_the_same_comment_sent_again_is_taken_once(client, article, portal):
     assert again.status_code == 200
     assert "已经提交过，正在等待审核" in page_of(again).select_one(".form-errors").get_text()
     assert Comment.objects.count() == 1
-    # Once shown, sending it again says so; another reader's identical words are theirs.
+    # Once shown, sending it again says so.
     moderate(list(Comment.objects.values_list("pk", flat=True)), Comment.APPROVED)
     shown = post(client, article, "写得很好！", nickname="读者丙")
-    assert "您已发表过相同的评论" in page_of(shown).select_one(".form-errors").get_text()
+    assert "已经发表过" in page_of(shown).select_one(".form-errors").get_text()
+    # Another reader's identical words are theirs: another address, or the same address
+    # (a campus network) under another nickname, or the same one later on.
     other = client.post(
         article.url,
-        {"content": "写得很好！", "nickname": ""},
+        {"content": "写得很好！", "nickname": "读者丙"},
         HTTP_HOST="national.test",
         REMOTE_ADDR="203.0.113.9",
     )
     assert other.status_code == 302
+    assert post(client, article, "写得很好！", nickname="读者丁").status_code == 302
+    Comment.objects.update(created_at=timezone.now() - timedelta(minutes=11))
+    assert post(client, article, "写得很好！", nickname="读者丙").status_code == 302
     # A comment editors rejected may be sent again, to be reviewed again.
     rejected = Comment.objects.create(article=article, content="再想想", ip_address="127.0.0.1")
     moderate([rejected.pk], Comment.REJECTED)
     assert post(client, article, "再想想").status_code == 302
-    assert Comment.objects.count() == 4
+    assert Comment.objects.count() == 6
