@@ -527,7 +527,7 @@ def _hostname_of(page: ArticlePage, site_roots) -> str | None:
 
 def _page_of(results: TieredResults, params: SearchParams, outcome: SearchOutcome) -> list:
     start = (params.page - 1) * params.size
-    if start + params.size > MAX_RESULT_WINDOW:
+    if start >= MAX_RESULT_WINDOW:
         # Past the window no page is fetched (an engine refuses it). Only results beyond it
         # are refused: a page past the last one, however far, is 第 N 页没有结果 as any
         # other (page 1001 of 29 results spoke of the 10,000-result cap).
@@ -538,7 +538,9 @@ def _page_of(results: TieredResults, params: SearchParams, outcome: SearchOutcom
             )
         pages = []
     else:
-        pages = results.page(start, start + params.size)
+        # The page the window cuts (size 30: results 9,991–10,000 of page 334) is shown to
+        # its end: it was refused, though offered as the last page.
+        pages = results.page(start, min(start + params.size, MAX_RESULT_WINDOW))
     outcome.total = results.total
     outcome.exact_total = results.exact_count
     # No page is offered past the first MAX_RESULT_WINDOW results (it would be refused).

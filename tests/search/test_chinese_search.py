@@ -378,6 +378,12 @@ def test_pages_stop_at_the_result_window(client, portal, monkeypatch):
     assert "第 2 / 2 页" in html and 'rel="next"' not in html
     status, body = api(client, q="红船", size=1, page=3)
     assert status == 400 and "最多只能查看前 2 条结果" in body["error"]
+    # A last page the window cuts short is shown to the window's end (page 2 of size 2 was
+    # refused, though offered: 4 > 2).
+    ArticlePageFactory(parent=portal.national_section, title="红船精神第3讲", body=[])
+    monkeypatch.setattr(search.services, "MAX_RESULT_WINDOW", 3)
+    status, body = api(client, q="红船", size=2, page=2)
+    assert status == 200 and len(body["results"]) == 1 and body["total"] == 4
 
 
 def test_a_page_past_the_last_says_so_however_far_it_is(client, portal, monkeypatch):
