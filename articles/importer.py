@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
@@ -56,6 +57,7 @@ from .models import (
     PublishingAccount,
     SectionPage,
 )
+from .scheduling import same_moment
 
 DEFAULT_SECTION = "综合"
 DEFAULT_SITE_NAME = "高校思政门户"
@@ -624,9 +626,8 @@ class ArticleImporter:
             raise LineError(
                 f"文章《{page.title}》正在审核中（三审）：本行未导入，审核结束或撤回后再导入"
             )
-        scheduled = page.scheduled_revision
-        if scheduled is not None and scheduled.user_id is not None:
-            # (A go-live an import set, for a line dated ahead, is the next line's to change.)
+        # (A go-live an import set, for a line dated ahead, is the next line's to change.)
+        if page.scheduled_revision is not None and not _scheduled_by_import(page):
             raise LineError(
                 f"文章《{page.title}》有已安排定时发布的修改：本行未导入，"
                 "请在定时发布后或取消定时后再导入"
@@ -738,8 +739,9 @@ class ArticleImporter:
             )
         if existing is not None:
             self._check_editors_work(existing)
-        # An earlier line dated ahead left this article waiting for its time: not withdrawn.
-        waiting = existing is not None and existing.scheduled_revision is not None
+        # Never published: a line dated ahead left it waiting for its time (or its schedule
+        # was cancelled), or its 栏目 was offline. Not withdrawn: the line publishes it.
+        unpublished = existing is not None and existing.last_published_at is None
         home = self.home_for(site)
         current = existing.get_parent().specific if existing is not None else None
         if moved_by is not None:
@@ -787,7 +789,6 @@ class ArticleImporter:
                 external_id=record.external_id,
                 title=record.title,
                 slug=self._free_slug(section, record.external_id, "article"),
-                first_published_at=record.published_at,
             )
             status = "created"
         else:
@@ -820,10 +821,17 @@ class ArticleImporter:
         # A line dated ahead goes live at its time (定时发布), as an editor schedules one:
         # live at once, it headed every list until that day with a time still to come.
         ahead = record.published_at is not None and record.published_at > timezone.now()
-        page.go_live_at = record.published_at if ahead else None
+        page.go_live_at = record.published_at if ahead and offline is None else None
+        if existing is None or unpublished:
+            # Wagtail sets it when the article goes live (its time, when scheduled): an
+            # earlier line's date, moved or lifted since, is not kept.
+            page.first_published_at = None if ahead else record.published_at
         # One reference-index update per article instead of one per save (three saves).
         with disable_reference_index_auto_update():
             if offline is not None:
+                if unpublished:  # an earlier line's schedule: the 栏目 is offline now
+                    existing.revisions.update(approved_go_live_at=None)
+                    ArticlePage.objects.filter(pk=page.pk).update(go_live_at=None)
                 if existing is None:
                     page.live = False
                     section.add_child(instance=page)
@@ -837,7 +845,7 @@ class ArticleImporter:
                 page.live = not ahead  # never live, nor indexed as such, before its time
                 section.add_child(instance=page)
                 page.save_revision().publish()
-            elif not existing.live and not waiting:
+            elif not existing.live and not unpublished:
                 # Withdrawn (撤稿) by an editor: the new text waits as a draft, offline.
                 page.save_revision()
                 ArticlePage.objects.filter(pk=page.pk).update(import_digest=record.digest)
@@ -848,12 +856,16 @@ class ArticleImporter:
             else:
                 edited_by = existing.live_revision.user if existing.live_revision else None
                 page.save_revision().publish()
+                if ahead:  # scheduled: Wagtail saved none of the live page's own fields
+                    ArticlePage.objects.filter(pk=page.pk).update(import_digest=record.digest)
                 if edited_by is not None:
                     warnings.append(
                         f"文章《{existing.title}》在上次导入后由 {edited_by.get_username()} "
-                        "修改并发布过：本行的内容已替换这些修改（旧版本留在修订历史中）"
+                        "修改并发布过：本行的内容"
+                        + ("将在定时发布时替换" if ahead else "已替换")
+                        + "这些修改（旧版本留在修订历史中）"
                     )
-        if ahead and offline is None and (existing is None or existing.live or waiting):
+        if ahead and offline is None and (existing is None or existing.live or unpublished):
             when = timezone.localtime(record.published_at).strftime("%Y-%m-%d %H:%M:%S")
             warnings.append(
                 f"文章《{record.title}》的发布时间 {when} 尚未到：已定时于该时刻发布"
@@ -863,6 +875,17 @@ class ArticleImporter:
         ReferenceIndex.create_or_update_for_object(page)
         self.imported_ids.append(page.pk)  # indexed with the rest of its batch
         return status, warnings
+
+
+def _scheduled_by_import(page: ArticlePage) -> bool:
+    """Whether the article's schedule is the one an import line dated ahead set: a revision
+    no one saved, going live at its own 发布时间. An editor's (re)schedule in 定时发布 keeps
+    the revision's user (none) but moves its time away from the 发布时间."""
+    scheduled = page.scheduled_revision
+    if scheduled is None or scheduled.user_id is not None:
+        return False
+    shown = parse_datetime(scheduled.content.get("display_time") or "")
+    return shown is not None and same_moment(shown, scheduled.approved_go_live_at)
 
 
 def checked_image(name: str, data: bytes) -> SimpleUploadedFile:

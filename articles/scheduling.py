@@ -45,7 +45,7 @@ FAILURE_KEPT_SECONDS = 24 * 3600  # a failure's reason, shown in 定时发布 (t
 FAILURE_LOGGED_EVERY = 3600  # one log record an hour per failing item, not one per sweep
 
 
-def _same_moment(a: datetime | None, b: datetime | None) -> bool:
+def same_moment(a: datetime | None, b: datetime | None) -> bool:
     return a is not None and b is not None and abs((a - b).total_seconds()) < 0.001
 
 
@@ -127,7 +127,7 @@ def publish_due_revision(revision_id: int, expected: datetime | None = None) -> 
         revision = Revision.objects.select_for_update().filter(pk=revision_id).first()
         if revision is None or revision.approved_go_live_at is None:
             return False  # published already, or the schedule was cancelled
-        if expected is not None and not _same_moment(revision.approved_go_live_at, expected):
+        if expected is not None and not same_moment(revision.approved_go_live_at, expected):
             return False  # rescheduled: the task for the new time will publish it
         if revision.approved_go_live_at > timezone.now():
             return False  # early delivery; the right task or the sweep will come back
@@ -145,7 +145,7 @@ def expire_due_page(page_id: int, expected: datetime | None = None) -> bool:
         page = Page.objects.select_for_update().filter(pk=page_id).first()
         if page is None or not page.live or page.expire_at is None:
             return False
-        if expected is not None and not _same_moment(page.expire_at, expected):
+        if expected is not None and not same_moment(page.expire_at, expected):
             return False
         if page.expire_at > timezone.now():
             return False

@@ -1381,6 +1381,7 @@ def test_a_scheduled_line_imported_again_is_rescheduled_or_published(tmp_path, p
             "published_at": later.isoformat()}  # fmt: skip
     page = import_one(tmp_path, line)
     assert not page.live and page.scheduled_revision.approved_go_live_at == later
+    assert page.first_published_at is None  # set when it goes live
     # Another date ahead: the import's own schedule is moved (not refused as an editor's).
     again = import_file(write_jsonl(tmp_path / "a.jsonl", {**line, "published_at": "2031-01-01"}))
     assert again.count("updated") == 1, again.outcomes[0].message
@@ -1395,6 +1396,7 @@ def test_a_scheduled_line_imported_again_is_rescheduled_or_published(tmp_path, p
     assert not any("已撤稿" in w for w in fixed.outcomes[0].warnings)
     page = ArticlePage.objects.get(pk=page.pk)  # scheduled_revision is cached
     assert page.live and page.scheduled_revision is None and page.go_live_at is None
+    assert page.first_published_at == datetime(2022, 2, 24, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def test_a_live_article_given_a_date_ahead_keeps_its_version_until_then(tmp_path, portal):
@@ -1408,3 +1410,43 @@ def test_a_live_article_given_a_date_ahead_keeps_its_version_until_then(tmp_path
     page = ArticlePage.objects.get(pk=page.pk)
     assert page.live and page.title == "现行版本"
     assert page.scheduled_revision.as_object().title == "新版本"
+    # The same line again is 未变: not one more revision and schedule each run.
+    revisions = page.revisions.count()
+    report = import_file(
+        write_jsonl(tmp_path / "d.jsonl", {**line, "title": "新版本", "published_at": "2030-01-01"})
+    )
+    assert report.count("unchanged") == 1 and page.revisions.count() == revisions
+
+
+def test_a_schedule_an_editor_moved_or_cancelled_is_theirs(tmp_path, portal):
+    from articles import scheduling
+
+    line = {"id": "f-4", "title": "待发", "section": "要闻", "body": "正文",
+            "published_at": "2030-01-01T08:00:00+08:00"}  # fmt: skip
+    page = import_one(tmp_path, line)
+    moved = datetime(2030, 2, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+    scheduling.reschedule_publish(page.scheduled_revision.pk, moved)
+    report = import_file(write_jsonl(tmp_path / "e.jsonl", {**line, "body": "改过的正文"}))
+    assert report.count("failed") == 1
+    assert "有已安排定时发布的修改" in report.outcomes[0].message
+    page = ArticlePage.objects.get(pk=page.pk)
+    assert page.scheduled_revision.approved_go_live_at == moved
+    # Cancelled: a never-published article, not a withdrawn one; a corrected line publishes it.
+    scheduling.cancel_publish(page.scheduled_revision.pk)
+    report = import_file(write_jsonl(tmp_path / "g.jsonl", {**line, "published_at": "2022-02-24"}))
+    assert report.count("updated") == 1, report.outcomes[0].message
+    assert not any("已撤稿" in w for w in report.outcomes[0].warnings)
+    assert ArticlePage.objects.get(pk=page.pk).live
+
+
+def test_a_waiting_article_whose_section_went_offline_is_not_published_at_its_time(
+    tmp_path, portal
+):
+    line = {"id": "f-5", "title": "等待中", "section": "要闻", "body": "正文",
+            "published_at": "2030-01-01T08:00:00+08:00"}  # fmt: skip
+    page = import_one(tmp_path, line)
+    portal.national_section.unpublish()
+    report = import_file(write_jsonl(tmp_path / "h.jsonl", {**line, "body": "新正文"}))
+    assert any("已存为草稿" in w for w in report.outcomes[0].warnings)
+    page = ArticlePage.objects.get(pk=page.pk)
+    assert not page.live and page.scheduled_revision is None and page.go_live_at is None
