@@ -197,9 +197,13 @@ def finds_articles(key: str, site: Site | None) -> bool:
             return False
         return outcome.exact_total > 0  # the words themselves, not only their parts
 
+    from articles.feeds import generation
+
     digest = hashlib.sha1(key.encode()).hexdigest()
     scope = site.pk if site else "all"
-    return cache.get_or_set(f"{HOT_FOUND_CACHE_PREFIX}{scope}:{digest}", check, HOT_FOUND_TTL)
+    return cache.get_or_set(
+        f"{HOT_FOUND_CACHE_PREFIX}{generation()}:{scope}:{digest}", check, HOT_FOUND_TTL
+    )
 
 
 def fit_to_show(key: str, site: Site | None = None) -> bool:
@@ -240,7 +244,13 @@ def _shown_in_words(ch: str) -> bool:
 
 
 def _hot_cache_key(site_id: int | None) -> str:
-    return f"{HOT_SEARCHES_CACHE_KEY}:{site_id if site_id is not None else 'all'}"
+    # Under the feeds' generation: an article leaving the public (unpublished, its 栏目 taken
+    # offline) drops the lists at once, as it does the suggestions; a word that found only
+    # it was a 热搜 for 5 more minutes, and 您是不是要找 for an hour.
+    from articles.feeds import generation
+
+    scope = site_id if site_id is not None else "all"
+    return f"{HOT_SEARCHES_CACHE_KEY}:{generation()}:{scope}"
 
 
 def hot_searches(site: Site | None = None, limit: int = 10) -> list[str]:

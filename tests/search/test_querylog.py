@@ -418,3 +418,23 @@ def test_counts_logged_under_an_older_key_count_toward_the_query_they_are_now(po
         SiteQueryDailyHits.objects.create(site=portal.national, query=query, date=today, hits=hits)
     assert hot_searches() == ["科比", "湖人", "科比 湖人"]
     assert hot_searches(portal.national) == ["科比", "湖人", "科比 湖人"]
+
+
+def test_words_of_withdrawn_articles_are_offered_no_more_at_once(
+    client, portal, django_capture_on_commit_callbacks
+):
+    """Unpublished (or its 栏目 taken offline), the only article holding 党建 left 党建 a
+    热搜 for 5 more minutes and a 您是不是要找 for an hour, both finding nothing."""
+    from search.suggest import did_you_mean_for, index_cache
+
+    article = ArticlePageFactory(parent=portal.national_section, title="党建工作会议", body=[])
+    for n in range(3):
+        search_as(client, f"10.0.0.{n}", q="党建")
+    query_log.flush()
+    assert hot_searches(portal.national) == ["党建"]
+    assert "党建" in did_you_mean_for("dangjian", portal.national)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.unpublish()
+    index_cache.clear()  # (the suggestions' own rebuild on withdrawal is tested elsewhere)
+    assert hot_searches(portal.national) == []
+    assert did_you_mean_for("dangjian", portal.national) == []
