@@ -67,7 +67,12 @@ class ReaderMethodsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in READER_METHODS and not request.path.startswith(ADMIN_PREFIXES):
+        if request.path.startswith(JSON_PREFIXES):
+            # The APIs take GET and HEAD only: their 405 is JSON whatever the method (a PUT
+            # got the HTML page, and an Allow naming POST and OPTIONS, which they refuse).
+            if request.method not in READER_METHODS:
+                return not_allowed(request, SAFE, json=True)
+        elif request.method not in READER_METHODS and not request.path.startswith(ADMIN_PREFIXES):
             return not_allowed(request, READER_METHODS)
         return self.get_response(request)
 

@@ -251,6 +251,13 @@ def test_a_post_to_the_apis_is_a_405_not_the_csrf_page(portal):
         assert response["Content-Type"] == "application/json", url
         assert "不接受 POST 请求" in json.loads(response.content)["error"], url
         assert response["Allow"] == "GET, HEAD"
+        # Any other method too (PUT, PATCH … got the HTML page, with Allow naming POST).
+        for method in ("PUT", "DELETE", "PATCH", "TRACE", "PROPFIND", "OPTIONS"):
+            response = client.generic(method, url, HTTP_HOST="national.test")
+            assert response.status_code == 405, (method, url)
+            assert response["Content-Type"] == "application/json", (method, url)
+            assert f"不接受 {method} 请求" in json.loads(response.content)["error"]
+            assert response["Allow"] == "GET, HEAD", (method, url)
     for method in (client.put, client.delete, client.options):
         response = method("/robots.txt", HTTP_HOST="national.test")
         assert response.status_code == 405
