@@ -44,6 +44,7 @@ from wagtail.utils.file import hash_filelike
 
 from home.models import HomePage
 from home.services import ensure_site, remove_wagtail_welcome_page
+from home.text import shows_anything
 from portal.validators import CONTROL_CHARACTERS, MAX_UTC_OFFSET, plausible_time
 from search.indexing import index_in_bulk, saves_not_indexed
 
@@ -323,8 +324,8 @@ def parse_line(raw: str) -> ArticleRecord:
     # A title is text, but exports of web pages leave entities in it (&nbsp;, &#8226;, &middot;
     # in the dev corpus): decoded, so readers see • and search finds the words beside it.
     title = " ".join(html.unescape(data.get("title") or "").split())
-    if not title:
-        raise LineError("缺少必填字段 title（标题）")
+    if not shows_anything(title):  # (zero-width spaces alone look like no title)
+        raise LineError("缺少必填字段 title（标题）" if not title else "标题只有看不见的字符")
     _check_length(title, "标题", TITLE_MAX)
 
     published_at = None

@@ -9,6 +9,7 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from .compare import ChoiceComparison, EmbedComparison, TableComparison
+from .text import shows_anything
 
 RICH_TEXT_FEATURES = [
     "bold", "italic", "link", "document-link", "ol", "ul", "hr", "superscript", "subscript",
@@ -107,8 +108,10 @@ class ImageBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
+        if not shows_anything(value.get("alt_text")):
+            value["alt_text"] = ""  # a zero-width space read aloud as nothing, shown as alt
         # Accessibility (GB/T 37668, WCAG 1.1.1): every body image says what it shows.
-        if not (value.get("alt_text") or "").strip() and not (value.get("caption") or "").strip():
+        if not shows_anything(value.get("alt_text")) and not shows_anything(value.get("caption")):
             raise blocks.StructBlockValidationError(
                 block_errors={
                     "alt_text": ValidationError(_("请填写替代文字（或图片说明），供读屏软件朗读。"))

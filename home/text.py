@@ -3,6 +3,8 @@ and feed entries."""
 
 from __future__ import annotations
 
+import unicodedata
+
 # Where a cut text may end: after a sentence, else at a comma (the comma gives way to ……).
 SENTENCE_ENDS = "。！？；!?;"
 CLAUSE_ENDS = "，、,："
@@ -24,3 +26,13 @@ def excerpt(text: str, limit: int) -> str:
     if clause >= limit // 2:
         return room[:clause] + "……"
     return room.rstrip() + "……"
+
+
+def shows_anything(text: str | None) -> bool:
+    """Whether a reader would see any of the text: not only spaces, zero-width or other
+    format characters (U+200B, U+2060, U+FEFF) and controls, which an editor can paste
+    into a title that then looks empty (an empty <h1>, a link of no text in the lists)."""
+    return any(
+        not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Zs", "Zl", "Zp")
+        for ch in text or ""
+    )

@@ -10,6 +10,7 @@ from django.urls import get_resolver
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.models import Site
 
+from home.text import shows_anything
 from portal.validators import CONTROL_CHARACTERS, plausible_time
 
 
@@ -53,6 +54,10 @@ class PortalPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned_data = super().clean()
         drop_invisible(cleaned_data)
+        if "title" in cleaned_data and not shows_anything(cleaned_data["title"]):
+            # Zero-width spaces alone (U+200B, pasted from a web page) passed as a title: an
+            # empty <h1> on the page, a link of no text in the 栏目's list.
+            self.add_error("title", "标题不能只有空格或看不见的字符（如零宽空格）。")
         # 定时发布 / 定时下线 within 1900–2099: a typo such as year 0001 is before year 1 in
         # UTC; saving it inserted the page and then failed (a 500), leaving a row that broke
         # its whole section on PostgreSQL.

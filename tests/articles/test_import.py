@@ -648,6 +648,12 @@ def test_publication_times_out_of_range_are_refused_and_others_kept_in_utc(tmp_p
     assert parse_published_at("2022-02-24T09:17:32").utcoffset() == timedelta(0)
 
 
+def test_a_title_of_zero_width_spaces_alone_is_refused(tmp_path, portal):
+    report = import_file(write_jsonl(tmp_path / "z.jsonl", {"id": "z-1", "title": "\u200b\ufeff"}))
+    assert report.count("failed") == 1
+    assert report.outcomes[0].message == "标题只有看不见的字符"
+
+
 def test_a_section_path_deeper_than_the_page_tree_allows_is_refused(tmp_path, portal, capsys):
     sections_before = SectionPage.objects.count()
     path = write_jsonl(

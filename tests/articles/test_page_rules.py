@@ -158,6 +158,13 @@ class PageEditorBadInputTests(PageEditorTestCase):
         html = self.client.get(article.url, HTTP_HOST="bad.test").content.decode()
         self.assertFalse(any(ch in html for ch in "\x07\x1b\x7f\x08\u202e"))
 
+    def test_a_title_of_zero_width_spaces_is_refused(self):
+        """U+200B alone passed as a title: an empty <h1>, a link of no text in the lists."""
+        data = {**article_form_data("\u200b\u200b\u2060", "zwsp"), "action-publish": "1"}
+        response = self._add(self.section, ArticlePage, data)
+        self.assertContains(response, "标题不能只有空格或看不见的字符")
+        self.assertFalse(ArticlePage.objects.filter(slug="zwsp").exists())
+
     def test_hand_built_references_and_values_are_no_500(self):
         """The editor's own widgets never send these, a hand-built POST did: a link to page
         `abc` (stored in the draft, whose edit page was then a 500 for good), a 段落 that is

@@ -271,6 +271,13 @@ def test_body_images_need_alt_text_or_a_caption():
     with pytest.raises(blocks.StructBlockValidationError) as error:
         block.clean(block.to_python({"image": image.pk, "caption": "", "alt_text": " "}))
     assert "请填写替代文字" in str(error.value.block_errors["alt_text"])
+    # Zero-width characters alone are no 替代文字 either (they passed): nothing is read aloud.
+    with pytest.raises(blocks.StructBlockValidationError):
+        block.clean(block.to_python({"image": image.pk, "caption": "", "alt_text": "\u200b"}))
+    kept = block.clean(
+        block.to_python({"image": image.pk, "caption": "图为会场", "alt_text": "\ufeff"})
+    )
+    assert kept["alt_text"] == ""  # the caption is read instead
     assert block.clean(block.to_python({"image": image.pk, "caption": "", "alt_text": "师生合影"}))
     assert block.clean(
         block.to_python({"image": image.pk, "caption": "图为开学典礼", "alt_text": ""})
