@@ -400,6 +400,19 @@ def test_editors_are_warned_of_sensitive_words_in_a_draft(client, portal):
             f"/admin/pages/add/articles/articlepage/{section.pk}/", data, follow=True
         )
         assert "敏感词检查" in response.content.decode(), field
+    # And in a body image's 替代文字, which screen readers read aloud.
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    image = Image.objects.create(title="现场", file=get_test_image_file())
+    body = streamfield([("image", {"image": image.pk, "caption": "", "alt_text": "代考资料"})])
+    data = {**article_form_data("无关的标题", "field-alt"), **nested_form_data({"body": body})}
+    response = client.post(f"/admin/pages/add/articles/articlepage/{section.pk}/", data)
+    assert response.status_code == 302  # (the edit page would render the image's thumbnail)
+    from django.contrib.messages import get_messages
+
+    assert any("敏感词检查" in str(m) for m in get_messages(response.wsgi_request))
 
 
 def test_a_sensitive_word_differing_only_in_script_width_or_case_is_refused():
