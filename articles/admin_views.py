@@ -23,9 +23,18 @@ from portal.validators import MAX_UTC_OFFSET
 
 from . import scheduling
 
-# How far ahead a publication or expiry may be scheduled (a year 9999 time with a negative
-# UTC offset cannot even be stored).
-MAX_AHEAD = timedelta(days=10 * 366)
+# How far ahead a publication or expiry may be scheduled, in years (a year 9999 time with a
+# negative UTC offset cannot even be stored).
+MAX_YEARS_AHEAD = 10
+
+
+def _years_ahead(now: datetime, years: int) -> datetime:
+    """The same moment `years` calendar years on (29 February → 28 February). 10 × 366 days
+    let a week past ten years through, as the message says 十年."""
+    try:
+        return now.replace(year=now.year + years)
+    except ValueError:
+        return now.replace(year=now.year + years, day=28)
 
 
 def _parse_local(value: str) -> datetime:
@@ -42,7 +51,7 @@ def _parse_local(value: str) -> datetime:
         raise scheduling.ScheduleError(
             "时区偏移超出 ±14:00，请检查后重新填写（不写偏移即为北京时间）。"
         )
-    if when - timezone.now() > MAX_AHEAD:
+    if when > _years_ahead(timezone.localtime(), MAX_YEARS_AHEAD):
         raise scheduling.ScheduleError("定时时间不能晚于十年之后。")
     # In UTC: PostgreSQL refuses offsets past ±15:59 (-23:59 was a 500).
     try:

@@ -139,6 +139,18 @@ def test_bad_times_are_refused_with_a_clear_message(client, operator, portal, wh
     assert revision.approved_go_live_at == before  # nothing changed
 
 
+def test_ten_years_ahead_is_ten_calendar_years(client, operator, portal):
+    """10 × 366 days let a week past ten years through, though the message says 十年."""
+    article, revision = schedule(portal.national_section, timezone.now() + timedelta(hours=3))
+    now = timezone.localtime().replace(microsecond=0)
+    ten_years = now.replace(year=now.year + 10, day=min(now.day, 28))
+    url = f"/admin/schedule/publish/{revision.pk}/"
+    late = (ten_years + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%S")
+    assert "不能晚于十年之后" in messages_of(client.post(url, {"when": late}))[0]
+    inside = (ten_years - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%S")
+    assert "将于" in messages_of(client.post(url, {"when": inside}))[-1]
+
+
 def test_a_time_with_any_utc_offset_is_stored(client, operator, portal):
     article, revision = schedule(portal.national_section, timezone.now() + timedelta(hours=3))
     later = (timezone.now() + timedelta(days=2)).astimezone(UTC).replace(microsecond=0)
