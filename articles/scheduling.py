@@ -281,10 +281,12 @@ def upcoming(user, count: int) -> tuple[list[dict], int]:
         .select_related("user")
         .order_by("timestamp")  # the latest entry of a revision wins
     }
+    # Who set the expiry: the last person to publish or schedule the page, not the sweep
+    # that published it on time (no user: 安排人 showed —).
     published_by = {
         entry.page_id: entry.user
         for entry in PageLogEntry.objects.filter(
-            action__startswith="wagtail.publish", page__in=expiring
+            action__startswith="wagtail.publish", page__in=expiring, user__isnull=False
         )
         .select_related("user")
         .order_by("timestamp")

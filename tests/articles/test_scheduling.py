@@ -290,3 +290,22 @@ def test_a_revision_that_cannot_be_published_stops_nothing_else(portal):
     # The task queued for its time records the failure as well, and leaves it to the sweep.
     assert publish_revision(bad.pk, bad.approved_go_live_at.isoformat()) is None
     assert "new-slug" in scheduling.failures("publish", [bad.pk])[bad.pk]
+
+
+@pytest.mark.django_db
+def test_who_set_an_expiry_is_shown_after_the_sweep_published_the_page(portal):
+    """Scheduled with an expiry in one save: once the sweep had published it on time, the
+    expiry's 安排人 was the sweep (no one: —), not the editor."""
+    from django.contrib.auth import get_user_model
+
+    editor = get_user_model().objects.create_superuser("dingshi", password="x" * 12)
+    article = ArticlePageFactory(parent=portal.national_section, live=False, title="限时定时稿")
+    article.go_live_at = timezone.now() + timedelta(hours=1)
+    article.expire_at = timezone.now() + timedelta(days=3)
+    revision = article.save_revision(user=editor)
+    revision.publish(user=editor)
+    due = make_due(revision)
+    assert scheduling.publish_due_revision(revision.pk, due) is True
+    items, _ = scheduling.upcoming(editor, 10)
+    [expiry] = [item for item in items if item["kind"] == "expire"]
+    assert expiry["page"].pk == article.pk and expiry["by"] == editor
