@@ -35,6 +35,10 @@ class SensitiveWord(models.Model):
     def clean(self):
         from articles.sensitive import normalize_for_matching
 
+        if not self.word:
+            # Left empty, or over 50 characters: the form then leaves the field unset and has
+            # said so (必需字段, 不超过 50 字符); 须包含文字 was a second, wrong message.
+            return
         key = normalize_for_matching(self.word)
         if not key:
             raise ValidationError({"word": _("敏感词须包含文字，不能只有空格或标点。")})

@@ -449,6 +449,14 @@ def test_a_single_latin_letter_or_digit_is_refused_as_a_sensitive_word(admin_cli
     assert response.status_code == 200
     assert "单个字母或数字" in response.content.decode()
     assert not SensitiveWord.objects.exists()
+    # A word too long, or none, gets that one message (须包含文字 came with it, wrongly).
+    for word, message in [("甲" * 200, "不超过 50 字符"), ("", "必需字段")]:
+        response = admin_client.post(
+            "/admin/snippets/articles/sensitiveword/add/",
+            {"word": word, "tier": "block", "note": ""},
+        )
+        html = response.content.decode()
+        assert message in html and "须包含文字" not in html, word
 
 
 def test_one_comment_moderated_on_its_form_is_recorded_and_the_queue_has_no_add(
