@@ -106,6 +106,19 @@ def test_sitemap_and_robots_per_site(client, portal):
     assert "Sitemap: http://school.test/sitemap.xml" in robots and "Disallow: /admin/" in robots
 
 
+def test_an_unpublished_page_leaves_the_cached_sitemap_at_once(
+    client, portal, django_capture_on_commit_callbacks
+):
+    """Kept ten minutes, the sitemap sent crawlers to the 404 of a withdrawn article."""
+    article = ArticlePageFactory(parent=portal.national_section, title="撤稿文章", slug="gone")
+    assert "/gone/" in client.get("/sitemap-pages.xml", HTTP_HOST="national.test").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.unpublish()
+    assert (
+        "/gone/" not in client.get("/sitemap-pages.xml", HTTP_HOST="national.test").content.decode()
+    )
+
+
 def test_the_sitemap_and_robots_give_the_sites_own_address_whatever_host_was_asked(client, portal):
     """A host no Site has (an alias the proxy lets through, 127.0.0.1) is answered by the
     default site, whose pages the sitemap lists at its own address: the index and robots.txt
