@@ -230,7 +230,7 @@ def test_refused_attempts_do_not_use_up_the_rate_limit(client, article, settings
     """Five refused attempts (empty, only punctuation, too long) in a minute, then a real
     comment: it was refused as 评论过于频繁 though nothing had been posted."""
     cache.clear()
-    settings.PORTAL_COMMENT_RATE = "2/m"
+    settings.PORTAL_COMMENT_RATE = "2/h"  # (a minute's window may turn between posts)
     for refused in ["", "   ", "！！！", "长" * 501, "？"]:
         assert post(client, article, refused).status_code == 200
     assert post(client, article, "改好的评论").status_code == 302
@@ -254,7 +254,7 @@ def test_honeypot_and_rate_limit(client, article, settings):
     response = post(client, article, "机器人留言", website="http://spam.example")
     assert response.status_code == 302 and not Comment.objects.exists()  # quietly dropped
     cache.clear()
-    settings.PORTAL_COMMENT_RATE = "2/m"
+    settings.PORTAL_COMMENT_RATE = "2/h"  # (a minute's window may turn between posts)
     assert post(client, article, "第一条").status_code == 302
     assert post(client, article, "第二条").status_code == 302
     third = post(client, article, "第三条")
@@ -268,7 +268,7 @@ def test_honeypot_and_rate_limit(client, article, settings):
 def test_behind_the_proxy_each_reader_has_a_limit_of_their_own(client, article, settings):
     """Behind a reverse proxy REMOTE_ADDR is the proxy's: every reader shared one limit."""
     cache.clear()
-    settings.PORTAL_COMMENT_RATE = "1/m"
+    settings.PORTAL_COMMENT_RATE = "1/h"  # (a minute's window may turn between posts)
     settings.PORTAL_TRUSTED_PROXY_COUNT = 1
 
     def from_reader(address, claimed=""):
