@@ -39,12 +39,14 @@ SUGGEST_TTL = 600.0
 TITLES_PER_SITE = 20000
 MAX_PHRASE_LENGTH = 8
 # jieba's tags (their first letter; and "ad", an adjective used as an adverb) of words not
-# offered alone: preposition, conjunction, particle, interjection, onomatopoeia, adverb
-# (基于, 进一步). Nor in a two-word phrase, where no pronoun, measure word or idiom stands
-# either (高考一样, 大学生千万别). Numbers and set phrases are offered (两会, 十四五规划,
-# 义务教育), as is anything in the editors' dictionary, whatever jieba tags it.
-FUNCTION_TAGS = frozenset({"p", "c", "u", "y", "e", "o", "d"})
-NOT_IN_PHRASES = FUNCTION_TAGS | {"r", "q", "i"}
+# offered alone: preposition, conjunction, particle, interjection, onomatopoeia, adverb,
+# pronoun, number (基于, 进一步, 我校, 如何, 一个: frequent, they headed the lists). Nor
+# in a two-word phrase, where a measure word or an idiom is left out too (高考一样,
+# 大学生千万别) but a number may stand (两会召开, 两个维护, 十四五规划). The editors'
+# dictionary words are offered whatever jieba tags them (本科, a pronoun to jieba).
+FUNCTION_TAGS = frozenset({"p", "c", "u", "y", "e", "o", "d", "r"})
+NOT_ALONE = FUNCTION_TAGS | {"m"}
+NOT_IN_PHRASES = FUNCTION_TAGS | {"q", "i"}
 ASCII_QUERY = re.compile(r"^[a-z]+$")
 HAN = re.compile(r"[\u3400-\u9fff]")
 HAN_WORD = re.compile(r"[\u3400-\u9fff]{2,8}")
@@ -125,7 +127,7 @@ def build_index(site: Site | None) -> SuggestionIndex:
             words = [w for w, _ in tagged]
             editors = [segmenter.is_editor_word(w) for w, _ in tagged]
             alone = [
-                e or (pos[:1] not in FUNCTION_TAGS and pos != "ad")
+                e or (pos[:1] not in NOT_ALONE and pos != "ad")
                 for e, (_, pos) in zip(editors, tagged, strict=True)
             ]
             joined = [
