@@ -13,6 +13,7 @@ from django.utils.html import escape
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
 from home.blocks import RICH_TEXT_FEATURES, TABLE_CAPTION_MAX
+from home.text import shows_anything
 
 HTML_TAG = re.compile(r"<\s*[a-zA-Z][a-zA-Z0-9]*(\s[^>]*)?/?>")
 BLANK_LINE = re.compile(r"\n\s*\n")
@@ -76,6 +77,7 @@ class _Builder:
     def add_image(self, img: Tag, caption: str = "") -> None:
         src = (img.get("src") or "").strip()
         alt = (img.get("alt") or "").strip()
+        alt = alt if shows_anything(alt) else ""  # alt="&#8203;" is no 替代文字
         if not src:
             return
         if self.resolve_image is None:

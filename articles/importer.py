@@ -830,7 +830,9 @@ class ArticleImporter:
         # One reference-index update per article instead of one per save (three saves).
         with disable_reference_index_auto_update():
             if offline is not None:
-                if unpublished:  # an earlier line's schedule: the 栏目 is offline now
+                # An earlier line's schedule (the only kind _check_editors_work let through),
+                # live article or not: it would publish that line's text under the offline 栏目.
+                if existing is not None and existing.scheduled_revision is not None:
                     existing.revisions.update(approved_go_live_at=None)
                     ArticlePage.objects.filter(pk=page.pk).update(go_live_at=None)
                 if existing is None:

@@ -1158,7 +1158,7 @@ def test_a_centred_line_under_an_image_is_its_caption(tmp_path, portal):
         '<p style="text-align: center;">学院举行党史学习教育动员大会</p>'
         '<p><img src="b.png"></p><p>图为学生在实训室操作设备</p>'
         '<p><img src="c.png" alt="实训"></p><p>这是正文的第一段，不是图片说明。</p>'
-        '<p><img src="d.png"></p><p>正文另起一段。</p>'
+        '<p><img src="d.png" alt="&#8203;"></p><p>正文另起一段。</p>'  # a zero-width alt
     )
     report = import_file(
         write_jsonl(tmp_path / "c.jsonl", {"id": "c-1", "title": "图", "body": body})
@@ -1173,7 +1173,8 @@ def test_a_centred_line_under_an_image_is_its_caption(tmp_path, portal):
     assert shown[2] == ("image", "") and "这是正文的第一段" in shown[3][1]
     assert shown[4] == ("image", "") and "正文另起一段" in shown[5][1]
     warnings = report.outcomes[0].warnings
-    # Only d.png has neither words of its own nor a caption.
+    # Only d.png has neither words of its own nor a caption (its alt shows nothing).
+    assert page.body[4].value["alt_text"] == ""
     assert [w for w in warnings if "替代文字" in w] == [
         "图片没有替代文字（alt）或图片说明，读屏软件只能读出图片标题：d.png（在编辑页补上替代文字后才能再保存）"
     ]
@@ -1456,3 +1457,13 @@ def test_a_waiting_article_whose_section_went_offline_is_not_published_at_its_ti
     assert any("已存为草稿" in w for w in report.outcomes[0].warnings)
     page = ArticlePage.objects.get(pk=page.pk)
     assert not page.live and page.scheduled_revision is None and page.go_live_at is None
+    # A live article with a new version waiting: that version is not published there either.
+    live = {**line, "id": "f-6", "title": "已上线", "section": "专题",
+            "published_at": "2022-02-24"}  # fmt: skip
+    page = import_one(tmp_path, live)
+    import_file(write_jsonl(tmp_path / "i.jsonl", {**live, "published_at": "2030-01-01"}))
+    assert ArticlePage.objects.get(pk=page.pk).scheduled_revision is not None
+    page.get_parent().specific.unpublish()
+    import_file(write_jsonl(tmp_path / "j.jsonl", {**live, "body": "又一版"}))
+    page = ArticlePage.objects.get(pk=page.pk)
+    assert page.scheduled_revision is None and page.go_live_at is None
