@@ -201,9 +201,18 @@ def finds_articles(key: str, site: Site | None) -> bool:
 
     digest = hashlib.sha1(key.encode()).hexdigest()
     scope = site.pk if site else "all"
-    return cache.get_or_set(
-        f"{HOT_FOUND_CACHE_PREFIX}{generation()}:{scope}:{digest}", check, HOT_FOUND_TTL
-    )
+    # Found: remembered under the feeds' generation, as an article leaving the public may
+    # take the words with it. Not found: remembered as such (a withdrawal finds no more),
+    # so after one only the words found before are searched again, not all 150 candidates.
+    missing = f"{HOT_FOUND_CACHE_PREFIX}missing:{scope}:{digest}"
+    found = f"{HOT_FOUND_CACHE_PREFIX}{generation()}:{scope}:{digest}"
+    if cache.get(missing):
+        return False
+    if cache.get(found):
+        return True
+    answer = check()
+    cache.set(found if answer else missing, True, HOT_FOUND_TTL)
+    return answer
 
 
 def fit_to_show(key: str, site: Site | None = None) -> bool:

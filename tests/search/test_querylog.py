@@ -421,7 +421,7 @@ def test_counts_logged_under_an_older_key_count_toward_the_query_they_are_now(po
 
 
 def test_words_of_withdrawn_articles_are_offered_no_more_at_once(
-    client, portal, django_capture_on_commit_callbacks
+    client, portal, django_capture_on_commit_callbacks, django_assert_num_queries
 ):
     """Unpublished (or its 栏目 taken offline), the only article holding 党建 left 党建 a
     热搜 for 5 more minutes and a 您是不是要找 for an hour, both finding nothing."""
@@ -433,6 +433,9 @@ def test_words_of_withdrawn_articles_are_offered_no_more_at_once(
     query_log.flush()
     assert hot_searches(portal.national) == ["党建"]
     assert "党建" in did_you_mean_for("dangjian", portal.national)
+    with django_assert_num_queries(0):  # both remembered until then
+        assert hot_searches(portal.national) == ["党建"]
+        assert "党建" in did_you_mean_for("dangjian", portal.national)
     with django_capture_on_commit_callbacks(execute=True):
         article.unpublish()
     index_cache.clear()  # (the suggestions' own rebuild on withdrawal is tested elsewhere)
