@@ -112,11 +112,15 @@ def test_an_unpublished_page_leaves_the_cached_sitemap_at_once(
     """Kept ten minutes, the sitemap sent crawlers to the 404 of a withdrawn article."""
     article = ArticlePageFactory(parent=portal.national_section, title="撤稿文章", slug="gone")
     assert "/gone/" in client.get("/sitemap-pages.xml", HTTP_HOST="national.test").content.decode()
+    # Cached: an article published since is not listed yet …
+    ArticlePageFactory(parent=portal.national_section, title="新文章", slug="new")
+    sitemap = client.get("/sitemap-pages.xml", HTTP_HOST="national.test").content.decode()
+    assert "/new/" not in sitemap
     with django_capture_on_commit_callbacks(execute=True):
         article.unpublish()
-    assert (
-        "/gone/" not in client.get("/sitemap-pages.xml", HTTP_HOST="national.test").content.decode()
-    )
+    # … but a withdrawal is there at once (and the new article with it).
+    sitemap = client.get("/sitemap-pages.xml", HTTP_HOST="national.test").content.decode()
+    assert "/gone/" not in sitemap and "/new/" in sitemap
 
 
 def test_the_sitemap_and_robots_give_the_sites_own_address_whatever_host_was_asked(client, portal):
