@@ -291,12 +291,7 @@ def warn_about_sensitive_words(request, page):
             *page.tags.names(),
             page.summary,
             page.body_text(),
-            # Body images' 替代文字: in the HTML, and what screen readers read aloud.
-            *(
-                (block.get("value") or {}).get("alt_text") or ""
-                for block in page.body.raw_data
-                if block.get("type") == "image"
-            ),
+            *page.image_alt_texts(),
         ]
     )
     found = find_sensitive(text)

@@ -111,7 +111,7 @@ class ImageBlock(blocks.StructBlock):
         if not shows_anything(value.get("alt_text")):
             value["alt_text"] = ""  # a zero-width space read aloud as nothing, shown as alt
         # Accessibility (GB/T 37668, WCAG 1.1.1): every body image says what it shows.
-        if not shows_anything(value.get("alt_text")) and not shows_anything(value.get("caption")):
+        if not value["alt_text"] and not shows_anything(value.get("caption")):
             raise blocks.StructBlockValidationError(
                 block_errors={
                     "alt_text": ValidationError(_("请填写替代文字（或图片说明），供读屏软件朗读。"))

@@ -21,6 +21,7 @@ from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, Sear
 from wagtail.models import Page, Site
 from wagtail.search.utils import normalise_query_string
 
+from articles.feeds import generation
 from home.pages import public
 from portal.batching import BatchCounter
 from portal.client_ip import repeated_today
@@ -197,8 +198,6 @@ def finds_articles(key: str, site: Site | None) -> bool:
             return False
         return outcome.exact_total > 0  # the words themselves, not only their parts
 
-    from articles.feeds import generation
-
     digest = hashlib.sha1(key.encode()).hexdigest()
     scope = site.pk if site else "all"
     # Found: remembered under the feeds' generation, as an article leaving the public may
@@ -256,8 +255,6 @@ def _hot_cache_key(site_id: int | None) -> str:
     # Under the feeds' generation: an article leaving the public (unpublished, its 栏目 taken
     # offline) drops the lists at once, as it does the suggestions; a word that found only
     # it was a 热搜 for 5 more minutes, and 您是不是要找 for an hour.
-    from articles.feeds import generation
-
     scope = site_id if site_id is not None else "all"
     return f"{HOT_SEARCHES_CACHE_KEY}:{generation()}:{scope}"
 

@@ -117,6 +117,10 @@ def build_index(site: Site | None) -> SuggestionIndex:
     recent = articles.order_by("-display_time")[:TITLES_PER_SITE]
     # A phrase's pinyin is its two words' (pinyin is computed once per distinct word).
     forms: dict[str, tuple[str, str]] = {}
+
+    def offered(word: str, pos: str, left_out: frozenset[str]) -> bool:
+        return segmenter.is_editor_word(word) or (pos[:1] not in left_out and pos != "ad")
+
     for title in recent.values_list("title", flat=True):
         seen = set()
         # Phrases of words side by side in the title: within a run (no space or mark between),
@@ -125,15 +129,8 @@ def build_index(site: Site | None) -> SuggestionIndex:
         for run in runs(title):
             tagged = [(w, pos) if HAN.search(w) else ("", "") for w, pos in segmenter.tag(run)]
             words = [w for w, _ in tagged]
-            editors = [segmenter.is_editor_word(w) for w, _ in tagged]
-            alone = [
-                e or (pos[:1] not in NOT_ALONE and pos != "ad")
-                for e, (_, pos) in zip(editors, tagged, strict=True)
-            ]
-            joined = [
-                e or (pos[:1] not in NOT_IN_PHRASES and pos != "ad")
-                for e, (_, pos) in zip(editors, tagged, strict=True)
-            ]
+            alone = [offered(w, pos, NOT_ALONE) for w, pos in tagged]
+            joined = [offered(w, pos, NOT_IN_PHRASES) for w, pos in tagged]
             for i, word in enumerate(words):
                 if len(word) < 2:
                     continue

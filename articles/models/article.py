@@ -196,6 +196,14 @@ class ArticlePage(Page):
                 parts.extend(" ".join(cell or "" for cell in row) for row in rows)
         return "\n".join(part.strip() for part in parts if part and part.strip())
 
+    def image_alt_texts(self) -> list[str]:
+        """The body images' 替代文字: in the HTML, read aloud instead of the image."""
+        return [
+            alt
+            for block in self.body.raw_data
+            if block.get("type") == "image" and (alt := (block.get("value") or {}).get("alt_text"))
+        ]
+
     @property
     def author_names(self) -> list[str]:
         return [author.name for author in self.authors.all()]
