@@ -349,6 +349,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     if CELERY_BROKER_URL.startswith("filesystem://")
     else {}
 )
+# kombu's transport, but each message written under a temporary name and renamed when whole:
+# kombu's own let a worker take a file still empty, and stop (portal/kombu_filesystem.py).
+CELERY_BROKER_TRANSPORT = (
+    "portal.kombu_filesystem:Transport" if CELERY_BROKER_URL.startswith("filesystem://") else None
+)
 # kombu's filesystem transport refuses to send into folders that do not exist: without them a
 # fresh checkout's first import (no scripts/run.sh yet) failed to queue any task, with a
 # warning per article.

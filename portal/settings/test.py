@@ -24,6 +24,7 @@ WHITENOISE_USE_FINDERS = True
 # Tasks enqueued by signals go to an in-memory broker; tests that need a worker start a real
 # one on Redis (tests/conftest.py: celery_worker_on_redis).
 CELERY_BROKER_URL = "memory://"
+CELERY_BROKER_TRANSPORT = None  # the URL's (base.py names one for the embedded broker)
 # Suggestions are built, and counts written, in the request: a thread does not see a test's
 # transaction.
 PORTAL_SUGGEST_FIRST_WAIT = None
