@@ -123,12 +123,20 @@ def _own_copy(site: Site | None) -> Site | None:
 
 
 def sites_changed() -> None:
-    """Every process reads the sites anew, once the current transaction (if any) commits."""
+    """Every process reads the sites anew, once the current transaction (if any) commits.
+
+    Wagtail's cached site root paths (what a page's full URL is built from) are dropped too:
+    its own receiver clears them on a Site's save, but a QuerySet.update() sends no signal,
+    and `load_demo --port` moving the demo sites left every canonical, sitemap and feed link
+    on the old port for the cache's hour. Now, and again at the commit (another process may
+    have read the old rows meanwhile)."""
+    Site.clear_site_root_paths_cache()
     transaction.on_commit(_new_generation, robust=True)  # the commit is done: never fail it
 
 
 def _new_generation() -> None:
     global _table
+    Site.clear_site_root_paths_cache()
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
     with _lock:
         _table = None  # this process's too, whatever the cache (and _is_site_root) says

@@ -4,6 +4,7 @@ Everything a deployment changes is read from the environment (django-environ); t
 give the embedded set-up: SQLite, Chinese-aware database search, Celery on a filesystem broker.
 """
 
+import hashlib
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -308,10 +309,17 @@ else:
     # Embedded set-up: files under var/, shared by the web process and the Celery worker
     # (feeds a worker refreshes are what the next page view reads). Past MAX_ENTRIES files
     # Django drops a third of them at random (Django's default, 300, is soon reached).
+    # Keyed by the database: a process on another database (the benchmarks' own, a copy an
+    # operator checks with DATABASE_URL=…) wrote its sites' root URLs, pages and searches
+    # into the same files, and the portal served them (links to the benchmark's port 80).
+    _database = DATABASES["default"]
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            "KEY_PREFIX": hashlib.sha256(
+                repr([_database.get(k) for k in ("ENGINE", "NAME", "HOST", "PORT")]).encode()
+            ).hexdigest()[:12],
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }

@@ -98,6 +98,8 @@ def test_load_demo_sites_say_the_port_the_portal_is_served_on(client):
     """scripts/run.sh serves on 8000: the demo's RSS, sitemap and share links must say so
     (they said http://localhost/…, which opens nothing)."""
     call_command("load_demo", "--no-admin", "--port", "8000")
+    # Served at 8000 first: Wagtail caches the sites' root URLs for an hour.
+    assert 'href="http://localhost:8000/"' in client.get("/", HTTP_HOST="localhost:8000").text
     call_command("load_demo", "--no-admin", "--port", "8001")  # PORTAL_PORT changed: moved
     demo = Site.objects.filter(hostname__in=["localhost", "jxvtc.localhost"])
     assert sorted(demo.values_list("hostname", "port")) == [
@@ -110,6 +112,8 @@ def test_load_demo_sites_say_the_port_the_portal_is_served_on(client):
     assert "<loc>http://localhost:8001/sitemap-" in sitemap and "http://localhost/" not in sitemap
     school = client.get("/", HTTP_HOST="jxvtc.localhost:8001").content.decode()
     assert 'href="http://localhost:8001/"' in school  # its footer link to the portal
+    home = client.get("/", HTTP_HOST="localhost:8001").text
+    assert '<link rel="canonical" href="http://localhost:8001/">' in home
 
 
 def test_load_demo_refuses_a_port_that_cannot_be():

@@ -307,3 +307,25 @@ def test_production_names_its_database_and_redis_and_ignores_debug(tmp_path):
     done = manage(tmp_path, "shell", "-c", "from django.conf import settings as s; print(s.DEBUG)",
                   SECRET_KEY=secrets.token_urlsafe(50), DEBUG="ture")  # fmt: skip
     assert done.returncode == 0 and done.stdout.split()[-1] == "False", done.stderr
+
+
+def test_the_embedded_cache_is_not_shared_with_a_process_on_another_database(tmp_path):
+    """The benchmarks (their own database under var/bench/) and the portal share var/cache/:
+    the benchmark's sites, cached by Wagtail for an hour, gave the running portal's canonical,
+    sitemap and feed links the benchmark's port (http://localhost/…, which opens nothing)."""
+    key = f"portal-test-{secrets.token_hex(8)}"
+
+    def run(database: Path, code: str) -> str:
+        done = manage(tmp_path, "shell", "-c", f"from django.core.cache import cache; {code}",
+                      DJANGO_SETTINGS_MODULE="portal.settings.dev", REDIS_URL="",
+                      DATABASE_URL=f"sqlite:///{database}")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip().splitlines()[-1]
+
+    portal, other = tmp_path / "portal.sqlite3", tmp_path / "other.sqlite3"
+    assert run(portal, f"cache.set({key!r}, 'portal', 60); print('set')") == "set"
+    try:
+        assert run(other, f"print(cache.get({key!r}))") == "None"
+        assert run(portal, f"print(cache.get({key!r}))") == "portal"  # the worker's, the web's
+    finally:
+        run(portal, f"cache.delete({key!r}); print('gone')")
