@@ -53,6 +53,13 @@ RELIABLE_WORD_FREQ = 10
 LONGEST_WORD = 40
 
 
+_PERCENTAGE = re.compile(r"\d+(?:\.\d+)?%")
+
+
+def _has_han(text: str) -> bool:
+    return bool(re.search(f"[{_HAN}]", text))
+
+
 def _is_han(unit: str) -> bool:
     return len(unit) == 1 and bool(re.match(f"[{_HAN}]", unit))
 
@@ -212,6 +219,8 @@ class Segmenter:
         """
         words = [token for token in self._jieba.cut(normalize(text)) if _is_word(token)]
         parts = [part for word in words if len(word) >= 3 for part in self._edge_parts(word)]
+        # jieba keeps a percentage whole (93.8%): its number is the word a reader types (93.8).
+        parts += [word[:-1] for word in words if _PERCENTAGE.fullmatch(word)]
         return words + parts
 
     def _edge_parts(self, token: str) -> list[str]:
@@ -271,7 +280,9 @@ class Segmenter:
         strings one character shorter (湖人, 人胜): texts cut it apart where other characters
         stand beside it (湖人 / 胜 / 掘金)."""
         guessed = []
-        if len(token) >= 3 and not self._jieba.has_word(token):
+        # Only Han words: a number or code is no guess of jieba's (3.8 is not 3. / .8, which
+        # found 93.8% for 3.8).
+        if len(token) >= 3 and _has_han(token) and not self._jieba.has_word(token):
             guessed = [token[:-1], token[1:]]
         return list(dict.fromkeys([p for p in self._edge_parts(token) if len(p) >= 2] + guessed))
 
