@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import ahocorasick_rs
 from confusable_homoglyphs import categories, confusables
 
+from home.text import BLANK_LETTERS
 from search.text import normalize
 
 RECHECK_SECONDS = 5.0
@@ -27,7 +28,7 @@ RECHECK_SECONDS = 5.0
 # Letters that show as nothing or as a mark, typed between the characters of a word to get it
 # past the check (法\u3164轮\u3164功, 法ー轮ー功, 法〇轮〇功): the Hangul fillers, and the
 # modifier letters and letter-like numbers (ー 々 〇 ㆍ …), which isalnum() counts as letters.
-INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u318d\u2800")
+INVISIBLE_LETTERS = BLANK_LETTERS | {"\u318d"}  # and ㆍ, a dot
 MARK_LIKE_CATEGORIES = frozenset({"Lm", "Nl", "No"})
 # Before NFKC, numbers other than digits stay: NFKC makes ⑧⑨⑥④ and ⁸⁹⁶⁴ the digits 8964.
 MARK_LIKE_BEFORE_NFKC = frozenset({"Lm", "Nl"})

@@ -28,11 +28,19 @@ def excerpt(text: str, limit: int) -> str:
     return room.rstrip() + "……"
 
 
+# Letters and symbols drawn as blank space: the Hangul fillers and the blank Braille pattern
+# (U+3164 ㅤ, U+2800 ⠀), pasted where a title must not look empty, or inside a word.
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
 def shows_anything(text: str | None) -> bool:
     """Whether a reader would see any of the text: not only spaces, zero-width or other
-    format characters (U+200B, U+2060, U+FEFF) and controls, which an editor can paste
-    into a title that then looks empty (an empty <h1>, a link of no text in the lists)."""
+    format characters (U+200B, U+2060, U+FEFF), controls and blank letters (BLANK_LETTERS),
+    which an editor can paste into a title that then looks empty (an empty <h1>, a link of
+    no text in the lists)."""
     return any(
-        not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Zs", "Zl", "Zp")
+        not ch.isspace()
+        and ch not in BLANK_LETTERS
+        and unicodedata.category(ch) not in ("Cf", "Cc", "Zs", "Zl", "Zp")
         for ch in text or ""
     )

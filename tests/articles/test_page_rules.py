@@ -159,11 +159,14 @@ class PageEditorBadInputTests(PageEditorTestCase):
         self.assertFalse(any(ch in html for ch in "\x07\x1b\x7f\x08\u202e"))
 
     def test_a_title_of_zero_width_spaces_is_refused(self):
-        """U+200B alone passed as a title: an empty <h1>, a link of no text in the lists."""
-        data = {**article_form_data("\u200b\u200b\u2060", "zwsp"), "action-publish": "1"}
-        response = self._add(self.section, ArticlePage, data)
-        self.assertContains(response, "标题不能只有空格或看不见的字符")
-        self.assertFalse(ArticlePage.objects.filter(slug="zwsp").exists())
+        """U+200B alone passed as a title: an empty <h1>, a link of no text in the lists. So
+        did the Hangul filler and the blank Braille pattern, letters drawn as nothing."""
+        for slug, title in [("zwsp", "\u200b\u200b\u2060"), ("fill", "\u3164\u3164"),
+                            ("braille", "\u2800 \uffa0")]:  # fmt: skip
+            data = {**article_form_data(title, slug), "action-publish": "1"}
+            response = self._add(self.section, ArticlePage, data)
+            self.assertContains(response, "标题不能只有空格或看不见的字符")
+            self.assertFalse(ArticlePage.objects.filter(slug=slug).exists())
 
     def test_hand_built_references_and_values_are_no_500(self):
         """The editor's own widgets never send these, a hand-built POST did: a link to page
