@@ -94,12 +94,12 @@ class PublishingAccount(index.Indexed, models.Model):  # a snippet: articles/wag
             else None
         )
         if same is not None:
-            raise ValidationError(
-                {
-                    "slug": _("网址标识与育人号「%(name)s」的“%(slug)s”只差大小写，请换一个。")
-                    % {"name": same.name, "slug": same.slug}
-                }
+            message = (
+                _("网址标识“%(slug)s”已被育人号「%(name)s」使用，请换一个。")
+                if same.slug == self.slug
+                else _("网址标识与育人号「%(name)s」的“%(slug)s”只差大小写，请换一个。")
             )
+            raise ValidationError({"slug": message % {"name": same.name, "slug": same.slug}})
 
     @property
     def owning_site_id(self) -> int | None:  # its history: home.models.SiteLogEntry

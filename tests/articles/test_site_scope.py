@@ -608,3 +608,11 @@ def test_an_account_address_differing_only_in_case_is_refused(admin_client, port
     assert response.status_code == 200
     assert "只差大小写" in response.content.decode() and "嘉兴职院" in response.content.decode()
     assert PublishingAccount.objects.count() == 1
+    # The same address is not "only a case apart": it is taken.
+    response = admin_client.post(
+        "/admin/snippets/articles/publishingaccount/add/",
+        {"name": "另一个号", "slug": "jxvtc", "site": portal.national.pk, "recommend_boost": 0},
+    )
+    page = response.content.decode()
+    assert "网址标识“jxvtc”已被育人号「嘉兴职院」使用" in page and "只差大小写" not in page
+    assert PublishingAccount.objects.count() == 1
