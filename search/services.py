@@ -188,7 +188,7 @@ def parse_params(data) -> SearchParams:
         size=_int(data.get("size"), "size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
         site=_text(data.get("site"), "site").lower(),
         # A number is a page id; anything else a 栏目's title or path.
-        section=(_int(section, "section", 0, 0, MAX_ID) or None) if section.isdigit() else None,
+        section=_int(section, "section", 0, 0, MAX_ID) if section.isdigit() else None,
         section_name="" if section.isdigit() else section,
         account=_text(data.get("account"), "account"),
         date_from=_date(data.get("from"), "from"),
@@ -283,7 +283,7 @@ def _scope(params: SearchParams, outcome: SearchOutcome):
             within |= Q(path__startswith=named.path, depth__gt=named.depth)
         articles = articles.filter(within)
         outcome.section = sections[0]
-    if params.section and not params.section_name:
+    if params.section is not None and not params.section_name:  # 0 too: no 栏目 has it
         # A private 栏目 is unknown to readers: its title is not theirs to read.
         section = public(SectionPage.objects.live()).filter(pk=params.section).first()
         if section is None:
@@ -376,7 +376,7 @@ def section_choices(params: SearchParams, request_site: Site | None) -> list[tup
         if choices:
             groups.append((str(PortalSiteSettings.for_site(site)) if site else "", choices))
     listed = {choice.id for _, choices in groups for choice in choices}
-    if params.section and params.section not in listed:
+    if params.section is not None and params.section not in listed:
         # The 栏目 searched lies outside the menu (another site's, reached by a link): it
         # stays chosen, so sending the form again keeps the search within it.
         section = public(SectionPage.objects.live()).filter(pk=params.section).only("title").first()

@@ -302,6 +302,8 @@ def test_the_api_highlights_the_title_when_only_the_title_holds_the_words(client
         ({"sort": "random"}, "排序方式（sort）只能是 relevance"),
         ({"site": "nowhere.test"}, "未知站点"),
         ({"section": "999999"}, "未知栏目"),
+        ({"section": "0"}, "未知栏目"),  # was ignored: the whole site searched
+        ({"section": "00"}, "未知栏目"),
         ({"section": "/"}, "未知栏目"),  # a path of no 栏目 (was a 500)
         ({"section": " / / "}, "未知栏目"),
         ({"page": "1_0"}, "应为整数"),  # int() read it as page 10
