@@ -270,6 +270,7 @@ def warn_about_sensitive_words(request, page):
     from .models import ArticlePage
     from .sensitive import find_sensitive
 
+    published = page.live and not page.has_unpublished_changes  # it went live with this save
     page = (
         page.get_latest_revision_as_object()
         if hasattr(page, "get_latest_revision_as_object")
@@ -296,8 +297,12 @@ def warn_about_sensitive_words(request, page):
     )
     found = find_sensitive(text)
     if found:
+        words = "、".join(found.words)
         messages.warning(
-            request, f"敏感词检查：文章含有“{'、'.join(found.words)}”，请在发布前确认。"
+            request,
+            f"敏感词检查：已发布的文章含有“{words}”，请立即核查。"
+            if published  # "before publishing" said to an editor who just did
+            else f"敏感词检查：文章含有“{words}”，请在发布前确认。",
         )
 
 

@@ -391,6 +391,14 @@ def test_editors_are_warned_of_sensitive_words_in_a_draft(client, portal):
         f"/admin/pages/add/articles/articlepage/{section.pk}/", data, follow=True
     )
     assert "敏感词检查" in response.content.decode() and "代考" in response.content.decode()
+    assert "请在发布前确认" in response.content.decode()  # a draft
+    # Published with the word: now is the time to check, not "before publishing".
+    data = {**article_form_data("招聘代考枪手", "live-check"), "action-publish": "1"}
+    response = client.post(
+        f"/admin/pages/add/articles/articlepage/{section.pk}/", data, follow=True
+    )
+    page = response.content.decode()
+    assert "已发布的文章含有“代考”，请立即核查" in page and "请在发布前确认" not in page
     # In any field readers see: 引题, 副题, 来源, 作者, 责任编辑, 关键词, SEO 标题.
     for field, value in [("kicker", "代考专题"), ("subtitle", "代考"), ("source", "代考网"),
                          ("editor", "代考"), ("tags", "代考"), ("seo_title", "代考"),
