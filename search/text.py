@@ -53,13 +53,6 @@ RELIABLE_WORD_FREQ = 10
 LONGEST_WORD = 40
 
 
-_PERCENTAGE = re.compile(r"\d+(?:\.\d+)?%")
-
-
-def _has_han(text: str) -> bool:
-    return bool(re.search(f"[{_HAN}]", text))
-
-
 def _is_han(unit: str) -> bool:
     return len(unit) == 1 and bool(re.match(f"[{_HAN}]", unit))
 
@@ -101,6 +94,8 @@ def _joins(previous: str, gap: str, unit: str) -> bool:
 # What a word may end in besides letters and digits: a percent sign after a number (12%),
 # plus or hash signs after letters (c++, c#; jieba keeps them where its dictionary has the word).
 _WORD_END = re.compile(r"(?<=\d)%|(?<=[a-z])[+#]+")
+# A number with its percent sign, one word to jieba (93.8%).
+_PERCENTAGE = re.compile(r"\d+(?:\.\d+)?%")
 
 
 def _suffix(previous: str, gap: str) -> str:
@@ -282,7 +277,7 @@ class Segmenter:
         guessed = []
         # Only Han words: a number or code is no guess of jieba's (3.8 is not 3. / .8, which
         # found 93.8% for 3.8).
-        if len(token) >= 3 and _has_han(token) and not self._jieba.has_word(token):
+        if len(token) >= 3 and any(map(_is_han, token)) and not self._jieba.has_word(token):
             guessed = [token[:-1], token[1:]]
         return list(dict.fromkeys([p for p in self._edge_parts(token) if len(p) >= 2] + guessed))
 

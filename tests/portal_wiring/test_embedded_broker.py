@@ -3,32 +3,25 @@ worker at once, as beat and the worker of `scripts/run.sh` are."""
 
 import json
 import multiprocessing
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 from kombu import Connection
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.portal_wiring.test_production_settings import manage
+
 MESSAGES = 200
 PADDING = "思" * 100_000  # a large message: its write takes long enough to be caught midway
 
 
-def _embedded_broker() -> tuple[str, str | None]:
+def _embedded_broker(tmp_path) -> tuple[str, str | None]:
     """The broker URL and transport the settings give with no REDIS_URL or broker set."""
-    env = {**os.environ, "REDIS_URL": "", "CELERY_BROKER_URL": ""}
-    env["DJANGO_SETTINGS_MODULE"] = "portal.settings.dev"
-    code = (
-        "import json, django; django.setup(); from django.conf import settings; "
-        "print(json.dumps([settings.CELERY_BROKER_URL, "
-        "getattr(settings, 'CELERY_BROKER_TRANSPORT', None)]))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
-    )
-    url, transport = json.loads(out.stdout.strip().splitlines()[-1])
+    done = manage(tmp_path, "shell", "-c",
+                  "import json; from django.conf import settings; print(json.dumps("
+                  "[settings.CELERY_BROKER_URL, settings.CELERY_BROKER_TRANSPORT]))",
+                  DJANGO_SETTINGS_MODULE="portal.settings.dev", REDIS_URL="",
+                  CELERY_BROKER_URL="")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    url, transport = json.loads(done.stdout.strip().splitlines()[-1])
     return url, transport
 
 
@@ -42,7 +35,7 @@ def _send(url, transport, options):
 def test_a_worker_polling_while_messages_are_written_gets_each_whole(tmp_path):
     """kombu wrote into a file already under its final name: a worker polling meanwhile took
     it empty and stopped ("Unrecoverable error: JSONDecodeError"), and the message was lost."""
-    url, transport = _embedded_broker()
+    url, transport = _embedded_broker(tmp_path)
     assert url.startswith("filesystem://")
     folders = {name: tmp_path / name for name in ("queue", "processed", "control")}
     for folder in folders.values():
